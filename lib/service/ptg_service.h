@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * portgate services: the ops a service implements, the registry of service
+ * kinds by name, and the port -> service table (65,536 slots) that the app
+ * fills before workers start. Each worker then instantiates every bound
+ * service once (ops->init) and listens on its port (ptg_tcp_listen()).
+ *
+ * Callbacks run on the worker lcore that owns the connection; they may call
+ * ptg_send(), ptg_shutdown(), ptg_close() and ptg_abort() (ptg_tcp.h).
+ */
+#ifndef PTG_SERVICE_H
+#define PTG_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ptg_conn;
+
+/** Why a connection ended, as given to on_close. */
+enum ptg_close_reason {
+	PTG_CLOSE_NORMAL = 0, /**< both sides closed with FIN */
+	PTG_CLOSE_RESET,      /**< the peer sent an acceptable RST */
+	PTG_CLOSE_TIMEOUT,    /**< retransmission, keepalive or SYN timeout */
+	PTG_CLOSE_ABORT,      /**< this side aborted (ptg_abort) */
+	PTG_CLOSE_REFUSED,    /**< active open answered by RST */
+	PTG_CLOSE_SHUTDOWN,   /**< the engine is stopping */
+};
+
+/** Printable name of a close reason. */
+const char *ptg_close_reason_str(enum ptg_close_reason r);
+
+/**
+ * A service: what runs on a port. One instance per worker (init/fini);
+ * the callbacks get that instance as ptg_conn_service_ctx().
+ */
+struct ptg_service_ops {
+	const char *name; /**< unique, as used in --service PORT:NAME */
+
+	/** Make a per-worker instance from the ARGS of --service; NULL args
+	 *  when none. Return 0 and set *ctx, or -errno (bad args: -EINVAL). */
+	int (*init)(void **ctx, const char *args);
+	/** Free an instance; accepts NULL. */
+	void (*fini)(void *ctx);
+
+	/** A connection left the accept queue. Return 0 to keep it, or
+	 *  non-zero to have it reset. Optional. */
+	int (*on_accept)(struct ptg_conn *c);
+	/** In-order bytes arrived. Return how many were consumed (0..len);
+	 *  the rest stay queued, shrink the window, and are offered again
+	 *  after the next on_writable. */
+	size_t (*on_data)(struct ptg_conn *c, const void *data, size_t len);
+	/** Send space opened after a ptg_send() that was short, or the
+	 *  connection became established (active open). Optional. */
+	void (*on_writable)(struct ptg_conn *c);
+	/** The peer sent FIN: no more data will come. Optional. */
+	void (*on_fin)(struct ptg_conn *c);
+	/** Last callback for @p c; the handle is invalid afterwards. */
+	void (*on_close)(struct ptg_conn *c, enum ptg_close_reason reason);
+
+	/** Names of the instance counters, NULL-terminated; NULL if none.
+	 *  Optional (added for the exit report and telemetry). */
+	const char *const *stat_names;
+	/** Copy an instance's counters into @p values, one per stat_names
+	 *  entry, in that order. Optional; control path (the worker may be
+	 *  running: values are read without synchronisation). */
+	void (*stats)(const void *ctx, uint64_t *values);
+};
+
+/** One slot of the port table. */
+struct ptg_service_binding {
+	const struct ptg_service_ops *ops; /**< NULL: port unbound */
+	char *args;                        /**< ARGS of --service, or NULL */
+};
+
+/**
+ * Register a service kind. The built-ins (echo, discard, chargen, http)
+ * are registered on first use of the registry.
+ * @return 0; -EEXIST same name; -EINVAL bad ops; -ENOSPC registry full.
+ */
+int ptg_service_register(const struct ptg_service_ops *ops);
+
+/** Look a service kind up by name; NULL if unknown. */
+const struct ptg_service_ops *ptg_service_find(const char *name);
+
+/**
+ * Bind @p port to service @p name with optional @p args (copied).
+ * The ARGS of a built-in service are checked here (no resources are made),
+ * so a bad option is reported before any worker starts.
+ * @return 0; -ENOENT unknown name; -EEXIST port already bound;
+ *         -EINVAL port 0, NULL name, or bad ARGS for a built-in; -ENOMEM.
+ */
+int ptg_service_bind(uint16_t port, const char *name, const char *args);
+
+/**
+ * Parse and bind "PORT:NAME[:ARGS]". PORT is decimal, 1..65535, digits
+ * only, no sign, no leading zero; NAME is non-empty; ARGS, when its colon
+ * is present, is non-empty and runs to the end of the string.
+ * @return as ptg_service_bind(), and -EINVAL for a malformed spec.
+ */
+int ptg_service_bind_spec(const char *spec);
+
+/** Bind the defaults: echo 7, discard 9, chargen 19, http 80. */
+int ptg_service_bind_defaults(void);
+
+/** The binding of @p port (ops NULL when unbound). */
+const struct ptg_service_binding *ptg_service_binding(uint16_t port);
+
+/** Number of bound ports. */
+unsigned int ptg_service_count(void);
+
+/** Iterate bound ports: returns the next bound port > @p after, or -1. */
+int ptg_service_next(int after);
+
+/** Unbind everything (tests, exit). */
+void ptg_service_unbind_all(void);
+
+/*
+ * Built-in services.
+ *
+ * echo (RFC 862): sends back what arrives; after the peer's FIN, FIN once
+ *   every echoed byte is queued (half-close). No ARGS.
+ * discard (RFC 863): reads and drops everything; closes after the peer
+ *   does. No ARGS.
+ * chargen (RFC 864): the stream of ptg_service_chargen_fill() until the
+ *   peer closes; input is dropped. No ARGS.
+ * http: HTTP/1.1 (RFC 9110, RFC 9112) with keep-alive and pipelining.
+ *   GET and HEAD of "/" (body PTG_SERVICE_HTTP_ROOT_BODY) and of
+ *   "/bytes/N" (N bytes of ptg_service_http_bytes_fill() from offset 0,
+ *   Content-Length N); other paths 404, other methods 405 with Allow.
+ *   ARGS: comma-separated "maxbytes=N" (largest N of /bytes/N, default
+ *   2^40; larger N gets 400) and "pool=N" (requests in progress per
+ *   worker, default 8191; past it new requests are reset and counted).
+ */
+extern const struct ptg_service_ops ptg_service_echo;
+extern const struct ptg_service_ops ptg_service_discard;
+extern const struct ptg_service_ops ptg_service_chargen;
+extern const struct ptg_service_ops ptg_service_http;
+
+/** Body of the http service's "/". */
+#define PTG_SERVICE_HTTP_ROOT_BODY "Hello from portgate\n"
+
+/** Characters per chargen line before CR LF (RFC 864). */
+#define PTG_SERVICE_CHARGEN_LINE 72
+/** Bytes after which the chargen stream repeats: 95 lines of 72 + 2. */
+#define PTG_SERVICE_CHARGEN_PERIOD (95u * (PTG_SERVICE_CHARGEN_LINE + 2u))
+
+/**
+ * Bytes [@p pos, @p pos + @p len) of the chargen stream (RFC 864 "Data
+ * Syntax"): line n holds the printable ASCII characters 0x20..0x7e taken
+ * as a ring, 72 of them starting at number (n mod 95), then CR LF.
+ * Line 0 is " !\"#...g". Usable by clients to check what they receive.
+ */
+void ptg_service_chargen_fill(uint64_t pos, void *buf, size_t len);
+
+/**
+ * Bytes [@p off, @p off + @p len) of the http /bytes/N body: 16-byte
+ * records, the record starting at offset R holding R as 15 lowercase hex
+ * digits (zero-padded) and '\n' ("000000000000000\n000000000000010\n...").
+ * Every byte thus tells where it belongs; a body of N bytes is the first N.
+ * Offsets must stay below 2^60.
+ */
+void ptg_service_http_bytes_fill(uint64_t off, void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTG_SERVICE_H */

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * portgate TCP engine: one per worker lcore, share-nothing, no locks.
+ *
+ * The engine sits on a net instance (ptg_net.h): it registers as the IPv4
+ * protocol 6 handler and sends through ptg_net_ip_output(). Time is always
+ * passed in (nanoseconds, any epoch, monotonic); nothing in lib/tcp reads
+ * the TSC, so tests drive it with an injected clock.
+ *
+ * Connections are handed to services (ptg_service.h) registered with
+ * ptg_tcp_listen(); a service talks back with ptg_send(), ptg_shutdown(),
+ * ptg_close() and ptg_abort(); ptg_connect() opens actively.
+ */
+#ifndef PTG_TCP_H
+#define PTG_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rte_byteorder.h>
+
+#include "ptg_net.h"
+#include "ptg_service.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** SYN cookie policy (RFC 4987 3.6). */
+enum ptg_tcp_syncookies {
+	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full */
+	PTG_TCP_SYNCOOKIES_ALWAYS,
+	PTG_TCP_SYNCOOKIES_NEVER,
+};
+
+/** Engine configuration; ptg_tcp_config_default() fills sane values. */
+struct ptg_tcp_config {
+	uint32_t max_conns;        /**< connection table size */
+	uint32_t syn_queue_len;    /**< SYN-RECEIVED entries per listener */
+	uint32_t backlog;          /**< default accept queue bound */
+	uint32_t sndbuf;           /**< send buffer bytes per connection */
+	uint32_t rcvbuf;           /**< receive window bytes per connection */
+	uint16_t mss;              /**< our MSS (0: MTU - 40) */
+	uint8_t wscale;            /**< our window shift, 0..14 */
+	uint8_t sack;              /**< offer SACK-permitted */
+	uint8_t timestamps;        /**< offer timestamps */
+	uint8_t nodelay;           /**< 1: Nagle off (the default) */
+	uint8_t accept_overflow_rst; /**< RST, not drop, on full accept queue */
+	enum ptg_tcp_syncookies syncookies;
+	const char *cc;            /**< congestion control: "newreno", "cubic" */
+	uint64_t msl_ns;           /**< TIME-WAIT lasts 2*MSL */
+	uint64_t rto_min_ns;       /**< RFC 6298 2.4 lower bound */
+	uint64_t rto_max_ns;
+	uint64_t rto_initial_ns;   /**< RFC 6298 2.1 */
+	uint32_t syn_retries;      /**< SYN (active open) retransmissions */
+	uint32_t synack_retries;   /**< SYN-ACK retransmissions */
+	uint32_t max_retries;      /**< data retransmissions before giving up */
+	uint64_t delack_ns;        /**< delayed ACK timer */
+	uint64_t keepalive_idle_ns; /**< 0: keepalive off */
+	uint64_t keepalive_intvl_ns;
+	uint32_t keepalive_probes;
+	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7) */
+	uint64_t fin_wait2_ns;     /**< orphaned FIN-WAIT-2 lifetime */
+};
+
+/** Fill @p cfg with defaults. */
+void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
+
+/**
+ * Every engine counter; each drop reason has its own.
+ */
+#define PTG_TCP_STATS(X) \
+	X(rx_segs) X(tx_segs) X(rx_bytes) X(tx_bytes) \
+	X(fastpath_data) X(fastpath_ack) \
+	X(active_opens) X(passive_opens) X(established) X(accepted) \
+	X(conn_closed) X(conn_reset_rx) X(conn_reset_tx) X(conn_timeout) \
+	X(rst_no_listener) X(retransmits) X(rto_fired) X(fast_retransmits) \
+	X(sack_retransmits) X(tlp_probes) X(dup_acks) X(ooo_segs) X(ooo_bytes) \
+	X(delayed_acks) X(zero_window_probes) X(keepalive_probes) \
+	X(synq_overflow) X(synack_retrans) X(synq_expired) \
+	X(acceptq_overflow) X(syncookies_sent) X(syncookies_ok) \
+	X(syncookies_bad) X(challenge_acks) X(challenge_ack_limited) \
+	X(timewait_reuse) X(timewait_expired) \
+	X(drop_short) X(drop_cksum) X(drop_bad_offset) X(drop_bad_flags) \
+	X(drop_bad_options) X(drop_not_for_us) X(drop_broadcast) \
+	X(drop_no_conn) X(drop_paws) X(drop_out_of_window) X(drop_bad_ack) \
+	X(drop_rst_out_of_window) X(drop_syn_in_window) X(drop_after_close) \
+	X(drop_rcvbuf_full) X(drop_ooo_full) X(drop_table_full) \
+	X(drop_nombuf) X(drop_listen_bad) X(drop_synsent_bad)
+
+/** Counters of one engine. */
+struct ptg_tcp_stats {
+#define PTG_TCP_STAT_FIELD(n) uint64_t n;
+	PTG_TCP_STATS(PTG_TCP_STAT_FIELD)
+#undef PTG_TCP_STAT_FIELD
+};
+
+#define PTG_TCP_STAT_FIELD_COUNT(n) +1
+enum { PTG_TCP_NB_STATS = 0 PTG_TCP_STATS(PTG_TCP_STAT_FIELD_COUNT) };
+#undef PTG_TCP_STAT_FIELD_COUNT
+
+/** Name of counter @p i. */
+const char *ptg_tcp_stat_name(unsigned int i);
+
+/** RFC 9293 3.3.2 states. */
+enum ptg_tcp_state {
+	PTG_TCPS_CLOSED = 0,
+	PTG_TCPS_LISTEN,
+	PTG_TCPS_SYN_SENT,
+	PTG_TCPS_SYN_RECEIVED,
+	PTG_TCPS_ESTABLISHED,
+	PTG_TCPS_FIN_WAIT_1,
+	PTG_TCPS_FIN_WAIT_2,
+	PTG_TCPS_CLOSE_WAIT,
+	PTG_TCPS_CLOSING,
+	PTG_TCPS_LAST_ACK,
+	PTG_TCPS_TIME_WAIT,
+	PTG_TCPS_NB
+};
+
+/** Printable state name ("ESTABLISHED", ...). */
+const char *ptg_tcp_state_str(enum ptg_tcp_state s);
+
+struct ptg_tcp;
+struct ptg_conn;
+
+/**
+ * Create an engine on @p net (registers itself as the TCP handler).
+ * The ISN secret (RFC 6528) is drawn fresh from rte_rand() each call.
+ * @return the engine, or NULL with rte_errno: EINVAL, ENOMEM, ENOENT
+ *         (unknown congestion control).
+ */
+struct ptg_tcp *ptg_tcp_create(struct ptg_net *net,
+			       const struct ptg_tcp_config *cfg, int socket);
+
+/** Free the engine and every connection, without callbacks. Accepts NULL. */
+void ptg_tcp_free(struct ptg_tcp *tcp);
+
+/**
+ * Advance the engine's clock to @p now_ns: fire due timers, deliver the
+ * accept queues to services, flush pending output. Call once per loop.
+ */
+void ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns);
+
+/**
+ * Listen on @p port for service @p ops with instance @p svc_ctx.
+ * @param backlog accept queue bound (0: config default).
+ * @return 0; -EADDRINUSE; -EINVAL; -ENOMEM.
+ */
+int ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
+		   const struct ptg_service_ops *ops, void *svc_ctx,
+		   uint32_t backlog);
+
+/** Stop listening on @p port; queued connections are reset. */
+int ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port);
+
+/**
+ * Manual accept mode for @p port: connections stay in the accept queue until
+ * ptg_tcp_accept() takes them (the socket API uses this). Default: off, the
+ * engine hands each to ops->on_accept at the end of the poll.
+ */
+int ptg_tcp_set_manual_accept(struct ptg_tcp *tcp, uint16_t port, int on);
+
+/** Take one established connection off @p port's accept queue, or NULL. */
+struct ptg_conn *ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port);
+
+/** Connections in @p port's accept queue. */
+unsigned int ptg_tcp_accept_queue_len(struct ptg_tcp *tcp, uint16_t port);
+
+/**
+ * Stop: stop listening, send FIN on every connection (RST after
+ * @p linger_ns if not done), no new active opens. ptg_tcp_conn_count()
+ * reaches 0 when done.
+ */
+void ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns);
+
+/** Live connections (TIME-WAIT and SYN-RECEIVED included). */
+unsigned int ptg_tcp_conn_count(const struct ptg_tcp *tcp);
+
+/** Counters. */
+const struct ptg_tcp_stats *ptg_tcp_stats(const struct ptg_tcp *tcp);
+
+/** The engine's net instance. */
+struct ptg_net *ptg_tcp_net(const struct ptg_tcp *tcp);
+
+/**
+ * Active open to @p dst:@p dport (network order address, host order port)
+ * from @p sport (0: ephemeral). The service's on_writable fires when the
+ * connection is established; on_close(PTG_CLOSE_REFUSED/TIMEOUT) if not.
+ * @return the connection, or NULL with rte_errno: EADDRINUSE, ENOSPC,
+ *         ENETUNREACH, ESHUTDOWN.
+ */
+struct ptg_conn *ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst,
+			     uint16_t dport, uint16_t sport,
+			     const struct ptg_service_ops *ops, void *svc_ctx,
+			     uint64_t now_ns);
+
+/**
+ * Queue @p len bytes for sending (copied).
+ * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
+ *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),
+ *         -ENOBUFS.
+ */
+ssize_t ptg_send(struct ptg_conn *c, const void *data, size_t len);
+
+/** Free space in the send buffer, in bytes. */
+size_t ptg_send_space(const struct ptg_conn *c);
+
+/** Bytes queued but not yet acknowledged. */
+size_t ptg_send_queued(const struct ptg_conn *c);
+
+/** Close the sending direction: FIN after queued data (RFC 9293 3.10.4). */
+int ptg_shutdown(struct ptg_conn *c);
+
+/** Close: shutdown and detach from the service once both sides are done;
+ *  on_close still follows. */
+int ptg_close(struct ptg_conn *c);
+
+/** Abort: send RST, free at once; on_close(PTG_CLOSE_ABORT) is called. */
+int ptg_abort(struct ptg_conn *c);
+
+/** Re-offer queued received data to on_data (after the service caught up). */
+void ptg_recv_resume(struct ptg_conn *c);
+
+/** Per-connection Nagle (RFC 9293 3.7.4). */
+void ptg_conn_set_nodelay(struct ptg_conn *c, int on);
+
+/** Service's per-connection pointer. */
+void ptg_conn_set_ctx(struct ptg_conn *c, void *ctx);
+void *ptg_conn_ctx(const struct ptg_conn *c);
+
+/** The service instance given to ptg_tcp_listen()/ptg_connect(). */
+void *ptg_conn_service_ctx(const struct ptg_conn *c);
+
+/** The owning engine. */
+struct ptg_tcp *ptg_conn_tcp(const struct ptg_conn *c);
+
+/** Connection state. */
+enum ptg_tcp_state ptg_conn_state(const struct ptg_conn *c);
+
+/** Endpoints: addresses network order, ports host order. */
+void ptg_conn_endpoints(const struct ptg_conn *c, rte_be32_t *laddr,
+			uint16_t *lport, rte_be32_t *raddr, uint16_t *rport);
+
+/** Per-connection view for tests and tools. */
+struct ptg_conn_info {
+	enum ptg_tcp_state state;
+	uint32_t snd_una, snd_nxt, snd_wnd, rcv_nxt, rcv_wnd;
+	uint32_t cwnd, ssthresh, mss;
+	uint8_t snd_wscale, rcv_wscale, sack_ok, ts_ok;
+	uint64_t srtt_ns, rto_ns;
+	uint32_t retransmits;
+	size_t sndq_bytes, rcvq_bytes, ooo_bytes;
+};
+void ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTG_TCP_H */
