@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Keyed hashes of the 4-tuple: initial sequence numbers (RFC 6528),
+ * timestamp offsets (RFC 7323 5.4) and SYN cookies (RFC 4987 3.6).
+ *
+ *   tcp_input() -> listener SYN  -> tcp_isn() | tcp_cookie_make()
+ *   tcp_input() -> cookie ACK    -> tcp_cookie_check()
+ *
+ * SipHash-2-4 is written here because DPDK offers no keyed PRF: rte_jhash
+ * and rte_hash_crc are unkeyed, and rte_thash (Toeplitz) is linear in its
+ * key, so an attacker who sees a few ISNs could solve for the secret.
+ * RFC 6528 3 asks for a function whose secret cannot be recovered that way.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "tcp_priv.h"
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define SIPROUND(v0, v1, v2, v3) do { \
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+} while (0)
+
+uint64_t
+tcp_siphash(const uint64_t key[2], const void *data, size_t len)
+{
+	uint64_t v0 = 0x736f6d6570736575ULL ^ key[0];
+	uint64_t v1 = 0x646f72616e646f6dULL ^ key[1];
+	uint64_t v2 = 0x6c7967656e657261ULL ^ key[0];
+	uint64_t v3 = 0x7465646279746573ULL ^ key[1];
+	const uint8_t *p = data;
+	uint64_t b = (uint64_t)len << 56;
+	uint64_t m;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, p + i, 8);
+		m = rte_le_to_cpu_64(m);
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (size_t j = 0; i + j < len; j++)
+		b |= (uint64_t)p[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+struct tuple_msg {
+	rte_be32_t laddr, raddr;
+	uint16_t lport, rport;
+	uint32_t extra;
+	uint64_t extra64;
+};
+
+static uint64_t
+tuple_hash(const uint64_t key[2], rte_be32_t laddr, uint16_t lport,
+	   rte_be32_t raddr, uint16_t rport, uint32_t extra, uint64_t extra64)
+{
+	struct tuple_msg t = {
+		.laddr = laddr, .raddr = raddr, .lport = lport, .rport = rport,
+		.extra = extra, .extra64 = extra64,
+	};
+
+	return tcp_siphash(key, &t, sizeof(t));
+}
+
+/* RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, key),
+ * M a timer ticking every 4 microseconds (here 2^12 ns = 4.096 us). */
+uint32_t
+tcp_isn(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
+	rte_be32_t raddr, uint16_t rport, uint64_t now_ns)
+{
+	uint32_t f = (uint32_t)tuple_hash(tcp->isn_key, laddr, lport, raddr,
+					  rport, 0, 0);
+
+	return f + (uint32_t)(now_ns >> 12);
+}
+
+/* RFC 7323 5.4: a per-connection random offset for TSval, derived from the
+ * 4-tuple so a SYN cookie connection gets the same one back. */
+uint32_t
+tcp_ts_offset(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
+	      rte_be32_t raddr, uint16_t rport)
+{
+	return (uint32_t)tuple_hash(tcp->ts_key, laddr, lport, raddr, rport,
+				    0, 0);
+}
+
+/*
+ * SYN cookie layout (RFC 4987 3.6 leaves it to the implementation):
+ *   bits 31..27  t mod 32, t = now >> 36 ns (one slot ~68.7 s)
+ *   bits 26..24  index into cookie_mss[] (the peer's MSS, rounded down)
+ *   bits 23..0   SipHash(key, 4-tuple, peer ISN, t) truncated
+ * Window scale and SACK ride in the low bits of our TSval (see
+ * tcp_input.c), so they survive only when the peer does timestamps.
+ */
+#define COOKIE_T_SHIFT 36
+#define COOKIE_MAX_AGE 1 /* accept the current slot and the one before */
+
+static const uint16_t cookie_mss[8] = {
+	536, 1200, 1300, 1400, 1440, 1460, 4312, 8960
+};
+
+static uint32_t
+cookie_hash(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint32_t peer_isn,
+	    uint64_t t)
+{
+	return (uint32_t)tuple_hash(tcp->cookie_key, seg->ip->dst_addr,
+				    seg->th->dst_port, seg->ip->src_addr,
+				    seg->th->src_port, peer_isn, t) & 0xffffff;
+}
+
+uint32_t
+tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
+		uint64_t now_ns)
+{
+	uint16_t want = seg->opt.has_mss ? seg->opt.mss : TCP_DEFAULT_MSS;
+	uint64_t t = now_ns >> COOKIE_T_SHIFT;
+	unsigned int i = 0;
+
+	for (unsigned int j = 0; j < RTE_DIM(cookie_mss); j++)
+		if (cookie_mss[j] <= want)
+			i = j;
+	*mss = cookie_mss[i];
+	return ((uint32_t)(t & 31) << 27) | (i << 24) |
+		cookie_hash(tcp, seg, seg->seq, t);
+}
+
+/* The ACK completing a cookie handshake acknowledges cookie + 1 and carries
+ * the peer's ISN + 1 as its sequence number. */
+int
+tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
+		 uint64_t now_ns)
+{
+	uint32_t cookie = seg->ack - 1;
+	uint64_t now_t = now_ns >> COOKIE_T_SHIFT;
+	uint32_t age = ((uint32_t)now_t - (cookie >> 27)) & 31;
+	uint64_t t;
+
+	if (age > COOKIE_MAX_AGE || now_t < age)
+		return -1;
+	t = now_t - age;
+	if ((cookie & 0xffffff) != cookie_hash(tcp, seg, seg->seq - 1, t))
+		return -1;
+	*mss = cookie_mss[(cookie >> 24) & 7];
+	return 0;
+}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP engine internals: the control block, the listener, the engine context,
+ * and the functions the tcp_*.c files share. Never installed.
+ */
+#ifndef TCP_PRIV_H
+#define TCP_PRIV_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_tcp.h>
+
+#include "ptg_tcp.h"
+#include "tcp_seq.h"
+
+#ifdef PTG_DEBUG
+#define TCP_ASSERT(x) RTE_VERIFY(x)
+#else
+#define TCP_ASSERT(x) do { } while (0)
+#endif
+
+#define TCP_STAT(tcp, name) ((tcp)->stats.name++)
+#define TCP_STAT_ADD(tcp, name, n) ((tcp)->stats.name += (n))
+
+/* Header sizes. */
+#define TCP_HDR_LEN 20u
+#define TCP_MAX_OPT_LEN 40u
+#define TCP_IP_HDR_LEN 20u
+#define TCP_DEFAULT_MSS 536           /* RFC 9293 3.7.1: no MSS option */
+#define TCP_MIN_MSS 88                /* refuse silly peer MSS values */
+#define TCP_MAX_WSCALE 14             /* RFC 7323 2.3 */
+#define TCP_WIN_MAX 65535u            /* largest unscaled window */
+#define TCP_SACK_MAX_BLOCKS 4u        /* on the wire, per segment */
+#define TCP_SCOREBOARD_MAX 16         /* peer SACK ranges we remember */
+#define TCP_DUPTHRESH 3               /* RFC 5681 3.2, RFC 6675 2 */
+#define TCP_PAWS_IDLE_NS (24ULL * 86400 * 1000000000ULL) /* RFC 7323 5.5 */
+
+/* Clock helpers: the timestamp clock ticks every 2^20 ns (~1.05 ms), the
+ * timer wheel likewise, so both are shifts, never divisions. */
+#define TCP_TICK_SHIFT 20
+static inline uint32_t tcp_ts_clock(uint64_t now_ns) { return (uint32_t)(now_ns >> TCP_TICK_SHIFT); }
+static inline uint64_t tcp_ts_to_ns(uint32_t ticks) { return (uint64_t)ticks << TCP_TICK_SHIFT; }
+
+/* Parsed options of one received segment. */
+struct tcp_opts {
+	uint16_t mss;
+	uint8_t wscale;          /* valid if has_ws */
+	uint8_t has_mss : 1, has_ws : 1, sack_ok : 1, has_ts : 1;
+	uint8_t nb_sack;
+	uint32_t tsval, tsecr;
+	uint32_t sack[TCP_SACK_MAX_BLOCKS][2]; /* host order [start, end) */
+};
+
+/* A received segment, decoded once by tcp_input(). */
+struct tcp_seg {
+	struct rte_mbuf *m;      /* data at the IPv4 header */
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	uint32_t seq, ack;       /* host order */
+	uint32_t len;            /* payload bytes */
+	uint32_t wnd;            /* raw window field, unscaled */
+	uint16_t hdr_len;        /* IPv4 + TCP header bytes */
+	uint8_t flags;
+	struct tcp_opts opt;
+};
+
+/* Connection flags (conn->flags). */
+#define TF_ACKNOW        (1u << 0)  /* send an ACK at the end of input */
+#define TF_DELACK        (1u << 1)  /* an ACK is owed, timer running */
+#define TF_SACK_OK       (1u << 2)  /* RFC 2018 negotiated */
+#define TF_TS_OK         (1u << 3)  /* RFC 7323 timestamps negotiated */
+#define TF_WS_OK         (1u << 4)  /* RFC 7323 window scale negotiated */
+#define TF_NODELAY       (1u << 5)  /* Nagle off */
+#define TF_FIN_QUEUED    (1u << 6)  /* ptg_shutdown(): FIN after the data */
+#define TF_FIN_SENT      (1u << 7)  /* FIN is in snd_max */
+#define TF_FIN_RCVD      (1u << 8)  /* the peer's FIN was consumed */
+#define TF_DETACHED      (1u << 9)  /* ptg_close(): no more callbacks but on_close */
+#define TF_ACCEPTED      (1u << 10) /* service owns it (on_accept done) */
+#define TF_IN_RECOVERY   (1u << 11) /* fast recovery (RFC 6582 / 6675) */
+#define TF_WANT_WRITABLE (1u << 12) /* a send came up short */
+#define TF_DEAD          (1u << 13) /* destroyed; freed at end of batch */
+#define TF_CLOSE_NOTIFIED (1u << 14) /* on_close was called */
+#define TF_ACTIVE        (1u << 15) /* we sent the first SYN */
+#define TF_RTT_TIMING    (1u << 16) /* rtt_seq is being timed (Karn) */
+#define TF_IN_ACCEPTQ    (1u << 17)
+#define TF_IN_SYNQ       (1u << 18)
+#define TF_PERSIST       (1u << 19) /* rexmt timer is the persist timer */
+#define TF_OOO_FIN       (1u << 20) /* a FIN was seen at ooo_fin_seq */
+#define TF_WND_UPDATE    (1u << 21) /* window opened: advertise it */
+#define TF_IN_CALLBACK   (1u << 22) /* a service callback is running */
+#define TF_FIN_NOTIFIED  (1u << 23) /* on_fin was called */
+
+/* Timer kinds a control block can have armed at once. */
+enum tcp_timer_kind {
+	TT_REXMT = 0,  /* RTO, SYN/SYN-ACK retransmit, or persist */
+	TT_DELACK,
+	TT_KEEP,       /* keepalive, FIN-WAIT-2 lifetime, or TIME-WAIT 2*MSL */
+	TT_NB
+};
+
+/* One entry of the hashed timer wheel (per engine). */
+struct tcp_timer {
+	LIST_ENTRY(tcp_timer) link;
+	uint64_t slot_tick;     /* tick it is filed under; 0: not filed */
+};
+
+/* Send or receive byte queue: a chain of mbufs linked through m->next.
+ * Bytes are read from head at offset head_off. */
+struct tcp_bufq {
+	struct rte_mbuf *head, *tail;
+	uint32_t head_off;
+	uint32_t bytes;
+	uint32_t nb_mbufs;
+};
+
+/* A SACKed range [start, end) reported by the peer (RFC 6675 scoreboard). */
+struct tcp_sack_range {
+	uint32_t start, end;
+};
+
+struct tcp_listener;
+struct ptg_cc_ops;
+
+/* The control block. Lean: no buffers while idle (queues are NULL). */
+struct ptg_conn {
+	/* --- identity and hot input state --- */
+	rte_be32_t laddr, raddr;
+	uint16_t lport, rport;        /* host order */
+	uint8_t state;                /* enum ptg_tcp_state */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t rexmt_shift;          /* backoff count */
+	uint32_t flags;               /* TF_* */
+	uint32_t hash;                /* table hash of the 4-tuple */
+
+	uint32_t snd_una, snd_nxt, snd_max, snd_wnd, max_snd_wnd;
+	uint32_t snd_wl1, snd_wl2, iss;
+	uint32_t rcv_nxt, rcv_adv, irs;
+	uint32_t last_ack_sent;
+	uint32_t ooo_fin_seq;
+	uint16_t mss;                 /* effective send MSS (data bytes) */
+	uint16_t peer_mss;
+	uint8_t dupacks;
+	uint8_t keep_probes;
+	uint8_t sack_nb;              /* scoreboard ranges in use */
+	uint8_t delack_segs;          /* full segments not yet ACKed */
+
+	/* --- timestamps (RFC 7323) --- */
+	uint32_t ts_recent;
+	uint32_t ts_offset;
+	uint64_t ts_recent_age;       /* ns when ts_recent was set */
+
+	/* --- RTT and RTO (RFC 6298), microseconds --- */
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t rtt_seq;
+	uint64_t rtt_start_ns;
+
+	/* --- congestion control --- */
+	uint32_t cwnd, ssthresh;
+	uint32_t recover;             /* RFC 6582 */
+	uint32_t high_rxt;            /* RFC 6675 HighRxt */
+	uint32_t bytes_acked;         /* CA byte counting */
+	const struct ptg_cc_ops *cc;
+	uint64_t cc_priv[5];          /* algorithm state (CUBIC) */
+	struct tcp_sack_range sack[TCP_SCOREBOARD_MAX];
+
+	/* --- data --- */
+	uint32_t snd_seq0;            /* sequence of sndq's first byte */
+	struct tcp_bufq sndq;         /* unacked + unsent */
+	struct tcp_bufq rcvq;         /* in order, not yet consumed */
+	struct rte_mbuf *ooo;         /* out of order, sorted, via m->next */
+	uint32_t ooo_bytes;
+	uint32_t ooo_last;            /* seq of the latest ooo arrival */
+	uint16_t ooo_nb;
+	uint16_t retransmits_total;
+
+	/* --- timers --- */
+	uint64_t t_deadline[TT_NB];   /* ns; 0 = off */
+	struct tcp_timer timer;
+	uint64_t last_rx_ns;          /* keepalive idle */
+
+	/* --- ownership --- */
+	struct ptg_tcp *tcp;
+	struct tcp_listener *listener; /* while in SYN or accept queue */
+	TAILQ_ENTRY(ptg_conn) qlink;   /* SYN/accept queue, or free list */
+	const struct ptg_service_ops *ops;
+	void *svc_ctx;
+	void *user_ctx;
+	uint8_t close_reason;
+} __rte_cache_aligned;
+
+TAILQ_HEAD(tcp_conn_list, ptg_conn);
+
+/* A listening port. */
+struct tcp_listener {
+	uint16_t port;
+	uint8_t manual_accept;
+	uint8_t in_ready;
+	TAILQ_ENTRY(tcp_listener) rlink;
+	const struct ptg_service_ops *ops;
+	void *svc_ctx;
+	uint32_t backlog;
+	uint32_t synq_len, acceptq_len;
+	struct tcp_conn_list synq;
+	struct tcp_conn_list acceptq;
+};
+
+/* Connection table key (RFC 9293 3.2: the 4-tuple names a connection). */
+struct tcp_key {
+	rte_be32_t raddr, laddr;
+	uint16_t rport, lport;
+} __rte_packed;
+
+/* Congestion control as ops (STYLE 12; FreeBSD's cc/ modules). */
+struct ptg_cc_ops {
+	const char *name;
+	void (*init)(struct ptg_conn *c);
+	/* New data acked outside recovery: grow cwnd. */
+	void (*ack)(struct ptg_conn *c, uint32_t acked, uint64_t now_ns);
+	/* Loss detected (fast retransmit or RTO): return the new ssthresh. */
+	uint32_t (*ssthresh)(struct ptg_conn *c, uint64_t now_ns);
+	/* Recovery ended with a full ACK. */
+	void (*post_recovery)(struct ptg_conn *c, uint64_t now_ns);
+	/* The RTO fired (cwnd already set to one segment). */
+	void (*after_timeout)(struct ptg_conn *c, uint64_t now_ns);
+};
+
+extern const struct ptg_cc_ops tcp_cc_newreno;
+extern const struct ptg_cc_ops tcp_cc_cubic;
+const struct ptg_cc_ops *tcp_cc_find(const char *name);
+
+/* The engine: one per worker lcore. */
+struct ptg_tcp {
+	struct ptg_net *net;
+	struct rte_mempool *mp;       /* frames (net's pool) */
+	struct rte_mempool *conn_pool;
+	struct rte_hash *table;
+	struct ptg_tcp_config cfg;
+	const struct ptg_cc_ops *cc;
+	rte_be32_t laddr;
+	uint64_t now;
+	uint32_t nb_conns;
+	uint8_t stopping;
+	uint16_t ip_id;
+	uint16_t eph_next;
+
+	/* RFC 6528 / RFC 4987 keys, fresh each start. */
+	uint64_t isn_key[2];
+	uint64_t cookie_key[2];
+	uint64_t ts_key[2];
+
+	/* RFC 5961 7: challenge ACK rate limit. */
+	uint64_t chack_window_start;
+	uint32_t chack_count;
+
+	/* Timer wheel. */
+	LIST_HEAD(tcp_timer_slot, tcp_timer) *wheel;
+	uint32_t wheel_mask;
+	uint64_t wheel_tick;          /* last tick processed */
+
+	struct tcp_conn_list deadq;   /* destroyed, returned at end of batch */
+	uint32_t tw_iss_hint;         /* RFC 6191: ISS floor for a reused tuple */
+	uint8_t tw_iss_valid;
+	uint32_t nb_listeners;
+	TAILQ_HEAD(, tcp_listener) ready; /* listeners with connections to hand over */
+	struct tcp_listener *listeners[UINT16_MAX + 1];
+	struct ptg_tcp_stats stats;
+};
+
+/* tcp.c */
+struct ptg_conn *tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr,
+				uint16_t lport, rte_be32_t raddr, uint16_t rport);
+void tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason);
+void tcp_conn_reap(struct ptg_tcp *tcp);
+struct ptg_conn *tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k);
+void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
+void tcp_notify_close(struct ptg_conn *c, enum ptg_close_reason reason);
+void tcp_established(struct ptg_conn *c);
+void tcp_deliver(struct ptg_conn *c);
+void tcp_after_ack(struct ptg_conn *c);
+int tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst);
+
+/* tcp_input.c */
+void tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns);
+
+/* tcp_output.c */
+int tcp_output(struct ptg_conn *c);
+int tcp_send_ctl(struct ptg_conn *c, uint8_t flags, uint32_t seq);
+int tcp_send_ack(struct ptg_conn *c);
+int tcp_send_challenge_ack(struct ptg_conn *c);
+int tcp_send_synack(struct ptg_conn *c);
+int tcp_send_syn(struct ptg_conn *c);
+int tcp_retransmit_one(struct ptg_conn *c, uint32_t seq, uint32_t max_len);
+void tcp_respond_rst(struct ptg_tcp *tcp, const struct tcp_seg *seg);
+int tcp_send_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg,
+			   uint32_t iss, uint16_t mss, uint32_t tsval,
+			   uint8_t wscale, uint8_t sack_ok);
+uint32_t tcp_rcv_window(const struct ptg_conn *c);
+uint16_t tcp_mss_for_mtu(const struct ptg_tcp *tcp);
+
+/* tcp_options.c */
+int tcp_parse_options(const uint8_t *p, unsigned int len, int syn,
+		      struct tcp_opts *o);
+unsigned int tcp_write_syn_options(uint8_t *p, uint16_t mss, int ws,
+				   uint8_t wscale, int sack, int ts,
+				   uint32_t tsval, uint32_t tsecr);
+unsigned int tcp_write_options(const struct ptg_conn *c, uint8_t *p,
+			       uint32_t tsval, int with_sack);
+
+/* tcp_timer.c */
+int tcp_timer_init(struct ptg_tcp *tcp, int socket);
+void tcp_timer_fini(struct ptg_tcp *tcp);
+void tcp_timer_arm(struct ptg_conn *c, enum tcp_timer_kind k, uint64_t at_ns);
+void tcp_timer_stop(struct ptg_conn *c, enum tcp_timer_kind k);
+void tcp_timer_stop_all(struct ptg_conn *c);
+void tcp_timer_advance(struct ptg_tcp *tcp, uint64_t now_ns);
+void tcp_rexmt_restart(struct ptg_conn *c);
+void tcp_time_wait(struct ptg_conn *c);
+
+/* tcp_bufq.c */
+void tcp_bufq_free(struct tcp_bufq *q);
+uint32_t tcp_bufq_append(struct tcp_bufq *q, struct rte_mempool *mp,
+			 const void *data, uint32_t len);
+void tcp_bufq_append_mbuf(struct tcp_bufq *q, struct rte_mbuf *m);
+void tcp_bufq_drop(struct tcp_bufq *q, uint32_t len);
+int tcp_bufq_copy(const struct tcp_bufq *q, uint32_t off, uint32_t len,
+		  struct rte_mbuf *dst, struct rte_mempool *mp);
+
+/* tcp_reass.c: out-of-order queue and receiver SACK blocks */
+int tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
+		     uint32_t len);
+void tcp_reass_pull(struct ptg_conn *c);
+void tcp_reass_free(struct ptg_conn *c);
+unsigned int tcp_reass_sack_blocks(const struct ptg_conn *c,
+				   uint32_t blocks[][2], unsigned int max);
+
+/* tcp_sack.c: sender scoreboard (RFC 6675) */
+void tcp_sack_update(struct ptg_conn *c, const struct tcp_opts *o);
+void tcp_sack_clear(struct ptg_conn *c);
+uint32_t tcp_sack_pipe(const struct ptg_conn *c);
+int tcp_sack_next_hole(struct ptg_conn *c, uint32_t *seq, uint32_t *len);
+int tcp_sack_is_lost(const struct ptg_conn *c, uint32_t seq);
+uint32_t tcp_sack_highest(const struct ptg_conn *c);
+
+/* tcp_isn.c: keyed hashes (RFC 6528, RFC 4987, RFC 7323 5.4) */
+uint64_t tcp_siphash(const uint64_t key[2], const void *data, size_t len);
+uint32_t tcp_isn(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
+		 rte_be32_t raddr, uint16_t rport, uint64_t now_ns);
+uint32_t tcp_ts_offset(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
+		       rte_be32_t raddr, uint16_t rport);
+uint32_t tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg,
+			 uint16_t *mss, uint64_t now_ns);
+int tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg,
+		     uint16_t *mss, uint64_t now_ns);
+
+/* RTT (tcp_output.c) */
+void tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us);
+uint64_t tcp_rto_ns(const struct ptg_conn *c);
+
+static inline uint32_t tcp_flight(const struct ptg_conn *c)
+{
+	return c->snd_max - c->snd_una;
+}
+
+/* Bytes in sndq not yet sent (data only; FIN excluded). */
+static inline uint32_t tcp_unsent(const struct ptg_conn *c)
+{
+	uint32_t end = c->snd_seq0 + c->sndq.bytes;
+
+	return seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+}
+
+static inline int tcp_synchronized(const struct ptg_conn *c)
+{
+	return c->state >= PTG_TCPS_ESTABLISHED;
+}
+
+#endif /* TCP_PRIV_H */
