@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/port internals: the INI line index, the open port.
+ */
+#ifndef PTG_PORT_PRIV_H
+#define PTG_PORT_PRIV_H
+
+#include <stdint.h>
+
+#include <rte_cfgfile.h>
+#include <rte_ethdev.h>
+
+#include "ptg_port.h"
+
+extern int ptg_port_logtype;
+#define PORT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, ptg_port_logtype, "PORT: " fmt "\n", \
+		##__VA_ARGS__)
+
+/* rte_cfgfile reads each line with fgets() into a buffer of this size. */
+#define INI_LINE_BUF (CFG_NAME_LEN + CFG_VALUE_LEN + 4)
+
+/* One "key = value" line, in file order. */
+struct ini_entry {
+	char key[CFG_NAME_LEN];
+	unsigned int line;
+	unsigned int section; /* index into ini_section */
+};
+
+/* One "[section]" line. Sections never repeat (a duplicate is an error),
+ * so the entries of a section are contiguous in file order, exactly as
+ * rte_cfgfile stores them. */
+struct ini_section {
+	char name[CFG_NAME_LEN];
+	unsigned int line;
+	unsigned int first;  /* first entry index */
+	unsigned int count;  /* entries in the section */
+};
+
+/* A value as rte_cfgfile returned it (before ${VAR} expansion). */
+struct ini_value {
+	char v[CFG_VALUE_LEN];
+};
+
+struct ptg_port_ini {
+	char name[PTG_PORT_SOURCE_MAX];
+	struct ini_value *values; /* parallel to entries */
+	struct ini_section *sections;
+	unsigned int nb_sections;
+	struct ini_entry *entries;
+	unsigned int nb_entries;
+};
+
+/* Find a section's index, or -1. */
+int ini_section_find(const struct ptg_port_ini *ini, const char *name);
+
+struct ptg_port {
+	uint16_t port_id;
+	int socket;
+	uint16_t nb_queues;
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	uint16_t mtu;
+	uint32_t net_offloads;   /* PTG_NET_OFF_* */
+	uint32_t features;       /* PTG_PORT_F_* */
+	uint64_t rx_offloads;    /* RTE_ETH_RX_OFFLOAD_* enabled */
+	uint64_t tx_offloads;    /* RTE_ETH_TX_OFFLOAD_* enabled */
+	uint64_t rss_hf;
+	uint8_t started;
+	struct rte_ether_addr mac;
+	struct rte_mempool *mp;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	char driver[64];
+	/* From the profile, for link wait and messages. */
+	char source[PTG_PORT_SOURCE_MAX];
+	unsigned int link_required_line;
+	uint32_t link_wait_ms;
+	uint8_t link_required;
+};
+
+#endif /* PTG_PORT_PRIV_H */
