@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane of one port: lcore roles, worker set-up and teardown,
+ * launch and stop, counters.
+ *
+ * ptg_dataplane_pick_lcores()
+ * ptg_dataplane_create() -> worker_create()
+ *     -> ptg_net_create() -> ptg_tcp_create()
+ *     -> for each bound port: ops->init() -> ptg_tcp_listen()
+ * ptg_dataplane_run() -> rte_eal_remote_launch(dp_worker_loop)
+ *     -> dp_worker_loop() on the main lcore, or wait_main()
+ *     -> rte_eal_wait_lcore()
+ * ptg_dataplane_request_stop()        (signal handler)
+ * ptg_dataplane_totals() -> dp_worker_add_totals() + rte_eth_stats_get()
+ * ptg_dataplane_free() -> ptg_tcp_free() -> ops->fini() -> ptg_net_free()
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "dataplane_priv.h"
+
+RTE_LOG_REGISTER(ptg_dataplane_logtype, ptg.dataplane, INFO);
+
+#define DEFAULT_TX_DRAIN_NS (50ull * 1000)
+#define DEFAULT_IDLE_POLLS 1000
+#define DEFAULT_LINGER_NS (1000ull * 1000 * 1000)
+
+unsigned int dp_stop_requests;
+
+static const char *const dp_stat_names[] = {
+#define PTG_DATAPLANE_STAT_NAME(n) #n,
+	PTG_DATAPLANE_STATS(PTG_DATAPLANE_STAT_NAME)
+#undef PTG_DATAPLANE_STAT_NAME
+};
+
+static const char *const port_stat_names[] = {
+#define PTG_DATAPLANE_STAT_NAME(n) #n,
+	PTG_DATAPLANE_PORT_STATS(PTG_DATAPLANE_STAT_NAME)
+#undef PTG_DATAPLANE_STAT_NAME
+};
+
+const char *
+ptg_dataplane_stat_name(unsigned int i)
+{
+	return i < RTE_DIM(dp_stat_names) ? dp_stat_names[i] : NULL;
+}
+
+void
+ptg_dataplane_request_stop(void)
+{
+	__atomic_fetch_add(&dp_stop_requests, 1, __ATOMIC_RELAXED);
+}
+
+unsigned int
+ptg_dataplane_stop_requested(void)
+{
+	return __atomic_load_n(&dp_stop_requests, __ATOMIC_RELAXED);
+}
+
+int
+ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores)
+{
+	unsigned int lc, k = 0;
+
+	if (n == 0 || lcores == NULL)
+		return -EINVAL;
+	RTE_LCORE_FOREACH_WORKER(lc) {
+		if (k == n)
+			break;
+		lcores[k++] = lc;
+	}
+	if (k == n)
+		return 0;
+	if (k + 1 == n) {
+		lcores[k] = rte_get_main_lcore();
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static void
+worker_free(struct dp_worker *w)
+{
+	unsigned int i;
+
+	if (w == NULL)
+		return;
+	/* The engine first: it frees its connections without callbacks,
+	 * so the service instances can go next. */
+	ptg_tcp_free(w->tcp);
+	for (i = 0; i < w->nb_svcs; i++)
+		if (w->svcs[i].ops->fini != NULL)
+			w->svcs[i].ops->fini(w->svcs[i].ctx);
+	free(w->svcs);
+	if (w->arp_ring != NULL) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_dequeue(w->arp_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(w->arp_ring);
+	}
+	ptg_net_free(w->net);
+	rte_free(w);
+}
+
+static int
+errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* Instantiate every bound service on @w and listen on its port. */
+static int
+worker_services(struct dp_worker *w, char *err, size_t errlen)
+{
+	unsigned int cap = ptg_service_count();
+	int port, rc;
+
+	if (cap == 0)
+		return 0;
+	w->svcs = calloc(cap, sizeof(*w->svcs));
+	if (w->svcs == NULL)
+		return errf(err, errlen, -ENOMEM, "out of memory");
+	for (port = ptg_service_next(-1); port >= 0;
+	     port = ptg_service_next(port)) {
+		const struct ptg_service_binding *b =
+			ptg_service_binding((uint16_t)port);
+		struct dp_service *s;
+		void *ctx = NULL;
+
+		if (b == NULL || b->ops == NULL)
+			continue;
+		if (w->nb_svcs == cap)
+			return errf(err, errlen, -EINVAL,
+				    "service table changed during set-up");
+		if (b->ops->init != NULL) {
+			rc = b->ops->init(&ctx, b->args);
+			if (rc != 0)
+				return errf(err, errlen,
+					rc < 0 ? rc : -EINVAL,
+					"service %u:%s%s%s: %s", port,
+					b->ops->name, b->args ? ":" : "",
+					b->args ? b->args : "",
+					rc == -EINVAL ? "bad arguments" :
+					strerror(rc < 0 ? -rc : rc));
+		}
+		s = &w->svcs[w->nb_svcs++];
+		s->ops = b->ops;
+		s->ctx = ctx;
+		s->port = (uint16_t)port;
+		rc = ptg_tcp_listen(w->tcp, (uint16_t)port, b->ops, ctx, 0);
+		if (rc != 0)
+			return errf(err, errlen, rc,
+				    "service %u:%s: listen failed: %s", port,
+				    b->ops->name, strerror(-rc));
+	}
+	return 0;
+}
+
+static struct dp_worker *
+worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
+	      size_t errlen)
+{
+	const struct ptg_dataplane_config *cfg = &dp->cfg;
+	struct ptg_net_config ncfg;
+	struct dp_worker *w;
+	char name[RTE_RING_NAMESIZE];
+	int socket, rc;
+
+	socket = (int)rte_lcore_to_socket_id(cfg->lcores[index]);
+	if (socket < 0)
+		socket = SOCKET_ID_ANY;
+	w = rte_zmalloc_socket("ptg_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+			       socket);
+	if (w == NULL) {
+		rte_errno = ENOMEM;
+		errf(err, errlen, 0, "worker %u: out of memory", index);
+		return NULL;
+	}
+	w->dp = dp;
+	w->mp = cfg->mp;
+	w->port_id = cfg->port_id;
+	w->queue_id = index;
+	w->index = index;
+	w->lcore = cfg->lcores[index];
+	w->is_main = w->lcore == rte_get_main_lcore();
+	w->socket = socket;
+
+	if (cfg->nb_workers > 1) {
+		snprintf(name, sizeof(name), "ptg_arp_p%u_w%u", cfg->port_id,
+			 index);
+		w->arp_ring = rte_ring_create(name, DP_ARP_RING_SIZE, socket,
+					      RING_F_SC_DEQ);
+		if (w->arp_ring == NULL) {
+			rc = -rte_errno;
+			errf(err, errlen, 0, "worker %u: ARP ring: %s", index,
+			     rte_strerror(rte_errno));
+			goto fail;
+		}
+	}
+
+	ncfg = cfg->net;
+	ncfg.port_id = cfg->port_id;
+	ncfg.tx = dp_worker_tx;
+	ncfg.tx_arg = w;
+	w->net = ptg_net_create(&ncfg, cfg->mp, socket);
+	if (w->net == NULL) {
+		rc = -rte_errno;
+		errf(err, errlen, 0, "worker %u: network layer: %s", index,
+		     rte_strerror(rte_errno));
+		goto fail;
+	}
+	w->tcp = ptg_tcp_create(w->net, &cfg->tcp, socket);
+	if (w->tcp == NULL) {
+		rc = -rte_errno;
+		if (rte_errno == ENOENT)
+			errf(err, errlen, 0, "unknown congestion control "
+			     "'%s'", cfg->tcp.cc ? cfg->tcp.cc : "(null)");
+		else
+			errf(err, errlen, 0, "worker %u: TCP engine: %s",
+			     index, rte_strerror(rte_errno));
+		goto fail;
+	}
+	rc = worker_services(w, err, errlen);
+	if (rc != 0)
+		goto fail;
+	return w;
+fail:
+	worker_free(w);
+	rte_errno = rc < 0 ? -rc : EINVAL;
+	return NULL;
+}
+
+struct ptg_dataplane *
+ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
+		     size_t errlen)
+{
+	struct ptg_dataplane *dp;
+	uint16_t i;
+	int e;
+
+	if (cfg == NULL || cfg->nb_workers == 0 ||
+	    cfg->nb_workers > RTE_MAX_LCORE || cfg->lcores == NULL ||
+	    cfg->mp == NULL) {
+		errf(err, errlen, 0, "bad dataplane configuration");
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (dp_clock.hz == 0) {
+		errf(err, errlen, 0, "ptg_dataplane_clock_init() not called");
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	dp = calloc(1, sizeof(*dp));
+	if (dp == NULL)
+		goto nomem;
+	dp->cfg = *cfg;
+	dp->lcores = calloc(cfg->nb_workers, sizeof(*dp->lcores));
+	dp->workers = calloc(cfg->nb_workers, sizeof(*dp->workers));
+	if (dp->lcores == NULL || dp->workers == NULL)
+		goto nomem;
+	memcpy(dp->lcores, cfg->lcores, cfg->nb_workers * sizeof(*dp->lcores));
+	dp->cfg.lcores = dp->lcores;
+	if (dp->cfg.tx_drain_ns == 0)
+		dp->cfg.tx_drain_ns = DEFAULT_TX_DRAIN_NS;
+	if (dp->cfg.idle_polls == 0)
+		dp->cfg.idle_polls = DEFAULT_IDLE_POLLS;
+	if (dp->cfg.linger_ns == 0)
+		dp->cfg.linger_ns = DEFAULT_LINGER_NS;
+
+	for (i = 0; i < cfg->nb_workers; i++) {
+		uint16_t j;
+
+		for (j = 0; j < i; j++)
+			if (dp->lcores[j] == dp->lcores[i]) {
+				errf(err, errlen, 0, "lcore %u given to two "
+				     "workers", dp->lcores[i]);
+				rte_errno = EINVAL;
+				goto fail;
+			}
+		if (!rte_lcore_is_enabled(dp->lcores[i])) {
+			errf(err, errlen, 0, "lcore %u is not enabled in EAL",
+			     dp->lcores[i]);
+			rte_errno = EINVAL;
+			goto fail;
+		}
+	}
+	/* nb_workers set as workers appear, so free() sees only those. */
+	for (i = 0; i < cfg->nb_workers; i++) {
+		dp->workers[i] = worker_create(dp, i, err, errlen);
+		if (dp->workers[i] == NULL)
+			goto fail;
+		dp->nb_workers = i + 1;
+	}
+	return dp;
+nomem:
+	errf(err, errlen, 0, "out of memory");
+	rte_errno = ENOMEM;
+fail:
+	e = rte_errno;
+	ptg_dataplane_free(dp);
+	rte_errno = e;
+	return NULL;
+}
+
+void
+ptg_dataplane_free(struct ptg_dataplane *dp)
+{
+	uint16_t i;
+
+	if (dp == NULL)
+		return;
+	dp_telemetry_forget(dp);
+	for (i = 0; i < dp->nb_workers; i++)
+		worker_free(dp->workers[i]);
+	free(dp->workers);
+	free(dp->lcores);
+	free(dp);
+}
+
+static void
+sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	/* EINTR (a signal) just ends the nap early. */
+	nanosleep(&ts, NULL);
+}
+
+/* The main lcore when it is no worker: report ready, wait for a stop. */
+static void
+wait_main(struct ptg_dataplane *dp)
+{
+	while (!ptg_dataplane_stop_requested()) {
+		dp_check_ready(dp);
+		sleep_ms(dp->ready_done ? 20 : 1);
+	}
+}
+
+int
+ptg_dataplane_run(struct ptg_dataplane *dp, ptg_dataplane_ready_t ready,
+		  void *arg)
+{
+	struct dp_worker *main_worker = NULL;
+	uint16_t i, launched = 0;
+	int rc = 0;
+
+	dp->ready = ready;
+	dp->ready_arg = arg;
+	dp->ready_done = 0;
+	for (i = 0; i < dp->nb_workers; i++) {
+		struct dp_worker *w = dp->workers[i];
+
+		if (w->is_main) {
+			main_worker = w;
+			continue;
+		}
+		if (rte_eal_remote_launch(dp_worker_loop, w, w->lcore) != 0) {
+			DP_LOG(ERR, "lcore %u is busy: worker %u not started",
+			       w->lcore, i);
+			rc = -EBUSY;
+			ptg_dataplane_request_stop();
+			break;
+		}
+		launched++;
+	}
+	if (rc == 0) {
+		if (main_worker != NULL)
+			dp_worker_loop(main_worker);
+		else
+			wait_main(dp);
+	}
+	for (i = 0; i < dp->nb_workers && launched > 0; i++) {
+		struct dp_worker *w = dp->workers[i];
+
+		if (w->is_main)
+			continue;
+		if (rte_eal_wait_lcore(w->lcore) != 0)
+			rc = -EIO;
+		launched--;
+	}
+	return rc;
+}
+
+static void
+add_u64s(uint64_t *dst, const uint64_t *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] += src[i];
+}
+
+void
+dp_worker_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct ptg_net_stats) !=
+			 PTG_NET_NB_STATS * sizeof(uint64_t));
+	RTE_BUILD_BUG_ON(sizeof(struct ptg_tcp_stats) !=
+			 PTG_TCP_NB_STATS * sizeof(uint64_t));
+	RTE_BUILD_BUG_ON(sizeof(struct ptg_dataplane_stats) !=
+			 PTG_DATAPLANE_NB_STATS * sizeof(uint64_t));
+
+	add_u64s((uint64_t *)&t->net, (const uint64_t *)ptg_net_stats(w->net),
+		 PTG_NET_NB_STATS);
+	add_u64s((uint64_t *)&t->tcp, (const uint64_t *)ptg_tcp_stats(w->tcp),
+		 PTG_TCP_NB_STATS);
+	add_u64s((uint64_t *)&t->worker, (const uint64_t *)&w->stats,
+		 PTG_DATAPLANE_NB_STATS);
+}
+
+void
+ptg_dataplane_totals(const struct ptg_dataplane *dp,
+		     struct ptg_dataplane_totals *t)
+{
+	struct rte_eth_stats es;
+	uint16_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < dp->nb_workers; i++)
+		dp_worker_add_totals(dp->workers[i], t);
+	if (rte_eth_stats_get(dp->cfg.port_id, &es) == 0) {
+		t->port.ipackets = es.ipackets;
+		t->port.opackets = es.opackets;
+		t->port.ibytes = es.ibytes;
+		t->port.obytes = es.obytes;
+		t->port.imissed = es.imissed;
+		t->port.ierrors = es.ierrors;
+		t->port.oerrors = es.oerrors;
+		t->port.rx_nombuf = es.rx_nombuf;
+	}
+}
+
+static int
+port_stat_is_drop(const char *name)
+{
+	return strcmp(name, "imissed") == 0 || strcmp(name, "ierrors") == 0 ||
+	       strcmp(name, "oerrors") == 0 || strcmp(name, "rx_nombuf") == 0;
+}
+
+static int
+name_is_drop(const char *name)
+{
+	return strncmp(name, "drop_", 5) == 0;
+}
+
+int
+ptg_dataplane_totals_foreach(const struct ptg_dataplane_totals *t,
+			     ptg_dataplane_stat_cb cb, void *arg)
+{
+	const uint64_t *v;
+	unsigned int i;
+	int rc;
+
+	RTE_BUILD_BUG_ON(sizeof(struct ptg_dataplane_port_stats) !=
+			 RTE_DIM(port_stat_names) * sizeof(uint64_t));
+
+	v = (const uint64_t *)&t->net;
+	for (i = 0; i < PTG_NET_NB_STATS; i++) {
+		const char *n = ptg_net_stat_name(i);
+
+		rc = cb(arg, "net", n, v[i], name_is_drop(n));
+		if (rc != 0)
+			return rc;
+	}
+	v = (const uint64_t *)&t->tcp;
+	for (i = 0; i < PTG_TCP_NB_STATS; i++) {
+		const char *n = ptg_tcp_stat_name(i);
+
+		rc = cb(arg, "tcp", n, v[i], name_is_drop(n));
+		if (rc != 0)
+			return rc;
+	}
+	v = (const uint64_t *)&t->worker;
+	for (i = 0; i < PTG_DATAPLANE_NB_STATS; i++) {
+		rc = cb(arg, "worker", dp_stat_names[i], v[i],
+			name_is_drop(dp_stat_names[i]));
+		if (rc != 0)
+			return rc;
+	}
+	v = (const uint64_t *)&t->port;
+	for (i = 0; i < RTE_DIM(port_stat_names); i++) {
+		rc = cb(arg, "port", port_stat_names[i], v[i],
+			port_stat_is_drop(port_stat_names[i]));
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+sum_drops(void *arg, const char *group, const char *name, uint64_t value,
+	  int is_drop)
+{
+	RTE_SET_USED(group);
+	RTE_SET_USED(name);
+	if (is_drop)
+		*(uint64_t *)arg += value;
+	return 0;
+}
+
+uint64_t
+ptg_dataplane_totals_drops(const struct ptg_dataplane_totals *t)
+{
+	uint64_t sum = 0;
+
+	ptg_dataplane_totals_foreach(t, sum_drops, &sum);
+	return sum;
+}
+
+unsigned int
+ptg_dataplane_nb_workers(const struct ptg_dataplane *dp)
+{
+	return dp->nb_workers;
+}
+
+unsigned int
+ptg_dataplane_worker_lcore(const struct ptg_dataplane *dp, unsigned int i)
+{
+	return i < dp->nb_workers ? dp->workers[i]->lcore : RTE_MAX_LCORE;
+}
+
+unsigned int
+ptg_dataplane_conn_count(const struct ptg_dataplane *dp)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < dp->nb_workers; i++)
+		n += ptg_tcp_conn_count(dp->workers[i]->tcp);
+	return n;
+}

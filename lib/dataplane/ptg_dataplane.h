@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * portgate dataplane: the clock, the worker lcores and their main loop,
+ * per-worker stats, telemetry, and the graceful stop.
+ *
+ * Run-to-completion: worker i polls RX/TX queue i of one port and owns one
+ * net instance and one TCP engine (share-nothing). Its loop:
+ *
+ *   rx burst (32) -> ptg_net_input() -> ptg_net_timer() -> ptg_tcp_poll(now)
+ *   -> TX drained (ptg_net_flush()) when RX came back empty or on a TSC
+ *      deadline (tx_drain_ns); the net layer pushes full bursts itself.
+ *
+ * With several workers, ARP replies are copied to every other worker (ring
+ * per worker) so that each learns the next hops its own connections need.
+ *
+ * This library owns the only TSC reads of the project: lib/net and lib/tcp
+ * get the time passed in, from ptg_dataplane_clock_ns().
+ */
+#ifndef PTG_DATAPLANE_H
+#define PTG_DATAPLANE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "ptg_net.h"
+#include "ptg_tcp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Clock                                                               */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Calibrate the clock (rte_get_tsc_hz()) and set its epoch to now.
+ * Call once after rte_eal_init(), before any other dataplane call.
+ * @return 0, or -ENOTSUP when EAL knows no TSC frequency.
+ */
+int ptg_dataplane_clock_init(void);
+
+/** Nanoseconds since ptg_dataplane_clock_init(), from the TSC. */
+uint64_t ptg_dataplane_clock_ns(void);
+
+/* ------------------------------------------------------------------ */
+/* Stats                                                               */
+/* ------------------------------------------------------------------ */
+
+/** Counters of one worker's loop (besides its net and tcp counters). */
+#define PTG_DATAPLANE_STATS(X) \
+	X(loops) X(rx_bursts) X(rx_pkts) X(idle_polls) X(idle_sleeps) \
+	X(tx_calls) X(tx_pkts) X(tx_retries) X(drop_tx_full) \
+	X(arp_fwd_tx) X(arp_fwd_rx) X(drop_arp_fwd_nombuf) \
+	X(drop_arp_fwd_ring_full) X(stop_forced_conns)
+
+/** Counters of one worker loop. */
+struct ptg_dataplane_stats {
+#define PTG_DATAPLANE_STAT_FIELD(n) uint64_t n;
+	PTG_DATAPLANE_STATS(PTG_DATAPLANE_STAT_FIELD)
+#undef PTG_DATAPLANE_STAT_FIELD
+};
+
+#define PTG_DATAPLANE_STAT_FIELD_COUNT(n) +1
+/** Number of counters in struct ptg_dataplane_stats. */
+enum { PTG_DATAPLANE_NB_STATS =
+	0 PTG_DATAPLANE_STATS(PTG_DATAPLANE_STAT_FIELD_COUNT) };
+#undef PTG_DATAPLANE_STAT_FIELD_COUNT
+
+/** Name of worker counter @p i. */
+const char *ptg_dataplane_stat_name(unsigned int i);
+
+/** The port's own counters (rte_eth_stats), by the names printed. */
+#define PTG_DATAPLANE_PORT_STATS(X) \
+	X(ipackets) X(opackets) X(ibytes) X(obytes) \
+	X(imissed) X(ierrors) X(oerrors) X(rx_nombuf)
+
+/** Port counters. */
+struct ptg_dataplane_port_stats {
+#define PTG_DATAPLANE_STAT_FIELD(n) uint64_t n;
+	PTG_DATAPLANE_PORT_STATS(PTG_DATAPLANE_STAT_FIELD)
+#undef PTG_DATAPLANE_STAT_FIELD
+};
+
+/** Every counter of the dataplane, summed over the workers. */
+struct ptg_dataplane_totals {
+	struct ptg_net_stats net;
+	struct ptg_tcp_stats tcp;
+	struct ptg_dataplane_stats worker;
+	struct ptg_dataplane_port_stats port;
+};
+
+/**
+ * Called for each counter by ptg_dataplane_totals_foreach().
+ * @param group   "net", "tcp", "worker" or "port".
+ * @param is_drop the counter counts discarded frames or segments.
+ * @return 0 to go on, non-zero to stop (returned by foreach).
+ */
+typedef int (*ptg_dataplane_stat_cb)(void *arg, const char *group,
+				     const char *name, uint64_t value,
+				     int is_drop);
+
+/** Visit every counter of @p t, in X-macro order, group by group. */
+int ptg_dataplane_totals_foreach(const struct ptg_dataplane_totals *t,
+				 ptg_dataplane_stat_cb cb, void *arg);
+
+/** Sum of every drop counter of @p t. */
+uint64_t ptg_dataplane_totals_drops(const struct ptg_dataplane_totals *t);
+
+/* ------------------------------------------------------------------ */
+/* Dataplane                                                           */
+/* ------------------------------------------------------------------ */
+
+/** Configuration of the dataplane of one port. */
+struct ptg_dataplane_config {
+	uint16_t port_id;          /**< started port, one queue per worker */
+	uint16_t nb_workers;       /**< 1..RTE_MAX_LCORE */
+	const unsigned int *lcores; /**< nb_workers lcore ids (the main
+					 lcore may be one of them) */
+	struct rte_mempool *mp;    /**< frames the stack builds */
+	struct ptg_net_config net; /**< template: mac, addr, prefix_len,
+					gateway, mtu, offloads; port_id, tx
+					and tx_arg are set per worker */
+	struct ptg_tcp_config tcp; /**< engine configuration, per worker */
+	uint64_t tx_drain_ns;      /**< TX drain deadline (0: 50 us) */
+	uint32_t idle_sleep_us;    /**< sleep after idle_polls empty polls
+					(0: never sleep) */
+	uint32_t idle_polls;       /**< (0: 1000) */
+	uint64_t linger_ns;        /**< graceful stop limit (0: 1 s) */
+};
+
+struct ptg_dataplane;
+
+/**
+ * Pick @p n worker lcores: worker lcores first; the main lcore too when
+ * there is exactly one lcore short (so --workers 1 with -l 0 runs on the
+ * main lcore).
+ * @return 0, or -ENOSPC when EAL has fewer than @p n lcores.
+ */
+int ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores);
+
+/**
+ * Create the workers: per worker a net instance (tx: its TX queue), a TCP
+ * engine, one instance of every bound service (ops->init with the bound
+ * ARGS) listening on its port.
+ *
+ * @param err receives a message on failure.
+ * @return the dataplane, or NULL with rte_errno: EINVAL (bad config, or a
+ *         service's init rejected its ARGS), ENOMEM, ENOENT (unknown
+ *         congestion control), or what the libraries set.
+ */
+struct ptg_dataplane *ptg_dataplane_create(
+	const struct ptg_dataplane_config *cfg, char *err, size_t errlen);
+
+/**
+ * Free the workers (engines, service instances, net instances, rings) and
+ * unregister from telemetry. The workers must not be running. Accepts NULL.
+ */
+void ptg_dataplane_free(struct ptg_dataplane *dp);
+
+/** Called once, on the main lcore, when every worker is serving. */
+typedef void (*ptg_dataplane_ready_t)(struct ptg_dataplane *dp, void *arg);
+
+/**
+ * Launch the workers and block until they are all done. A worker is done
+ * after a stop was requested and its engine is empty (every connection
+ * closed) or the linger expired. When the main lcore is a worker, it runs
+ * its loop here.
+ *
+ * @param ready called once every worker is serving (may be NULL).
+ * @return 0; -EBUSY an lcore was not free; -EIO a worker failed.
+ */
+int ptg_dataplane_run(struct ptg_dataplane *dp, ptg_dataplane_ready_t ready,
+		      void *arg);
+
+/**
+ * Ask every worker to stop: stop listening, close connections (RST after
+ * the linger). A second request stops at once. Async-signal-safe.
+ */
+void ptg_dataplane_request_stop(void);
+
+/** Number of stop requests so far (0: running). */
+unsigned int ptg_dataplane_stop_requested(void);
+
+/** Sum the counters of every worker and read the port's. Thread-safe
+ *  against the workers (counters may be a poll behind). */
+void ptg_dataplane_totals(const struct ptg_dataplane *dp,
+			  struct ptg_dataplane_totals *t);
+
+/** Number of workers. */
+unsigned int ptg_dataplane_nb_workers(const struct ptg_dataplane *dp);
+
+/** lcore of worker @p i. */
+unsigned int ptg_dataplane_worker_lcore(const struct ptg_dataplane *dp,
+					unsigned int i);
+
+/** Live connections over all workers. */
+unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
+
+/**
+ * Register the DPDK telemetry commands (once per process; later calls
+ * re-point them at @p dp):
+ *   /portgate/stats          every counter summed: {"net": {...},
+ *                            "tcp": {...}, "worker": {...}, "port": {...}}
+ *   /portgate/worker,ID      the counters of worker ID
+ *   /portgate/info           workers, their lcores, connections
+ * @return 0, or the error of rte_telemetry_register_cmd().
+ */
+int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTG_DATAPLANE_H */

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop: one per worker lcore, run to completion.
+ *
+ * dp_worker_loop()
+ *   -> ptg_net_announce()                   (worker 0, at start)
+ *   loop:
+ *   -> stop_check() -> ptg_tcp_stop()       once a stop is requested
+ *   -> rte_eth_rx_burst() -> arp_fanout() -> ptg_net_input()
+ *   -> arp_ring_drain() -> ptg_net_input()  ARP replies other workers saw
+ *   -> ptg_net_timer() -> ptg_tcp_poll()
+ *   -> ptg_net_flush() -> dp_worker_tx() -> rte_eth_tx_burst()
+ *                                 when RX was empty or the deadline passed
+ *   -> rte_delay_us_sleep()                 idle backoff, if configured
+ */
+#include <rte_arp.h>
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dataplane_priv.h"
+
+uint16_t
+dp_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_worker *w = arg;
+	uint16_t sent;
+	unsigned int tries = 0;
+
+	sent = rte_eth_tx_burst(w->port_id, w->queue_id, pkts, n);
+	while (unlikely(sent < n) && tries < DP_TX_RETRIES) {
+		sent += rte_eth_tx_burst(w->port_id, w->queue_id,
+					 &pkts[sent], n - sent);
+		tries++;
+	}
+	w->stats.tx_calls++;
+	w->stats.tx_pkts += sent;
+	w->stats.tx_retries += tries;
+	if (unlikely(sent < n)) {
+		/* The net layer counts these as drop_tx_full. */
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	}
+	return sent;
+}
+
+/* Copy each ARP reply to every other worker: the reply to a request one
+ * worker sent may arrive on any queue (RSS does not hash ARP). */
+static void
+arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct ptg_dataplane *dp = w->dp;
+	uint16_t i, j;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		const struct rte_arp_hdr *arp;
+
+		if (rte_pktmbuf_data_len(m) <
+		    sizeof(*eth) + sizeof(*arp))
+			continue;
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+			continue;
+		arp = (const struct rte_arp_hdr *)(eth + 1);
+		if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REPLY))
+			continue;
+		for (j = 0; j < dp->nb_workers; j++) {
+			struct dp_worker *o = dp->workers[j];
+			struct rte_mbuf *c;
+
+			if (o == w)
+				continue;
+			c = rte_pktmbuf_copy(m, w->mp, 0, UINT32_MAX);
+			if (c == NULL) {
+				w->stats.drop_arp_fwd_nombuf++;
+				continue;
+			}
+			if (rte_ring_enqueue(o->arp_ring, c) != 0) {
+				rte_pktmbuf_free(c);
+				w->stats.drop_arp_fwd_ring_full++;
+				continue;
+			}
+			w->stats.arp_fwd_tx++;
+		}
+	}
+}
+
+static void
+arp_ring_drain(struct dp_worker *w, uint64_t now)
+{
+	struct rte_mbuf *pkts[DP_RX_BURST];
+	unsigned int n;
+
+	n = rte_ring_dequeue_burst(w->arp_ring, (void **)pkts, DP_RX_BURST,
+				   NULL);
+	if (n == 0)
+		return;
+	w->stats.arp_fwd_rx += n;
+	ptg_net_input(w->net, pkts, (uint16_t)n, now);
+}
+
+void
+dp_check_ready(struct ptg_dataplane *dp)
+{
+	uint16_t i;
+
+	if (dp->ready_done)
+		return;
+	for (i = 0; i < dp->nb_workers; i++)
+		if (__atomic_load_n(&dp->workers[i]->state,
+				    __ATOMIC_ACQUIRE) != DP_WORKER_SERVING)
+			return;
+	dp->ready_done = 1;
+	if (dp->ready != NULL)
+		dp->ready(dp, dp->ready_arg);
+}
+
+int
+dp_worker_loop(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct ptg_dataplane *dp = w->dp;
+	const uint64_t drain_ns = dp->cfg.tx_drain_ns;
+	const uint32_t idle_sleep_us = dp->cfg.idle_sleep_us;
+	const uint32_t idle_polls = dp->cfg.idle_polls;
+	struct rte_mbuf *pkts[DP_RX_BURST];
+	uint64_t now, drain_at, stop_at = 0;
+	uint32_t idle = 0;
+	int stopping = 0;
+	uint16_t n;
+
+	now = dp_clock_ns();
+	/* RFC 5227 2.3: announce our address once the port is up; one
+	 * worker is enough, they share the port. */
+	if (w->index == 0 && ptg_net_announce(w->net) != 0)
+		DP_LOG(WARNING, "worker 0: gratuitous ARP not sent");
+	ptg_net_flush(w->net);
+	drain_at = now + drain_ns;
+	__atomic_store_n(&w->state, DP_WORKER_SERVING, __ATOMIC_RELEASE);
+
+	for (;;) {
+		unsigned int req;
+
+		now = dp_clock_ns();
+		req = __atomic_load_n(&dp_stop_requests, __ATOMIC_RELAXED);
+		if (unlikely(req != 0)) {
+			unsigned int left;
+
+			if (!stopping) {
+				stopping = 1;
+				stop_at = now + dp->cfg.linger_ns;
+				ptg_tcp_stop(w->tcp, now, dp->cfg.linger_ns);
+			}
+			left = ptg_tcp_conn_count(w->tcp);
+			if (left == 0)
+				break;
+			if (req > 1 || now >= stop_at + DP_STOP_GRACE_NS) {
+				w->stats.stop_forced_conns += left;
+				break;
+			}
+		}
+
+		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
+				     DP_RX_BURST);
+		if (w->arp_ring != NULL)
+			arp_ring_drain(w, now);
+		if (n > 0) {
+			w->stats.rx_bursts++;
+			w->stats.rx_pkts += n;
+			if (w->arp_ring != NULL)
+				arp_fanout(w, pkts, n);
+			ptg_net_input(w->net, pkts, n, now);
+			idle = 0;
+		} else {
+			w->stats.idle_polls++;
+			idle++;
+		}
+		ptg_net_timer(w->net, now);
+		ptg_tcp_poll(w->tcp, now);
+		/* TX: the net layer hands full bursts over by itself; the
+		 * rest leaves now if RX is idle, else on the deadline. */
+		if (n == 0 || now >= drain_at) {
+			ptg_net_flush(w->net);
+			drain_at = now + drain_ns;
+		}
+		w->stats.loops++;
+		if (unlikely(w->is_main && !dp->ready_done))
+			dp_check_ready(dp);
+		if (idle_sleep_us != 0 && idle >= idle_polls) {
+			rte_delay_us_sleep(idle_sleep_us);
+			w->stats.idle_sleeps++;
+		}
+	}
+	/* Push out what the last poll left: FINs, RSTs, final ACKs. */
+	ptg_tcp_poll(w->tcp, dp_clock_ns());
+	ptg_net_flush(w->net);
+	__atomic_store_n(&w->state, DP_WORKER_DONE, __ATOMIC_RELEASE);
+	return 0;
+}
