@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * portgate: a kernel-bypass TCP endpoint.
+ *
+ *   portgate [EAL options] -- --addr IP/PREFIX [app options]
+ *
+ * main()
+ *   -> split_args()                         EAL part / app part at "--"
+ *   -> portgate_opts_parse()                options + --config   } nothing
+ *   -> ptg_port_profile_load() / _check_workers() / _check_device() } started
+ *   -> portgate_opts_bind_services()                             } yet:
+ *   -> build_eal_argv() -> rte_eal_init()                          exit 2
+ *   -> ptg_dataplane_clock_init() -> ptg_dataplane_pick_lcores()
+ *   -> ptg_port_open() -> ptg_port_wait_link()
+ *   -> ptg_dataplane_create() -> ptg_dataplane_telemetry_register()
+ *   -> ptg_dataplane_run() -> on_ready(): "portgate: ready ..."
+ *   (SIGINT/SIGTERM -> on_signal() -> ptg_dataplane_request_stop())
+ *   -> print_counters() -> teardown -> rte_eal_cleanup() -> exit 0
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+
+#include "ptg_dataplane.h"
+#include "ptg_net.h"
+#include "ptg_port.h"
+#include "ptg_service.h"
+#include "ptg_tcp.h"
+#include "options.h"
+
+/* Room for the profile's EAL arguments. */
+#define PROFILE_EAL_ARGS 32
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+	ptg_dataplane_request_stop();
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: sleeps end early and see the stop at once. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int
+stop_requested(void)
+{
+	return ptg_dataplane_stop_requested() != 0;
+}
+
+/* What on_ready() prints. */
+struct app {
+	const struct portgate_opts *opts;
+	const struct ptg_port *port;
+};
+
+static void
+format_ipv4(rte_be32_t a, char *buf, size_t len)
+{
+	uint32_t h = rte_be_to_cpu_32(a);
+
+	snprintf(buf, len, "%u.%u.%u.%u", h >> 24, (h >> 16) & 0xff,
+		 (h >> 8) & 0xff, h & 0xff);
+}
+
+static void
+on_ready(struct ptg_dataplane *dp, void *arg)
+{
+	const struct app *app = arg;
+	char addr[16], gw[16], mac[RTE_ETHER_ADDR_FMT_SIZE], lcores[256];
+	char services[1024];
+	struct rte_ether_addr ea;
+	size_t off = 0;
+	unsigned int i;
+	int port;
+
+	format_ipv4(app->opts->addr, addr, sizeof(addr));
+	ptg_port_mac(app->port, &ea);
+	rte_ether_format_addr(mac, sizeof(mac), &ea);
+	lcores[0] = '\0';
+	for (i = 0; i < ptg_dataplane_nb_workers(dp) && off < sizeof(lcores);
+	     i++)
+		off += snprintf(lcores + off, sizeof(lcores) - off, "%s%u",
+				i ? "," : "",
+				ptg_dataplane_worker_lcore(dp, i));
+	off = 0;
+	services[0] = '\0';
+	for (port = ptg_service_next(-1); port >= 0 && off < sizeof(services);
+	     port = ptg_service_next(port))
+		off += snprintf(services + off, sizeof(services) - off,
+				"%s%d:%s", off ? "," : "", port,
+				ptg_service_binding((uint16_t)port)->ops->name);
+	if (app->opts->gateway != 0)
+		format_ipv4(app->opts->gateway, gw, sizeof(gw));
+	else
+		snprintf(gw, sizeof(gw), "none");
+	printf("portgate: ready addr=%s/%u gateway=%s mac=%s port=%s "
+	       "mtu=%u workers=%u lcores=%s services=%s\n", addr,
+	       app->opts->prefix_len, gw, mac, ptg_port_name(app->port),
+	       ptg_port_mtu(app->port), ptg_dataplane_nb_workers(dp), lcores,
+	       services);
+	fflush(stdout);
+}
+
+static int
+print_nonzero(void *arg, const char *group, const char *name,
+	      uint64_t value, int is_drop)
+{
+	RTE_SET_USED(arg);
+	RTE_SET_USED(is_drop);
+	if (value != 0)
+		printf("portgate: stat %s.%s=%" PRIu64 "\n", group, name,
+		       value);
+	return 0;
+}
+
+static int
+print_drop(void *arg, const char *group, const char *name, uint64_t value,
+	   int is_drop)
+{
+	RTE_SET_USED(arg);
+	if (is_drop && value != 0)
+		printf(" %s.%s=%" PRIu64, group, name, value);
+	return 0;
+}
+
+static void
+print_counters(const struct ptg_dataplane *dp)
+{
+	struct ptg_dataplane_totals t;
+
+	ptg_dataplane_totals(dp, &t);
+	ptg_dataplane_totals_foreach(&t, print_nonzero, NULL);
+	/* Always there, zero or not: what scripts look for first. */
+	printf("portgate: totals net.rx_frames=%" PRIu64 " net.tx_frames=%"
+	       PRIu64 " tcp.accepted=%" PRIu64 " tcp.conn_closed=%" PRIu64
+	       "\n", t.net.rx_frames, t.net.tx_frames, t.tcp.accepted,
+	       t.tcp.conn_closed);
+	printf("portgate: drops total=%" PRIu64,
+	       ptg_dataplane_totals_drops(&t));
+	ptg_dataplane_totals_foreach(&t, print_drop, NULL);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Split at the first "--": EAL options before, app options after. With
+ * no "--", everything is an app option. */
+static void
+split_args(int argc, char **argv, int *eal_argc, char ***eal_argv,
+	   int *app_argc, char ***app_argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	if (i == argc) {
+		*eal_argc = 0;
+		*eal_argv = argv + 1;
+		*app_argc = argc;
+		*app_argv = argv;
+		return;
+	}
+	*eal_argc = i - 1;
+	*eal_argv = argv + 1;
+	/* argv[i] ("--") becomes the app's argv[0]. */
+	argv[i] = argv[0];
+	*app_argc = argc - i;
+	*app_argv = argv + i;
+}
+
+static int
+has_arg(int argc, char **argv, const char *opt)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char profile_buf[4096];
+	struct portgate_opts opts;
+	struct ptg_port_profile profile;
+	struct ptg_dataplane_config dcfg;
+	struct ptg_port_params pparams;
+	struct ptg_dataplane *dp = NULL;
+	struct ptg_port *port = NULL;
+	struct app app;
+	unsigned int *lcores = NULL;
+	char **eal_argv = NULL, **user_eal, **app_argv;
+	char *prof_argv[PROFILE_EAL_ARGS];
+	char err[1024], desc[512];
+	int user_eal_argc, app_argc, prof_argc, eal_argc, i, rc;
+	int status = PORTGATE_EXIT_FAIL, eal_up = 0;
+	const char *prog = argv[0];
+
+	split_args(argc, argv, &user_eal_argc, &user_eal, &app_argc,
+		   &app_argv);
+	rc = portgate_opts_parse(&opts, app_argc, app_argv);
+	if (rc >= 0)
+		return rc;
+
+	/* The profile, before EAL: bad files stop here with FILE:LINE. */
+	rc = ptg_port_profile_load(&profile,
+				   opts.profile[0] ? opts.profile : NULL,
+				   err, sizeof(err));
+	if (rc == 0)
+		rc = ptg_port_profile_check_workers(&profile, opts.workers,
+						    err, sizeof(err));
+	if (rc == 0)
+		rc = ptg_port_profile_check_device(&profile, err,
+						   sizeof(err));
+	if (rc == 0 && profile.is_pci &&
+	    has_arg(user_eal_argc, user_eal, "--no-pci")) {
+		snprintf(err, sizeof(err), "%s:%u: the profile names PCI "
+			 "device %s, but --no-pci was given to EAL",
+			 profile.source, profile.line.device,
+			 profile.dev_name);
+		rc = -EINVAL;
+	}
+	if (rc < 0) {
+		/* Parse errors name FILE:LINE; open errors also where the
+		 * file name came from. */
+		if (rc != -EINVAL && rc != -ENODEV && opts.profile[0])
+			fprintf(stderr, "portgate: %s: %s\n",
+				opts.profile_where, err);
+		else
+			fprintf(stderr, "portgate: %s\n", err);
+		status = PORTGATE_EXIT_USAGE;
+		goto out;
+	}
+	rc = portgate_opts_bind_services(&opts);
+	if (rc != 0) {
+		status = rc;
+		goto out;
+	}
+
+	prof_argc = ptg_port_profile_eal_args(&profile, opts.workers,
+		!has_arg(user_eal_argc, user_eal, "--no-pci"),
+		profile_buf, sizeof(profile_buf), prof_argv,
+		PROFILE_EAL_ARGS);
+	if (prof_argc < 0) {
+		fprintf(stderr, "portgate: %s: too many EAL arguments\n",
+			profile.source);
+		status = PORTGATE_EXIT_USAGE;
+		goto out;
+	}
+	eal_argv = calloc(1 + prof_argc + user_eal_argc + 1,
+			  sizeof(*eal_argv));
+	if (eal_argv == NULL) {
+		fprintf(stderr, "portgate: out of memory\n");
+		goto out;
+	}
+	eal_argc = 0;
+	eal_argv[eal_argc++] = (char *)(uintptr_t)prog;
+	for (i = 0; i < prof_argc; i++)
+		eal_argv[eal_argc++] = prof_argv[i];
+	for (i = 0; i < user_eal_argc; i++)
+		eal_argv[eal_argc++] = user_eal[i];
+	eal_argv[eal_argc] = NULL;
+
+	install_signals();
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		int e = rte_errno;
+
+		fprintf(stderr, "portgate: EAL initialisation failed: %s "
+			"(EAL options go before \"--\")\n", rte_strerror(e));
+		status = e == EINVAL ? PORTGATE_EXIT_USAGE : PORTGATE_EXIT_FAIL;
+		goto out;
+	}
+	eal_up = 1;
+	if (stop_requested()) {
+		status = PORTGATE_EXIT_OK;
+		goto out;
+	}
+	if (ptg_dataplane_clock_init() != 0) {
+		fprintf(stderr, "portgate: no TSC frequency known\n");
+		goto out;
+	}
+
+	lcores = calloc(opts.workers, sizeof(*lcores));
+	if (lcores == NULL) {
+		fprintf(stderr, "portgate: out of memory\n");
+		goto out;
+	}
+	if (ptg_dataplane_pick_lcores(opts.workers, lcores) < 0) {
+		fprintf(stderr, "portgate: --workers %u needs %u lcores "
+			"besides the main one (or %u in all); EAL has %u: "
+			"give more with -l\n", opts.workers, opts.workers,
+			opts.workers, rte_lcore_count());
+		status = PORTGATE_EXIT_USAGE;
+		goto out;
+	}
+
+	memset(&pparams, 0, sizeof(pparams));
+	pparams.nb_queues = (uint16_t)opts.workers;
+	pparams.nb_mbufs = opts.mbufs;
+	port = ptg_port_open(&profile, &pparams, err, sizeof(err));
+	if (port == NULL) {
+		fprintf(stderr, "portgate: %s\n", err);
+		status = (rte_errno == ENODEV || rte_errno == EINVAL) ?
+			PORTGATE_EXIT_USAGE : PORTGATE_EXIT_FAIL;
+		goto out;
+	}
+	ptg_port_describe(port, desc, sizeof(desc));
+	printf("portgate: port %s\n", desc);
+	fflush(stdout);
+	rc = ptg_port_wait_link(port, stop_requested, err, sizeof(err));
+	if (rc == -EINTR) {
+		status = PORTGATE_EXIT_OK;
+		goto out;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "portgate: %s\n", err);
+		goto out;
+	}
+
+	memset(&dcfg, 0, sizeof(dcfg));
+	dcfg.port_id = ptg_port_id(port);
+	dcfg.nb_workers = (uint16_t)opts.workers;
+	dcfg.lcores = lcores;
+	dcfg.mp = ptg_port_mempool(port);
+	ptg_port_mac(port, &dcfg.net.mac);
+	dcfg.net.addr = opts.addr;
+	dcfg.net.prefix_len = opts.prefix_len;
+	dcfg.net.gateway = opts.gateway;
+	dcfg.net.mtu = ptg_port_mtu(port);
+	dcfg.net.offloads = ptg_port_net_offloads(port);
+	portgate_opts_tcp_config(&opts, &dcfg.tcp);
+	dcfg.tx_drain_ns = (uint64_t)opts.tx_drain_us * 1000;
+	dcfg.idle_sleep_us = opts.idle_sleep_us;
+	/* 0 ms: RST at once (the dataplane reads 0 as its default). */
+	dcfg.linger_ns = opts.linger_ms ?
+		(uint64_t)opts.linger_ms * 1000000ull : 1;
+	dp = ptg_dataplane_create(&dcfg, err, sizeof(err));
+	if (dp == NULL) {
+		fprintf(stderr, "portgate: %s\n", err);
+		status = (rte_errno == EINVAL || rte_errno == ENOENT) ?
+			PORTGATE_EXIT_USAGE : PORTGATE_EXIT_FAIL;
+		goto out;
+	}
+	rc = ptg_dataplane_telemetry_register(dp);
+	if (rc != 0)
+		fprintf(stderr, "portgate: warning: telemetry commands not "
+			"registered: %s\n", strerror(-rc));
+
+	app.opts = &opts;
+	app.port = port;
+	rc = ptg_dataplane_run(dp, on_ready, &app);
+	printf("portgate: stopping (%s)\n",
+	       got_signal == SIGINT ? "SIGINT" :
+	       got_signal == SIGTERM ? "SIGTERM" : "error");
+	print_counters(dp);
+	status = rc == 0 ? PORTGATE_EXIT_OK : PORTGATE_EXIT_FAIL;
+
+out:
+	ptg_dataplane_free(dp);
+	ptg_port_close(port);
+	ptg_service_unbind_all();
+	free(lcores);
+	free(eal_argv);
+	portgate_opts_free(&opts);
+	if (eal_up)
+		rte_eal_cleanup();
+	if (status == PORTGATE_EXIT_OK) {
+		printf("portgate: stopped\n");
+		fflush(stdout);
+	}
+	return status;
+}
