@@ -398,9 +398,14 @@ tcp_output(struct ptg_conn *c)
 	struct ptg_tcp *tcp = c->tcp;
 	int sent = 0;
 
-	if (c->state < PTG_TCPS_ESTABLISHED || c->state == PTG_TCPS_TIME_WAIT ||
-	    (c->flags & TF_DEAD))
+	if (c->state < PTG_TCPS_ESTABLISHED || (c->flags & TF_DEAD))
 		return 0;
+	if (c->state == PTG_TCPS_TIME_WAIT) {
+		/* Nothing to send but the ACK of the peer's FIN. */
+		if (c->flags & TF_ACKNOW)
+			tcp_send_ack(c);
+		return 0;
+	}
 
 	for (;;) {
 		uint32_t data_end = c->snd_seq0 + c->sndq.bytes;

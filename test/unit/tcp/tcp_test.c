@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP test kit (see tcp_test.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "tcp_test.h"
+
+static int
+rec_accept(struct ptg_conn *c)
+{
+	struct tt_rec *r = ptg_conn_service_ctx(c);
+
+	r->conn = c;
+	r->accepts++;
+	return r->reject;
+}
+
+static size_t
+rec_data(struct ptg_conn *c, const void *data, size_t len)
+{
+	struct tt_rec *r = ptg_conn_service_ctx(c);
+	size_t n = len < r->consume_max ? len : r->consume_max;
+
+	if (r->rx_len + n > TT_RX_CAP)
+		n = TT_RX_CAP - r->rx_len;
+	memcpy(r->rx + r->rx_len, data, n);
+	r->rx_len += n;
+	return n;
+}
+
+static void
+rec_writable(struct ptg_conn *c)
+{
+	struct tt_rec *r = ptg_conn_service_ctx(c);
+
+	r->conn = c;
+	r->writables++;
+}
+
+static void
+rec_fin(struct ptg_conn *c)
+{
+	struct tt_rec *r = ptg_conn_service_ctx(c);
+
+	r->fins++;
+	if (r->close_on_fin)
+		ptg_close(c);
+}
+
+static void
+rec_close(struct ptg_conn *c, enum ptg_close_reason reason)
+{
+	struct tt_rec *r = ptg_conn_service_ctx(c);
+
+	r->closes++;
+	r->reason = reason;
+	if (r->conn == c)
+		r->conn = NULL;
+}
+
+const struct ptg_service_ops tt_service = {
+	.name = "tt-record",
+	.on_accept = rec_accept,
+	.on_data = rec_data,
+	.on_writable = rec_writable,
+	.on_fin = rec_fin,
+	.on_close = rec_close,
+};
+
+struct tt *
+tt_new(void (*tweak)(struct ptg_tcp_config *))
+{
+	struct tt *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	t->env = ptg_test_env_new(NULL);
+	assert_non_null(t->env);
+	ptg_test_env_arp_seed(t->env, PTG_TEST_IP_PEER, &ptg_test_mac_peer);
+	ptg_tcp_config_default(&t->cfg);
+	t->cfg.max_conns = 256;
+	if (tweak != NULL)
+		tweak(&t->cfg);
+	t->tcp = ptg_tcp_create(t->env->net, &t->cfg, SOCKET_ID_ANY);
+	assert_non_null(t->tcp);
+	t->rec.rx = malloc(TT_RX_CAP);
+	assert_non_null(t->rec.rx);
+	t->rec.consume_max = SIZE_MAX;
+	assert_int_equal(ptg_tcp_listen(t->tcp, TT_PORT, &tt_service, &t->rec, 0), 0);
+	return t;
+}
+
+void
+tt_free(struct tt *t)
+{
+	if (t == NULL)
+		return;
+	/* Every test ends with the table empty ... */
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	ptg_tcp_free(t->tcp);
+	free(t->rec.rx);
+	/* ... and the pool back at its baseline (asserted in here). */
+	ptg_test_env_free(t->env);
+	free(t);
+}
+
+static void
+poll_all(struct tt *t)
+{
+	ptg_tcp_poll(t->tcp, t->env->now);
+	ptg_net_flush(t->env->net);
+}
+
+void
+tt_rx(struct tt *t, const struct ptg_test_tcp *seg)
+{
+	struct ptg_test_tcp s = *seg;
+
+	if (s.sport == 0)
+		s.sport = TT_PEER_PORT;
+	if (s.dport == 0)
+		s.dport = TT_PORT;
+	if (s.win == 0 && !(s.flags & RTE_TCP_RST_FLAG) && !s.opts_len)
+		s.win = 65535;
+	ptg_test_env_rx(t->env, ptg_test_tcp_frame(t->env->mp, NULL, &s));
+	poll_all(t);
+}
+
+void
+tt_rx_opts(struct tt *t, struct ptg_test_tcp seg,
+	   const struct ptg_test_tcp_opts *o)
+{
+	uint8_t buf[40];
+	int n = ptg_test_tcp_opts_encode(o, buf);
+
+	assert_true(n >= 0);
+	seg.opts = buf;
+	seg.opts_len = (uint8_t)n;
+	if (seg.win == 0 && !(seg.flags & RTE_TCP_RST_FLAG))
+		seg.win = 65535;
+	tt_rx(t, &seg);
+}
+
+void
+tt_advance(struct tt *t, uint64_t ns)
+{
+	t->env->now += ns;
+	poll_all(t);
+	ptg_net_timer(t->env->net, t->env->now);
+	ptg_net_flush(t->env->net);
+}
+
+unsigned int
+tt_pending(const struct tt *t)
+{
+	/* Frames sent outside an input (ptg_send() ...) sit in the batch. */
+	ptg_net_flush(t->env->net);
+	return t->env->port.n - t->next;
+}
+
+void
+tt_pop(struct tt *t, struct ptg_test_pkt *p)
+{
+	assert_true(tt_pending(t) > 0);
+	ptg_test_parse_ok(t->env->port.pkts[t->next++], p);
+	assert_int_equal(p->ip_proto, IPPROTO_TCP);
+}
+
+void
+tt_none(struct tt *t)
+{
+	assert_int_equal(tt_pending(t), 0);
+}
+
+void
+tt_skip(struct tt *t)
+{
+	t->next = t->env->port.n;
+}
+
+uint32_t
+tt_open(struct tt *t, uint32_t peer_isn, const struct ptg_test_tcp_opts *o)
+{
+	struct ptg_test_tcp_opts def = { .has_mss = 1, .mss = 1460 };
+	struct ptg_test_pkt p;
+	unsigned int acc = t->rec.accepts;
+
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = peer_isn,
+					     .flags = RTE_TCP_SYN_FLAG },
+		   o ? o : &def);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(p.ack, peer_isn + 1);
+	if (o != NULL && o->has_ts) {
+		struct ptg_test_tcp_opts a = { .has_ts = 1, .tsval = o->tsval + 1,
+					       .tsecr = p.opts.tsval };
+
+		tt_rx_opts(t, (struct ptg_test_tcp){ .seq = peer_isn + 1,
+			.ack = p.seq + 1, .flags = RTE_TCP_ACK_FLAG,
+			.win = 65535 }, &a);
+	} else {
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = peer_isn + 1,
+			.ack = p.seq + 1, .flags = RTE_TCP_ACK_FLAG });
+	}
+	assert_int_equal(t->rec.accepts, acc + 1);
+	assert_non_null(t->rec.conn);
+	assert_int_equal(ptg_conn_state(t->rec.conn), PTG_TCPS_ESTABLISHED);
+	return p.seq;
+}

@@ -1,0 +1,760 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/tcp/tcp_input.c: the state machine, segment by segment, with the
+ * bytes the engine answers checked on the wire.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_test.h"
+
+#define SYN RTE_TCP_SYN_FLAG
+#define ACK RTE_TCP_ACK_FLAG
+#define FIN RTE_TCP_FIN_FLAG
+#define RST RTE_TCP_RST_FLAG
+#define PSH RTE_TCP_PSH_FLAG
+
+static int
+setup(void **state)
+{
+	*state = tt_new(NULL);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	tt_free(*state);
+	return 0;
+}
+
+/* SYN -> SYN-ACK with our options; ACK -> ESTABLISHED, handed over. */
+static void
+test_passive_open(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1400, .has_ws = 1,
+				       .ws = 7, .sack_perm = 1, .has_ts = 1,
+				       .tsval = 1000 };
+	struct ptg_test_pkt p;
+	struct ptg_conn_info ci;
+
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 5000, .flags = SYN }, &o);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	assert_int_equal(p.ack, 5001);
+	assert_int_equal(p.sport, TT_PORT);
+	assert_int_equal(p.dport, TT_PEER_PORT);
+	assert_true(p.opts.has_mss);
+	assert_int_equal(p.opts.mss, 1460);
+	assert_true(p.opts.has_ws);
+	assert_true(p.opts.sack_perm);
+	assert_true(p.opts.has_ts);
+	assert_int_equal(p.opts.tsecr, 1000);
+	tt_none(t);
+	assert_int_equal(t->rec.accepts, 0); /* still in the SYN queue */
+
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 5001, .ack = p.seq + 1,
+		.flags = ACK, .win = 1000 },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 1001,
+					      .tsecr = p.opts.tsval });
+	assert_int_equal(t->rec.accepts, 1);
+	ptg_conn_info(t->rec.conn, &ci);
+	assert_int_equal(ci.state, PTG_TCPS_ESTABLISHED);
+	assert_int_equal(ci.snd_wnd, 1000 << 7);
+	assert_int_equal(ci.mss, 1400 - 12); /* peer MSS less the TS option */
+	assert_true(ci.sack_ok);
+	assert_true(ci.ts_ok);
+	assert_int_equal(TT_STAT(t, passive_opens), 1);
+	assert_int_equal(TT_STAT(t, established), 1);
+	tt_none(t);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* Peer closes first: CLOSE-WAIT, on_fin, our close -> LAST-ACK -> CLOSED. */
+static void
+test_passive_close(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	struct ptg_conn *c = t->rec.conn;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = FIN | ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_CLOSE_WAIT);
+	assert_int_equal(t->rec.fins, 1);
+	tt_pop(t, &p); /* the FIN is ACKed at once */
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.ack, 102);
+
+	assert_int_equal(ptg_close(c), 0);
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_LAST_ACK);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, FIN | ACK);
+	assert_int_equal(p.seq, iss + 1);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102, .ack = iss + 2, .flags = ACK });
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_NORMAL);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	tt_none(t);
+}
+
+/* We close first: FIN-WAIT-1 -> FIN-WAIT-2 -> TIME-WAIT -> gone at 2*MSL. */
+static void
+test_active_close_time_wait(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	struct ptg_conn *c = t->rec.conn;
+
+	assert_int_equal(ptg_shutdown(c), 0);
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_FIN_WAIT_1);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, FIN | ACK);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2, .flags = ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_FIN_WAIT_2);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
+					 .flags = FIN | ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	assert_int_equal(t->rec.closes, 1);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.ack, 102);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+
+	/* A retransmitted FIN in TIME-WAIT is ACKed again. */
+	tt_advance(t, PTG_TEST_S(10));
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
+					 .flags = FIN | ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.ack, 102);
+
+	/* 2*MSL (60 s by default) after that last FIN, it is gone. */
+	tt_advance(t, PTG_TEST_S(59));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+	tt_advance(t, PTG_TEST_S(2));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	assert_int_equal(TT_STAT(t, timewait_expired), 1);
+	tt_none(t);
+}
+
+/* Simultaneous close: FIN crosses our FIN -> CLOSING -> TIME-WAIT. */
+static void
+test_simultaneous_close(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	struct ptg_conn *c = t->rec.conn;
+
+	ptg_shutdown(c);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, FIN | ACK);
+	/* The peer's FIN does not acknowledge ours. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = FIN | ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_CLOSING);
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 102);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102, .ack = iss + 2, .flags = ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	tt_advance(t, PTG_TEST_S(61));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
+/* Half-close: after the peer's FIN we can still send, then close. */
+static void
+test_half_close(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	struct ptg_conn *c = t->rec.conn;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = FIN | ACK });
+	tt_skip(t);
+	assert_int_equal(ptg_send(c, "late reply", 10), 10);
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 10);
+	assert_memory_equal(p.payload, "late reply", 10);
+	assert_int_equal(p.seq, iss + 1);
+	ptg_close(c);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, FIN | ACK);
+	assert_int_equal(p.seq, iss + 11);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102, .ack = iss + 12, .flags = ACK });
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_NORMAL);
+}
+
+/* RFC 9293 3.10.7.1: no listener -> RST; ACK => <SEQ=SEG.ACK><RST>. */
+static void
+test_closed_port_rst(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .dport = 81, .seq = 777, .flags = SYN });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RST | ACK);
+	assert_int_equal(p.seq, 0);
+	assert_int_equal(p.ack, 778);
+	assert_int_equal(p.sport, 81);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .dport = 81, .seq = 9, .ack = 4242,
+					 .flags = ACK, .len = 5 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RST);
+	assert_int_equal(p.seq, 4242);
+
+	/* A RST gets nothing. */
+	tt_rx(t, &(struct ptg_test_tcp){ .dport = 81, .seq = 1, .flags = RST });
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, rst_no_listener), 2);
+	assert_int_equal(TT_STAT(t, drop_no_conn), 1);
+}
+
+/* RFC 5961 3.2: exact RST resets; in-window RST -> challenge ACK;
+ * out-of-window RST -> silently dropped. */
+static void
+test_rst_rules(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101 + 1000, .flags = RST });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.ack, 101);
+	assert_int_equal(TT_STAT(t, challenge_acks), 1);
+	assert_non_null(t->rec.conn);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101 + 10000000, .flags = RST });
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, drop_rst_out_of_window), 1);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .flags = RST });
+	tt_none(t);
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_RESET);
+	assert_int_equal(TT_STAT(t, conn_reset_rx), 1);
+}
+
+/* RFC 5961 4.2: a SYN on an established connection -> challenge ACK. */
+static void
+test_syn_in_established(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 5555, .flags = SYN });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.ack, 101);
+	assert_int_equal(TT_STAT(t, drop_syn_in_window), 1);
+	assert_int_equal(ptg_conn_state(t->rec.conn), PTG_TCPS_ESTABLISHED);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+static void
+tweak_chack(struct ptg_tcp_config *cfg)
+{
+	cfg->challenge_ack_limit = 3;
+}
+
+/* RFC 5961 7: challenge ACKs are rate limited. */
+static void
+test_challenge_ack_limit(void **state)
+{
+	struct tt *t = tt_new(tweak_chack);
+
+	tt_open(t, 100, NULL);
+	for (int i = 0; i < 10; i++)
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = 200 + i, .flags = RST });
+	assert_int_equal(tt_pending(t), 3);
+	assert_int_equal(TT_STAT(t, challenge_acks), 3);
+	assert_int_equal(TT_STAT(t, challenge_ack_limited), 7);
+	tt_skip(t);
+	tt_advance(t, PTG_TEST_S(1));
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 300, .flags = RST });
+	assert_int_equal(tt_pending(t), 1);
+	tt_skip(t);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_free(t);
+	(void)state;
+}
+
+/* RFC 5961 5.2: ACK of data never sent -> ACK back, dropped. */
+static void
+test_ack_above_snd_nxt(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 100,
+					 .flags = ACK, .len = 4 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.ack, 101); /* the data was not taken */
+	assert_int_equal(t->rec.rx_len, 0);
+	assert_int_equal(TT_STAT(t, drop_bad_ack), 1);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* Data in order reaches on_data; a duplicate is re-ACKed, not delivered. */
+static void
+test_data_in_order_and_duplicate(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	uint8_t buf[1000];
+
+	ptg_test_pattern(buf, sizeof(buf), 3);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK | PSH, .payload = buf, .len = 1000 });
+	assert_int_equal(t->rec.rx_len, 1000);
+	assert_memory_equal(t->rec.rx, buf, 1000);
+	tt_none(t); /* one segment: the ACK is delayed */
+	tt_advance(t, PTG_TEST_MS(39));
+	tt_none(t);
+	tt_advance(t, PTG_TEST_MS(2));
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 1101);
+	assert_int_equal(TT_STAT(t, delayed_acks), 1);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK | PSH, .payload = buf, .len = 1000 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 1101);
+	assert_int_equal(t->rec.rx_len, 1000);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* Two full-sized segments are ACKed at once (RFC 1122 4.2.3.2). */
+static void
+test_ack_every_second_segment(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = ACK, .len = 1460 });
+	tt_none(t);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101 + 1460, .ack = iss + 1,
+					 .flags = ACK, .len = 1460 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 101 + 2920);
+	assert_int_equal(t->rec.rx_len, 2920);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* Out of order: immediate duplicate ACK with a SACK block; the hole
+ * filled delivers everything in order. */
+static void
+test_out_of_order_sack(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460,
+				       .sack_perm = 1 };
+	uint32_t iss = tt_open(t, 100, &o);
+	struct ptg_test_pkt p;
+	uint8_t buf[3000];
+
+	ptg_test_pattern(buf, sizeof(buf), 9);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101 + 1000, .ack = iss + 1,
+		.flags = ACK, .payload = buf + 1000, .len = 1000 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 101);
+	assert_int_equal(p.opts.nb_sack, 1);
+	assert_int_equal(p.opts.sack[0].left, 1101);
+	assert_int_equal(p.opts.sack[0].right, 2101);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101 + 2500, .ack = iss + 1,
+		.flags = ACK, .payload = buf + 2500, .len = 500 });
+	tt_pop(t, &p);
+	assert_int_equal(p.opts.nb_sack, 2);
+	/* RFC 2018 4: the block of the latest arrival first. */
+	assert_int_equal(p.opts.sack[0].left, 2601);
+	assert_int_equal(p.opts.sack[0].right, 3101);
+	assert_int_equal(p.opts.sack[1].left, 1101);
+	assert_int_equal(t->rec.rx_len, 0);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK, .payload = buf, .len = 1000 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 2101);
+	assert_int_equal(p.opts.nb_sack, 1);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 2101, .ack = iss + 1,
+		.flags = ACK, .payload = buf + 2000, .len = 500 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 3101);
+	assert_int_equal(p.opts.nb_sack, 0);
+	assert_int_equal(t->rec.rx_len, 3000);
+	assert_memory_equal(t->rec.rx, buf, 3000);
+	assert_int_equal(TT_STAT(t, ooo_segs), 2);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* Sequence numbers wrap at 2^32 on both sides. */
+static void
+test_sequence_wraparound(void **state)
+{
+	struct tt *t = *state;
+	uint32_t isn = 0xffffffff - 500;
+	uint32_t iss = tt_open(t, isn, NULL);
+	struct ptg_test_pkt p;
+	uint8_t buf[2000];
+
+	ptg_test_pattern(buf, sizeof(buf), 1);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1, .ack = iss + 1,
+		.flags = ACK, .payload = buf, .len = 1000 });
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1001, .ack = iss + 1,
+		.flags = ACK, .payload = buf + 1000, .len = 1000 });
+	assert_int_equal(t->rec.rx_len, 2000);
+	assert_memory_equal(t->rec.rx, buf, 2000);
+	tt_advance(t, PTG_TEST_MS(50));
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, (uint32_t)(isn + 2001));
+	assert_true(p.ack < 2000); /* it wrapped */
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* RFC 7323 5.3: an older timestamp is dropped and re-ACKed (PAWS). */
+static void
+test_paws(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460, .has_ts = 1,
+				       .tsval = 50000 };
+	uint32_t iss = tt_open(t, 100, &o);
+	struct ptg_test_pkt p;
+
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK, .len = 10 },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 40000 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 101);
+	assert_int_equal(t->rec.rx_len, 0);
+	assert_int_equal(TT_STAT(t, drop_paws), 1);
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK, .len = 10 },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 50002 });
+	assert_int_equal(t->rec.rx_len, 10);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* Malformed segments: each has its own counter, none gets an answer. */
+static void
+test_malformed_segments(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_ipv4 bad = { .bad_l4_cksum = 1 };
+	uint8_t opt_bad_len[4] = { 2, 9, 0, 0 };  /* MSS with length 9 */
+	uint8_t opt_zero_len[4] = { 30, 0, 1, 1 }; /* length 0 */
+	struct rte_mbuf *m;
+
+	ptg_test_env_rx(t->env, ptg_test_tcp_frame(t->env->mp, &bad,
+		&(struct ptg_test_tcp){ .sport = 1, .dport = TT_PORT,
+					.flags = SYN, .win = 100 }));
+	assert_int_equal(TT_STAT(t, drop_cksum), 1);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .flags = SYN | FIN });
+	tt_rx(t, &(struct ptg_test_tcp){ .flags = SYN | RST });
+	assert_int_equal(TT_STAT(t, drop_bad_flags), 2);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .flags = SYN, .opts = opt_bad_len,
+					 .opts_len = 4 });
+	tt_rx(t, &(struct ptg_test_tcp){ .flags = SYN, .opts = opt_zero_len,
+					 .opts_len = 4 });
+	assert_int_equal(TT_STAT(t, drop_bad_options), 2);
+
+	/* Data offset beyond the segment. */
+	m = ptg_test_tcp_frame(t->env->mp, NULL, &(struct ptg_test_tcp){
+		.sport = 1, .dport = TT_PORT, .flags = SYN, .win = 10 });
+	((struct rte_tcp_hdr *)ptg_test_l4_hdr(m))->data_off = 0xf0;
+	ptg_test_fix_cksums(m);
+	ptg_test_env_rx(t->env, m);
+	/* Data offset below 5 words. */
+	m = ptg_test_tcp_frame(t->env->mp, NULL, &(struct ptg_test_tcp){
+		.sport = 1, .dport = TT_PORT, .flags = SYN, .win = 10 });
+	((struct rte_tcp_hdr *)ptg_test_l4_hdr(m))->data_off = 0x40;
+	ptg_test_fix_cksums(m);
+	ptg_test_env_rx(t->env, m);
+	assert_int_equal(TT_STAT(t, drop_bad_offset), 2);
+
+	/* Truncated TCP header (12 bytes of it). */
+	{
+		uint8_t raw[12] = { 0 };
+
+		ptg_test_env_rx(t->env, ptg_test_ipv4_frame(t->env->mp, NULL,
+						IPPROTO_TCP, raw, sizeof(raw)));
+		assert_int_equal(TT_STAT(t, drop_short), 1);
+	}
+	tt_none(t);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
+/* Segments to a listener that are neither SYN nor cookie ACK. */
+static void
+test_listen_rejects(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1, .flags = RST });
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1, .flags = FIN });
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, drop_listen_bad), 2);
+	/* ACK to a listener: <SEQ=SEG.ACK><CTL=RST> (not a valid cookie). */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1, .ack = 999, .flags = ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RST);
+	assert_int_equal(p.seq, 999);
+	assert_int_equal(TT_STAT(t, syncookies_bad), 1);
+}
+
+/* Active open: SYN with options; SYN-ACK -> ESTABLISHED + on_writable. */
+static void
+test_active_open(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+	struct ptg_conn *c;
+	uint32_t iss;
+
+	c = ptg_connect(t->tcp, PTG_TEST_IP_PEER, 9999, 0, &tt_service,
+			&t->rec, t->env->now);
+	assert_non_null(c);
+	ptg_net_flush(t->env->net);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN);
+	assert_int_equal(p.dport, 9999);
+	assert_true(p.sport >= 49152);
+	assert_true(p.opts.has_mss && p.opts.has_ws && p.opts.sack_perm &&
+		    p.opts.has_ts);
+	iss = p.seq;
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_SYN_SENT);
+
+	tt_rx_opts(t, (struct ptg_test_tcp){ .sport = 9999, .dport = p.sport,
+		.seq = 7000, .ack = iss + 1, .flags = SYN | ACK, .win = 30000 },
+		&(struct ptg_test_tcp_opts){ .has_mss = 1, .mss = 1000 });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_ESTABLISHED);
+	assert_int_equal(t->rec.writables, 1);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.ack, 7001);
+	assert_int_equal(p.seq, iss + 1);
+	assert_false(p.opts.has_ts); /* the peer did not do timestamps */
+	ptg_abort(c);
+	tt_skip(t);
+}
+
+/* Active open refused by RST; unacceptable SYN-ACK answered by RST. */
+static void
+test_active_open_refused(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+	struct ptg_conn *c;
+	uint16_t sport;
+	uint32_t iss;
+
+	c = ptg_connect(t->tcp, PTG_TEST_IP_PEER, 9999, 45000, &tt_service,
+			&t->rec, t->env->now);
+	ptg_net_flush(t->env->net);
+	tt_pop(t, &p);
+	iss = p.seq;
+	sport = p.sport;
+	assert_int_equal(sport, 45000);
+	/* Bad ACK: RST <SEQ=SEG.ACK>, connection unharmed. */
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = sport,
+		.seq = 1, .ack = iss + 77, .flags = SYN | ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RST);
+	assert_int_equal(p.seq, iss + 77);
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_SYN_SENT);
+	/* RST without ACK: ignored (RFC 9293 3.10.7.3). */
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = sport,
+		.seq = 0, .flags = RST });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_SYN_SENT);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = sport,
+		.seq = 0, .ack = iss + 1, .flags = RST | ACK });
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_REFUSED);
+	tt_none(t);
+}
+
+/* Simultaneous open: SYN crosses our SYN -> SYN-RECEIVED -> ESTABLISHED. */
+static void
+test_simultaneous_open(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+	struct ptg_conn *c;
+	uint32_t iss;
+
+	c = ptg_connect(t->tcp, PTG_TEST_IP_PEER, 9999, 45001, &tt_service,
+			&t->rec, t->env->now);
+	ptg_net_flush(t->env->net);
+	tt_pop(t, &p);
+	iss = p.seq;
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45001,
+		.seq = 3000, .flags = SYN });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_SYN_RECEIVED);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	assert_int_equal(p.seq, iss);
+	assert_int_equal(p.ack, 3001);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45001,
+		.seq = 3001, .ack = iss + 1, .flags = SYN | ACK });
+	/* RFC 5961 4.2 would challenge a SYN here; the SYN-ACK is the
+	 * peer's answer to our SYN and is a duplicate in sequence space. */
+	tt_skip(t);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45001,
+		.seq = 3001, .ack = iss + 1, .flags = ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_ESTABLISHED);
+	assert_int_equal(t->rec.writables, 1);
+	ptg_abort(c);
+	tt_skip(t);
+}
+
+/* RFC 6191: a SYN with a newer timestamp reopens a TIME-WAIT tuple. */
+static void
+test_time_wait_reuse(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460, .has_ts = 1,
+				       .tsval = 100 };
+	uint32_t iss = tt_open(t, 100, &o);
+	struct ptg_test_pkt p;
+	struct ptg_conn *c = t->rec.conn;
+	uint32_t iss2;
+
+	ptg_shutdown(c);
+	tt_pop(t, &p);
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
+		.flags = FIN | ACK }, &(struct ptg_test_tcp_opts){ .has_ts = 1,
+		.tsval = 102, .tsecr = p.opts.tsval });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	tt_skip(t);
+	/* An old timestamp: challenge ACK, TIME-WAIT stays. */
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 50, .flags = SYN },
+		   &(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 90 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(TT_STAT(t, timewait_reuse), 0);
+	/* A newer one: a new connection, ISS above the old one's. */
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 50, .flags = SYN },
+		   &(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 200,
+						 .has_mss = 1, .mss = 1460 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	iss2 = p.seq;
+	assert_true((int32_t)(iss2 - (iss + 2)) > 0);
+	assert_int_equal(TT_STAT(t, timewait_reuse), 1);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 51, .ack = iss2 + 1,
+					 .flags = RST });
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
+static void
+tweak_rcvbuf(struct ptg_tcp_config *cfg)
+{
+	cfg->rcvbuf = 32768;
+}
+
+/* Unconsumed data shrinks the window to zero; consuming reopens it. */
+static void
+test_receive_window_flow_control(void **state)
+{
+	struct tt *t = tt_new(tweak_rcvbuf);
+	uint32_t iss;
+	struct ptg_test_pkt p;
+	uint32_t seq = 101, sent = 0;
+
+	(void)state;
+	iss = tt_open(t, 100, NULL);
+	t->rec.consume_max = 0;
+	while (sent < 32768) {
+		uint32_t n = RTE_MIN(1460u, 32768 - sent);
+
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = seq, .ack = iss + 1,
+			.flags = ACK, .len = n });
+		seq += n;
+		sent += n;
+	}
+	tt_advance(t, PTG_TEST_MS(50));
+	while (tt_pending(t) > 1)
+		tt_pop(t, &p);
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, seq);
+	assert_int_equal(p.win, 0);
+	/* Beyond the window: dropped and ACKed. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = seq, .ack = iss + 1,
+					 .flags = ACK, .len = 100 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, seq);
+	assert_int_equal(p.win, 0);
+	/* The service catches up: the window reopens with an update. */
+	t->rec.consume_max = SIZE_MAX;
+	ptg_recv_resume(t->rec.conn);
+	ptg_net_flush(t->env->net);
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, seq);
+	assert_int_equal(p.win, 32768);
+	assert_int_equal(t->rec.rx_len, 32768);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_free(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_passive_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_passive_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_close_time_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_closed_port_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rst_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_in_established, setup, teardown),
+		cmocka_unit_test(test_challenge_ack_limit),
+		cmocka_unit_test_setup_teardown(test_ack_above_snd_nxt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_in_order_and_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_every_second_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_sack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_wraparound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paws, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_segments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listen_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_open_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_reuse, setup, teardown),
+		cmocka_unit_test(test_receive_window_flow_control),
+	};
+
+	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
+}
