@@ -89,6 +89,7 @@ tt_new(void (*tweak)(struct ptg_tcp_config *))
 	t->rec.rx = malloc(TT_RX_CAP);
 	assert_non_null(t->rec.rx);
 	t->rec.consume_max = SIZE_MAX;
+	t->default_win = 65535;
 	assert_int_equal(ptg_tcp_listen(t->tcp, TT_PORT, &tt_service, &t->rec, 0), 0);
 	return t;
 }
@@ -123,8 +124,8 @@ tt_rx(struct tt *t, const struct ptg_test_tcp *seg)
 		s.sport = TT_PEER_PORT;
 	if (s.dport == 0)
 		s.dport = TT_PORT;
-	if (s.win == 0 && !(s.flags & RTE_TCP_RST_FLAG) && !s.opts_len)
-		s.win = 65535;
+	if (s.win == 0 && !(s.flags & RTE_TCP_RST_FLAG))
+		s.win = t->default_win;
 	ptg_test_env_rx(t->env, ptg_test_tcp_frame(t->env->mp, NULL, &s));
 	poll_all(t);
 }
@@ -139,8 +140,6 @@ tt_rx_opts(struct tt *t, struct ptg_test_tcp seg,
 	assert_true(n >= 0);
 	seg.opts = buf;
 	seg.opts_len = (uint8_t)n;
-	if (seg.win == 0 && !(seg.flags & RTE_TCP_RST_FLAG))
-		seg.win = 65535;
 	tt_rx(t, &seg);
 }
 
@@ -178,6 +177,7 @@ tt_none(struct tt *t)
 void
 tt_skip(struct tt *t)
 {
+	ptg_net_flush(t->env->net);
 	t->next = t->env->port.n;
 }
 

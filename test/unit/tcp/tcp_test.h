@@ -37,6 +37,7 @@ struct tt {
 	struct ptg_tcp_config cfg;
 	struct tt_rec rec;
 	unsigned int next;         /* next frame of env->port to pop */
+	uint16_t default_win;      /* window put in segments sent with win 0 */
 };
 
 /* The recording service. */

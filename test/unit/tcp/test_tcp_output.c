@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/tcp/tcp_output.c and tcp_timer.c: what the engine sends and when:
+ * segmentation, Nagle, retransmission with backoff (RFC 6298), persist and
+ * zero-window probes, fast retransmit (RFC 5681/6582), SACK recovery
+ * (RFC 6675), SYN-ACK retransmission, keepalive.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_test.h"
+
+#define SYN RTE_TCP_SYN_FLAG
+#define ACK RTE_TCP_ACK_FLAG
+#define FIN RTE_TCP_FIN_FLAG
+#define RST RTE_TCP_RST_FLAG
+#define PSH RTE_TCP_PSH_FLAG
+
+static int
+setup(void **state)
+{
+	*state = tt_new(NULL);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	tt_free(*state);
+	return 0;
+}
+
+static void
+finish(struct tt *t)
+{
+	if (t->rec.conn != NULL)
+		ptg_abort(t->rec.conn);
+	tt_skip(t);
+}
+
+/* A send larger than the MSS leaves as MSS-sized segments, all bytes intact. */
+static void
+test_segmentation(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	uint8_t buf[5000], out[5000];
+	struct ptg_test_pkt p;
+	uint32_t got = 0;
+
+	ptg_test_pattern(buf, sizeof(buf), 5);
+	assert_int_equal(ptg_send(t->rec.conn, buf, sizeof(buf)), 5000);
+	while (tt_pending(t) > 0) {
+		tt_pop(t, &p);
+		assert_int_equal(p.seq, iss + 1 + got);
+		assert_true(p.payload_len <= 1460);
+		memcpy(out + got, p.payload, p.payload_len);
+		got += p.payload_len;
+	}
+	assert_int_equal(got, 5000);
+	assert_memory_equal(out, buf, 5000);
+	finish(t);
+}
+
+static void
+tweak_nagle(struct ptg_tcp_config *cfg)
+{
+	cfg->nodelay = 0;
+}
+
+/* RFC 9293 3.7.4: with Nagle on, one small segment in flight at a time. */
+static void
+test_nagle(void **state)
+{
+	struct tt *t = tt_new(tweak_nagle);
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	(void)state;
+	ptg_send(t->rec.conn, "a", 1);
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 1);
+	ptg_send(t->rec.conn, "bc", 2);
+	tt_none(t); /* held: "a" is unacknowledged */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2, .flags = ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 2);
+	assert_memory_equal(p.payload, "bc", 2);
+	/* Per connection, it can be turned off. */
+	ptg_conn_set_nodelay(t->rec.conn, 1);
+	ptg_send(t->rec.conn, "d", 1);
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 1);
+	finish(t);
+	tt_free(t);
+}
+
+/* RFC 6298: RTO from the handshake RTT (floor 200 ms), doubling. */
+static void
+test_retransmission_backoff(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	uint64_t rto = PTG_TEST_MS(200);
+
+	ptg_send(t->rec.conn, "hello", 5);
+	tt_pop(t, &p);
+	for (int i = 0; i < 4; i++) {
+		tt_advance(t, rto - PTG_TEST_MS(5));
+		tt_none(t);
+		tt_advance(t, PTG_TEST_MS(10));
+		tt_pop(t, &p);
+		assert_int_equal(p.seq, iss + 1);
+		assert_int_equal(p.payload_len, 5);
+		assert_memory_equal(p.payload, "hello", 5);
+		rto *= 2; /* from the moment it fired */
+	}
+	assert_int_equal(TT_STAT(t, rto_fired), 4);
+	assert_int_equal(TT_STAT(t, retransmits), 4);
+	/* The ACK stops it. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 6, .flags = ACK });
+	tt_advance(t, PTG_TEST_S(10));
+	tt_none(t);
+	finish(t);
+}
+
+static void
+tweak_retries(struct ptg_tcp_config *cfg)
+{
+	cfg->max_retries = 3;
+}
+
+/* Giving up after max_retries: RST, on_close(TIMEOUT). */
+static void
+test_retransmission_gives_up(void **state)
+{
+	struct tt *t = tt_new(tweak_retries);
+	struct ptg_test_pkt p;
+
+	(void)state;
+	tt_open(t, 100, NULL);
+	ptg_send(t->rec.conn, "x", 1);
+	tt_skip(t);
+	for (int i = 0; i < 10 && t->rec.closes == 0; i++)
+		tt_advance(t, PTG_TEST_S(5));
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_TIMEOUT);
+	assert_int_equal(TT_STAT(t, retransmits), 3);
+	/* The last frame is the RST. */
+	while (tt_pending(t) > 1)
+		tt_pop(t, &p);
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	tt_free(t);
+}
+
+/* RFC 9293 3.8.6.1: a zero window is probed with one byte, with backoff,
+ * and data flows when it opens. */
+static void
+test_zero_window_persist(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	t->default_win = 0;
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = ACK });
+	ptg_send(t->rec.conn, "abc", 3);
+	tt_none(t);
+	tt_advance(t, PTG_TEST_MS(190));
+	tt_none(t);
+	tt_advance(t, PTG_TEST_MS(20));
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 1);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(TT_STAT(t, zero_window_probes), 1);
+	/* Still zero: the next probe comes after twice the interval. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = ACK });
+	tt_advance(t, PTG_TEST_MS(300));
+	tt_none(t);
+	tt_advance(t, PTG_TEST_MS(150));
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 1);
+	assert_int_equal(TT_STAT(t, zero_window_probes), 2);
+	/* The window opens: the rest follows at once. */
+	t->default_win = 65535;
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK, .win = 1000 });
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.payload_len, 3);
+	assert_memory_equal(p.payload, "abc", 3);
+	finish(t);
+}
+
+static void
+send_full(struct tt *t, uint32_t n_segs, uint8_t *buf)
+{
+	ptg_test_pattern(buf, n_segs * 1460, 11);
+	assert_int_equal(ptg_send(t->rec.conn, buf, n_segs * 1460),
+			 (ssize_t)(n_segs * 1460));
+}
+
+/* RFC 5681 3.2 / RFC 6582: three duplicate ACKs -> fast retransmit of
+ * the first unacked segment; the partial ACK retransmits the next hole. */
+static void
+test_fast_retransmit_newreno(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	uint8_t buf[8 * 1460];
+	struct ptg_test_pkt p;
+
+	send_full(t, 8, buf);
+	assert_int_equal(tt_pending(t), 8); /* initial window of 10 */
+	tt_skip(t);
+	/* Segments 1 and 3 lost: the peer ACKs up to 1, dupacks follow. */
+	for (int i = 0; i < 3; i++)
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+						 .flags = ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.payload_len, 1460);
+	assert_memory_equal(p.payload, buf, 1460);
+	assert_int_equal(TT_STAT(t, fast_retransmits), 1);
+	assert_int_equal(TT_STAT(t, dup_acks), 3);
+	tt_skip(t);
+	/* Partial ACK (covers segment 1 and 2): segment 3 goes out. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1 + 2 * 1460,
+					 .flags = ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 1 + 2 * 1460);
+	assert_memory_equal(p.payload, buf + 2 * 1460, 1460);
+	tt_skip(t);
+	/* Full ACK ends recovery. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1 + 8 * 1460,
+					 .flags = ACK });
+	assert_int_equal(TT_STAT(t, rto_fired), 0);
+	finish(t);
+}
+
+/* RFC 6675: with SACK, the holes below SACKed data are retransmitted,
+ * each once, and nothing that was SACKed. */
+static void
+test_sack_recovery(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460,
+				       .sack_perm = 1 };
+	uint32_t iss = tt_open(t, 100, &o);
+	uint32_t base = iss + 1;
+	uint8_t buf[8 * 1460];
+	struct ptg_test_pkt p;
+	struct ptg_test_tcp_opts sk = { .nb_sack = 1 };
+
+	send_full(t, 8, buf);
+	tt_skip(t);
+	/* Lost: segments 0 and 2. SACKed: 1, then 3..7 one by one. */
+	sk.sack[0].left = base + 1460;
+	sk.sack[0].right = base + 2 * 1460;
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = base,
+		.flags = ACK, .win = 65535 }, &sk);
+	sk.nb_sack = 2;
+	sk.sack[1] = sk.sack[0];
+	for (int s = 3; s < 8; s++) {
+		sk.sack[0].left = base + 3 * 1460;
+		sk.sack[0].right = base + (s + 1) * 1460;
+		tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = base,
+			.flags = ACK, .win = 65535 }, &sk);
+	}
+	assert_int_equal(TT_STAT(t, fast_retransmits), 1);
+	/* Exactly the two holes went out again. */
+	{
+		int seen0 = 0, seen2 = 0;
+
+		while (tt_pending(t) > 0) {
+			tt_pop(t, &p);
+			if (p.payload_len == 0)
+				continue;
+			if (p.seq == base)
+				seen0++;
+			else if (p.seq == base + 2 * 1460)
+				seen2++;
+			else
+				fail_msg("retransmitted SACKed seq %u len %u fl %x",
+					 p.seq - base, p.payload_len, p.tcp_flags);
+		}
+		assert_int_equal(seen0, 1);
+		assert_int_equal(seen2, 1);
+	}
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = base + 8 * 1460,
+					 .flags = ACK });
+	assert_int_equal(TT_STAT(t, rto_fired), 0);
+	finish(t);
+}
+
+/* SYN-ACK retransmitted at 1, 2, 4 ... s, then the entry expires. */
+static void
+test_synack_retransmit_and_expire(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+	uint64_t rto = PTG_TEST_S(1);
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 10, .flags = SYN });
+	tt_pop(t, &p);
+	for (unsigned int i = 0; i < t->cfg.synack_retries; i++) {
+		tt_advance(t, rto - PTG_TEST_MS(5));
+		tt_none(t);
+		tt_advance(t, PTG_TEST_MS(10));
+		tt_pop(t, &p);
+		assert_int_equal(p.tcp_flags, SYN | ACK);
+		assert_int_equal(p.ack, 11);
+		rto *= 2;
+	}
+	assert_int_equal(TT_STAT(t, synack_retrans), t->cfg.synack_retries);
+	tt_advance(t, rto + PTG_TEST_MS(10));
+	assert_int_equal(TT_STAT(t, synq_expired), 1);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	tt_none(t);
+}
+
+static void
+tweak_keepalive(struct ptg_tcp_config *cfg)
+{
+	cfg->keepalive_idle_ns = PTG_TEST_S(10);
+	cfg->keepalive_intvl_ns = PTG_TEST_S(1);
+	cfg->keepalive_probes = 3;
+}
+
+/* RFC 1122 4.2.3.6: probes after the idle time (SEQ = SND.NXT - 1),
+ * then the connection is dropped when none is answered. */
+static void
+test_keepalive(void **state)
+{
+	struct tt *t = tt_new(tweak_keepalive);
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	(void)state;
+	tt_advance(t, PTG_TEST_S(9));
+	tt_none(t);
+	tt_advance(t, PTG_TEST_S(2));
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.seq, iss);
+	assert_int_equal(p.payload_len, 0);
+	/* Answered: the idle clock restarts. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1, .flags = ACK });
+	tt_advance(t, PTG_TEST_S(5));
+	tt_none(t);
+	for (int i = 0; i < 6; i++)
+		tt_advance(t, PTG_TEST_S(3));
+	assert_int_equal(TT_STAT(t, keepalive_probes), 4);
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_TIMEOUT);
+	tt_skip(t);
+	tt_free(t);
+}
+
+/* CUBIC grows the window as RFC 9438 says it should after a loss:
+ * reduced to 0.7 cwnd, then back towards W_max. */
+static void
+tweak_cubic(struct ptg_tcp_config *cfg)
+{
+	cfg->cc = "cubic";
+}
+
+static void
+test_cubic_reduction(void **state)
+{
+	struct tt *t = tt_new(tweak_cubic);
+	uint32_t iss = tt_open(t, 100, NULL);
+	uint8_t buf[8 * 1460];
+	struct ptg_conn_info ci;
+	uint32_t cwnd0;
+
+	(void)state;
+	send_full(t, 8, buf);
+	tt_skip(t);
+	ptg_conn_info(t->rec.conn, &ci);
+	cwnd0 = ci.cwnd;
+	for (int i = 0; i < 3; i++)
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+						 .flags = ACK });
+	ptg_conn_info(t->rec.conn, &ci);
+	assert_int_equal(ci.ssthresh, (uint32_t)(cwnd0 * 0.7));
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1 + 8 * 1460,
+					 .flags = ACK });
+	ptg_conn_info(t->rec.conn, &ci);
+	assert_int_equal(ci.cwnd, ci.ssthresh);
+	finish(t);
+	tt_skip(t);
+	tt_free(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_segmentation, setup, teardown),
+		cmocka_unit_test(test_nagle),
+		cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
+		cmocka_unit_test(test_retransmission_gives_up),
+		cmocka_unit_test_setup_teardown(test_zero_window_persist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_retransmit_newreno, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sack_recovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_synack_retransmit_and_expire, setup, teardown),
+		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_cubic_reduction),
+	};
+
+	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
+}
