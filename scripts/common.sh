@@ -163,9 +163,9 @@ ptg_hugetlbfs_mounted() {
 
 # Choose the EAL memory flags without changing anything: empty when enough
 # 2 MB pages are free and hugetlbfs is mounted, else the --no-huge fallback.
-# Needs PTG_HUGEPAGES_MIN free pages (default 64, i.e. 128 MB).
+# Needs PTG_HUGEPAGES_MIN free pages (default 128, i.e. 256 MB).
 ptg_eal_mem_flags() {
-	local need="${PTG_HUGEPAGES_MIN:-64}"
+	local need="${PTG_HUGEPAGES_MIN:-128}"
 	if ptg_is_root && ptg_hugetlbfs_mounted &&
 		(($(ptg_hugepages_free) >= need)); then
 		echo ""
@@ -200,7 +200,7 @@ ptg_hugepages() {
 		echo "$want" >"$PTG_HP_SYSFS/nr_hugepages" 2>/dev/null || true
 		have=$(cat "$PTG_HP_SYSFS/nr_hugepages")
 	fi
-	if (($(ptg_hugepages_free) < ${PTG_HUGEPAGES_MIN:-64})); then
+	if (($(ptg_hugepages_free) < ${PTG_HUGEPAGES_MIN:-128})); then
 		ptg_warn "only $(ptg_hugepages_free) free 2 MB pages (of $have):" \
 			"EAL runs with $PTG_EAL_MEM"
 		return 0

@@ -73,7 +73,7 @@ main() {
 	local bin fifo line eal rc ready=0 host_failed=0
 	ptg_is_root || ptg_die "run as root: the TAP device and hugepages need it"
 	ptg_install_deps
-	ptg_build
+	ptg_build app/portgate/portgate # the app alone: tests are not needed here
 	ptg_hugepages
 	bin="$(ptg_portgate_bin)"
 	[[ -x "$bin" ]] || ptg_die "$bin was not built"
