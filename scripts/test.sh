@@ -42,12 +42,18 @@ for line in open(sys.argv[1], encoding="utf-8"):
         continue
     t = json.loads(line)
     res = t.get("result", "ERROR")
-    # meson names a suite "project:suite"; a test may be in several.
-    names = [s.split(":", 1)[-1] for s in t.get("suite", [])] or ["(none)"]
+    # Counted once, under its first suite: from the "suite" list where
+    # meson writes one, else from the name "project:suite1+suite2 / test".
+    suite_list = t.get("suite") or []
+    if suite_list:
+        suite = suite_list[0].split(":", 1)[-1]
+    else:
+        head = t.get("name", "").split(" / ", 1)
+        suite = head[0].split(":", 1)[-1].split("+")[0] if len(head) == 2 \
+            else "(none)"
     kind = "passed" if res in PASS else "skipped" if res in SKIP else "failed"
-    for s in names[:1]:
-        suites.setdefault(s, {"passed": 0, "failed": 0, "skipped": 0})
-        suites[s][kind] += 1
+    suites.setdefault(suite, {"passed": 0, "failed": 0, "skipped": 0})
+    suites[suite][kind] += 1
     if kind == "failed":
         failed_names.append(f"{t.get('name', '?')} ({res})")
 
