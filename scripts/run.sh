@@ -18,7 +18,7 @@
 
 set -uo pipefail
 
-PTG_LOG_TAG=run
+PTG_LOG_TAG="run"
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -39,11 +39,11 @@ host_side_up() {
 	# Off: the kernel would hand the TAP half-finished TX checksums.
 	ethtool -K "$PTG_TAP_IFACE" tx off >/dev/null 2>&1 || true
 	sysctl -qw "net.ipv6.conf.$PTG_TAP_IFACE.disable_ipv6=1" >/dev/null 2>&1 || true
-	ip addr replace "$PTG_HOST_ADDR/$PTG_PREFIXLEN" dev "$PTG_TAP_IFACE" &&
-		ip link set "$PTG_TAP_IFACE" up || {
+	if ! ip addr replace "$PTG_HOST_ADDR/$PTG_PREFIXLEN" dev "$PTG_TAP_IFACE" ||
+		! ip link set "$PTG_TAP_IFACE" up; then
 		ptg_warn "cannot configure $PTG_TAP_IFACE"
 		return 1
-	}
+	fi
 	cat <<EOF
 
 portgate is serving on $PTG_ADDR; this host is $PTG_HOST_ADDR on $PTG_TAP_IFACE.
@@ -99,6 +99,7 @@ main() {
 	setsid "$bin" "${eal[@]}" -- --addr "$PTG_ADDR/$PTG_PREFIXLEN" "$@" \
 		>"$fifo" 2>&1 </dev/null &
 	PG_PID=$!
+	# shellcheck disable=SC2016 # expanded when the cleanup runs
 	ptg_cleanup_push 'if [[ -n "$PG_PID" ]]; then kill -KILL "$PG_PID"; fi'
 
 	exec 3<"$fifo"

@@ -15,7 +15,7 @@
 
 set -uo pipefail
 
-PTG_LOG_TAG=test
+PTG_LOG_TAG="test"
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 

@@ -16,7 +16,7 @@ ptg_it_init "$@"
 NS="ptg-ns-$PTG_IT_ID"
 TAPIF="ptg-$PTG_IT_ID-t"
 export PTG_TAP_IFACE="$TAPIF"
-ptg_netns_add "$NS" || ptg_it_fail "cannot create namespace $NS"
+ptg_netns_add "$NS" || ptg_it_skip "cannot create network namespaces here"
 mapfile -t EAL < <(ptg_it_eal)
 
 # expect_usage_error WHAT PATTERN [app options...]: portgate (in NS, so a
