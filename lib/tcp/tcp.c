@@ -369,7 +369,7 @@ tcp_established(struct ptg_conn *c)
 void
 tcp_deliver(struct ptg_conn *c)
 {
-	uint32_t before = tcp_rcv_window(c);
+	uint32_t adv, wnd, consumed = 0;
 
 	if (!(c->flags & TF_ACCEPTED) || (c->flags & (TF_DETACHED | TF_DEAD)))
 		return;
@@ -388,6 +388,7 @@ tcp_deliver(struct ptg_conn *c)
 			used = n;
 		if (used > 0)
 			tcp_bufq_drop(&c->rcvq, (uint32_t)used);
+		consumed += (uint32_t)used;
 		if (used < n || (c->flags & TF_DETACHED))
 			break;
 	}
@@ -402,10 +403,16 @@ tcp_deliver(struct ptg_conn *c)
 			c->flags &= ~TF_IN_CALLBACK;
 		}
 	}
-	/* RFC 9293 3.8.6.2.2: announce a window that opened by at least
-	 * min(RCV.BUFF/2, MSS)... tcp_rcv_window() applies that rule. */
-	if (!(c->flags & TF_DEAD) && tcp_rcv_window(c) > before &&
-	    tcp_synchronized(c))
+	if ((c->flags & TF_DEAD) || !tcp_synchronized(c) || consumed == 0)
+		return;
+	/* RFC 9293 3.8.6.2.2 / RFC 1122 4.2.3.3: a window update of its own
+	 * only when the window opened by two segments or half the buffer
+	 * beyond what was advertised; smaller openings ride on the next
+	 * (possibly delayed) ACK. */
+	adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	wnd = tcp_rcv_window(c);
+	if (wnd > adv && (wnd - adv >= 2u * c->mss ||
+			  wnd - adv >= c->tcp->cfg.rcvbuf / 2))
 		c->flags |= TF_WND_UPDATE;
 }
 
