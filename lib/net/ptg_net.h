@@ -86,7 +86,7 @@ struct ptg_net_config {
 	rte_be32_t addr;            /**< our IPv4 address */
 	uint8_t prefix_len;         /**< on-link prefix, 0..32 */
 	rte_be32_t gateway;         /**< default gateway, 0 for none */
-	uint16_t mtu;               /**< IP MTU, 68..9000 */
+	uint16_t mtu;               /**< IP MTU, 68..9000 (0: 1500) */
 	uint32_t offloads;          /**< PTG_NET_OFF_* the port enabled */
 	uint16_t port_id;           /**< stamped into transmitted mbufs */
 	uint32_t arp_entries;       /**< ARP table size (0: 1024) */
@@ -134,7 +134,8 @@ void ptg_net_input(struct ptg_net *net, struct rte_mbuf **pkts, uint16_t n,
  * It always takes ownership of @p m.
  *
  * @return 0 sent or queued; -EAGAIN held until ARP resolves; -ENETUNREACH,
- *         -ENOBUFS dropped (counted).
+ *         -ENOBUFS dropped (counted); -EINVAL dropped (counted drop_ip_len):
+ *         l3_len, IHL and total length disagree with the mbuf.
  */
 int ptg_net_ip_output(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns);
 
@@ -144,7 +145,8 @@ void ptg_net_tx_frame(struct ptg_net *net, struct rte_mbuf *m);
 /** Hand every queued frame to the tx callback. */
 void ptg_net_flush(struct ptg_net *net);
 
-/** Run ARP retries and aging; call at least every few ms. */
+/** Run ARP retries and aging; call at least every few ms. The requests it
+ *  builds are batched: ptg_net_flush() pushes them out. */
 void ptg_net_timer(struct ptg_net *net, uint64_t now_ns);
 
 /** Send a gratuitous ARP announcing our address (RFC 5227 2.3). */
