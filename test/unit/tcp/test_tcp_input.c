@@ -728,6 +728,77 @@ test_receive_window_flow_control(void **state)
 	tt_free(t);
 }
 
+/* FIN-WAIT-1 straight to TIME-WAIT: the peer's FIN acknowledges ours. */
+static void
+test_fin_wait_1_to_time_wait(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+	struct ptg_conn *c = t->rec.conn;
+
+	ptg_shutdown(c);
+	tt_pop(t, &p);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
+					 .flags = FIN | ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 102);
+	tt_advance(t, PTG_TEST_S(61));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
+/* SYN-RECEIVED: a RST at RCV.NXT returns the listener to LISTEN (the
+ * embryonic connection is forgotten, no callback). */
+static void
+test_syn_received_rst(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 10, .flags = SYN });
+	tt_pop(t, &p);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 11, .flags = RST });
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	assert_int_equal(t->rec.closes, 0);
+	assert_int_equal(t->rec.accepts, 0);
+	/* A retransmitted SYN in SYN-RECEIVED gets the SYN-ACK again. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 20, .flags = SYN });
+	tt_pop(t, &p);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 20, .flags = SYN });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	assert_int_equal(p.ack, 21);
+	/* An ACK that does not acknowledge our SYN: <SEQ=SEG.ACK><RST>. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 21, .ack = p.seq + 5,
+					 .flags = ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RST);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 21, .flags = RST });
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
+/* Closing with unread data resets (RFC 2525 2.17); data arriving after
+ * ptg_close() is answered with RST. */
+static void
+test_close_with_unread_data(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	t->rec.consume_max = 0;
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = ACK, .len = 10 });
+	tt_skip(t);
+	assert_int_equal(ptg_close(t->rec.conn), 0);
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_ABORT);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
 int
 main(void)
 {
@@ -737,6 +808,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_active_close_time_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fin_wait_1_to_time_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_received_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_with_unread_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_port_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rst_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_in_established, setup, teardown),
