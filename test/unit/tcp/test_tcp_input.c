@@ -799,6 +799,54 @@ test_close_with_unread_data(void **state)
 	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
 }
 
+/* Hostile input: 50,000 random segments (flags, numbers, options, sizes)
+ * at a listener and at live connections. Nothing may crash or leak (the
+ * teardown checks the pool), and every connection can still be closed. */
+static void
+test_random_segments(void **state)
+{
+	struct tt *t = *state;
+	uint8_t opts[40], payload[600];
+	uint32_t iss = tt_open(t, 1000, NULL);
+
+	srand(4321);
+	ptg_test_pattern(payload, sizeof(payload), 0);
+	for (int i = 0; i < 50000; i++) {
+		struct ptg_test_tcp s = { 0 };
+		unsigned int olen = (unsigned int)(rand() % 11) * 4;
+
+		for (unsigned int j = 0; j < olen; j++)
+			opts[j] = (uint8_t)(rand() % 10);
+		s.sport = (rand() & 3) ? TT_PEER_PORT : (uint16_t)(40000 + rand() % 8);
+		s.flags = (uint8_t)(rand() & 0x3f);
+		/* Near the live numbers half of the time. */
+		s.seq = (rand() & 1) ? 1001 + (uint32_t)(rand() % 70000) - 1000 :
+				       ((uint32_t)rand() << 1);
+		s.ack = (rand() & 1) ? iss + 1 + (uint32_t)(rand() % 3000) - 1000 :
+				       ((uint32_t)rand() << 1);
+		s.win = (uint16_t)rand();
+		s.opts = opts;
+		s.opts_len = (uint8_t)olen;
+		s.payload = payload;
+		s.len = (uint32_t)(rand() % 3) ? 0 : (uint32_t)(rand() % sizeof(payload));
+		tt_rx(t, &s);
+		if ((i & 1023) == 0)
+			tt_advance(t, PTG_TEST_MS(rand() % 3000));
+		tt_skip(t);
+	}
+	/* It reached the deep paths, not only the decoder. */
+	assert_true(TT_STAT(t, rx_segs) >= 50000);
+	assert_true(TT_STAT(t, drop_bad_options) > 0);
+	assert_true(TT_STAT(t, drop_bad_flags) > 0);
+	assert_true(TT_STAT(t, passive_opens) > 1);
+	assert_true(TT_STAT(t, challenge_acks) + TT_STAT(t, challenge_ack_limited) > 0);
+	/* Whatever survived is torn down cleanly. */
+	ptg_tcp_stop(t->tcp, t->env->now, 0);
+	tt_advance(t, PTG_TEST_S(200));
+	tt_skip(t);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
 int
 main(void)
 {
@@ -828,6 +876,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_reuse, setup, teardown),
 		cmocka_unit_test(test_receive_window_flow_control),
+		cmocka_unit_test_setup_teardown(test_random_segments, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
