@@ -59,6 +59,9 @@ install_signals(void)
 	/* No SA_RESTART: sleeps end early and see the stop at once. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A vhost-user peer that goes away must not kill us on the next
+	 * message virtio-user sends (teardown included). */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int

@@ -646,7 +646,9 @@ portgate_opts_bind_services(const struct portgate_opts *o)
 		rc = ptg_service_bind_spec(o->services[i]);
 		if (rc < 0) {
 			fprintf(stderr, "portgate: --service %s: %s\n",
-				o->services[i], strerror(-rc));
+				o->services[i], rc == -EINVAL ?
+				"rejected: bad PORT:NAME[:ARGS] or ARGS the "
+				"service does not accept" : strerror(-rc));
 			return rc == -ENOMEM ? PORTGATE_EXIT_FAIL :
 					       PORTGATE_EXIT_USAGE;
 		}

@@ -183,7 +183,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 	uint8_t rss_key[PTG_PORT_RSS_KEY_MAX];
 	struct ptg_port *port;
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
-	uint32_t nb_mbufs, cache;
+	uint32_t nb_mbufs, cache, overhead;
 	uint16_t port_id, nb_txq, q, mtu, data_room;
 	int rc;
 
@@ -261,6 +261,23 @@ ptg_port_open(const struct ptg_port_profile *p,
 				"mtu %u is outside what %s (%s) supports: "
 				"%u..%u", p->mtu, port->name, port->driver,
 				info.min_mtu, info.max_mtu);
+			goto fail;
+		}
+		/* ethdev's own check: the frame must fit max_rx_pktlen. */
+		if (info.max_mtu != UINT16_MAX &&
+		    info.max_rx_pktlen > info.max_mtu)
+			overhead = info.max_rx_pktlen - info.max_mtu;
+		else
+			overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+		if ((uint32_t)p->mtu + overhead > info.max_rx_pktlen) {
+			rc = -EINVAL;
+			port_errf(p, p->line.mtu, err, errlen,
+				"mtu %u needs %u-byte frames; %s (%s) takes "
+				"at most %u (mtu %u)", p->mtu,
+				p->mtu + overhead, port->name, port->driver,
+				info.max_rx_pktlen,
+				info.max_rx_pktlen > overhead ?
+				info.max_rx_pktlen - overhead : 0);
 			goto fail;
 		}
 		conf.rxmode.mtu = p->mtu;
