@@ -57,7 +57,8 @@ struct ptg_service_ops {
 	/** Send space opened after a ptg_send() that was short, or the
 	 *  connection became established (active open). Optional. */
 	void (*on_writable)(struct ptg_conn *c);
-	/** The peer sent FIN: no more data will come. Optional. */
+	/** The peer sent FIN: no more data will come. Called only once
+	 *  on_data has consumed every byte before the FIN. Optional. */
 	void (*on_fin)(struct ptg_conn *c);
 	/** Last callback for @p c; the handle is invalid afterwards. */
 	void (*on_close)(struct ptg_conn *c, enum ptg_close_reason reason);

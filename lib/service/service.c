@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The registry of service kinds and the port -> service table.
+ *
+ * Control path only, on the main lcore before workers start:
+ *   app option parsing -> ptg_service_bind_spec() -> ptg_service_bind()
+ *     -> ptg_service_find() -> registry_init() (built-ins, once)
+ *   worker start -> ptg_service_next() / ptg_service_binding() -> ops->init()
+ * Nothing here is locked; the table is read-only once workers run.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptg_service.h"
+#include "service_priv.h"
+
+#define REGISTRY_MAX 32
+#define NAME_MAX_LEN 31
+#define NB_PORTS 65536
+
+static const struct ptg_service_ops *registry[REGISTRY_MAX];
+static unsigned int registry_len;
+static int registry_ready;
+
+static struct ptg_service_binding table[NB_PORTS];
+static unsigned int table_count;
+
+const char *
+ptg_close_reason_str(enum ptg_close_reason r)
+{
+	switch (r) {
+	case PTG_CLOSE_NORMAL: return "normal";
+	case PTG_CLOSE_RESET: return "reset";
+	case PTG_CLOSE_TIMEOUT: return "timeout";
+	case PTG_CLOSE_ABORT: return "abort";
+	case PTG_CLOSE_REFUSED: return "refused";
+	case PTG_CLOSE_SHUTDOWN: return "shutdown";
+	}
+	return "unknown";
+}
+
+static int
+registry_add(const struct ptg_service_ops *ops)
+{
+	unsigned int i;
+	size_t n;
+
+	if (ops == NULL || ops->name == NULL || ops->init == NULL ||
+	    ops->on_data == NULL || ops->on_close == NULL)
+		return -EINVAL;
+	n = strlen(ops->name);
+	if (n == 0 || n > NAME_MAX_LEN || strchr(ops->name, ':') != NULL)
+		return -EINVAL;
+	for (i = 0; i < registry_len; i++)
+		if (strcmp(registry[i]->name, ops->name) == 0)
+			return -EEXIST;
+	if (registry_len == REGISTRY_MAX)
+		return -ENOSPC;
+	registry[registry_len++] = ops;
+	return 0;
+}
+
+static void
+registry_init(void)
+{
+	if (registry_ready)
+		return;
+	registry_ready = 1;
+	/* the registry is empty here, so these cannot fail */
+	registry_add(&ptg_service_echo);
+	registry_add(&ptg_service_discard);
+	registry_add(&ptg_service_chargen);
+	registry_add(&ptg_service_http);
+}
+
+int
+ptg_service_register(const struct ptg_service_ops *ops)
+{
+	registry_init();
+	return registry_add(ops);
+}
+
+const struct ptg_service_ops *
+ptg_service_find(const char *name)
+{
+	unsigned int i;
+
+	if (name == NULL)
+		return NULL;
+	registry_init();
+	for (i = 0; i < registry_len; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+/* ARGS of the built-ins are checked at bind time, without making anything,
+ * so that a bad --service fails before workers start. */
+static int
+check_args(const struct ptg_service_ops *ops, const char *args)
+{
+	struct ptg_http_config cfg;
+
+	if (ops == &ptg_service_http)
+		return ptg_http_parse_args(args, &cfg);
+	if (ops == &ptg_service_echo || ops == &ptg_service_discard ||
+	    ops == &ptg_service_chargen)
+		return ptg_service_noargs_check(args);
+	return 0; /* a registered kind checks its ARGS in its init */
+}
+
+int
+ptg_service_bind(uint16_t port, const char *name, const char *args)
+{
+	const struct ptg_service_ops *ops;
+	char *copy = NULL;
+	int rc;
+
+	if (port == 0 || name == NULL)
+		return -EINVAL;
+	ops = ptg_service_find(name);
+	if (ops == NULL)
+		return -ENOENT;
+	if (table[port].ops != NULL)
+		return -EEXIST;
+	rc = check_args(ops, args);
+	if (rc < 0)
+		return rc;
+	if (args != NULL) {
+		copy = strdup(args);
+		if (copy == NULL)
+			return -ENOMEM;
+	}
+	table[port].ops = ops;
+	table[port].args = copy;
+	table_count++;
+	return 0;
+}
+
+/* PORT: 1..65535, decimal digits only, no sign, no leading zero. */
+static int
+parse_port(const char *s, size_t len, uint16_t *port)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 5 || s[0] == '0')
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (uint32_t)(s[i] - '0');
+	}
+	if (v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int
+ptg_service_bind_spec(const char *spec)
+{
+	char name[NAME_MAX_LEN + 1];
+	const char *c1, *c2, *args = NULL;
+	size_t nlen;
+	uint16_t port;
+
+	if (spec == NULL)
+		return -EINVAL;
+	c1 = strchr(spec, ':');
+	if (c1 == NULL || parse_port(spec, (size_t)(c1 - spec), &port) < 0)
+		return -EINVAL;
+	c2 = strchr(c1 + 1, ':');
+	nlen = c2 != NULL ? (size_t)(c2 - (c1 + 1)) : strlen(c1 + 1);
+	if (nlen == 0 || nlen > NAME_MAX_LEN)
+		return -EINVAL;
+	memcpy(name, c1 + 1, nlen);
+	name[nlen] = '\0';
+	if (c2 != NULL) {
+		args = c2 + 1;
+		if (*args == '\0')
+			return -EINVAL; /* "PORT:NAME:" */
+	}
+	return ptg_service_bind(port, name, args);
+}
+
+int
+ptg_service_bind_defaults(void)
+{
+	static const struct {
+		uint16_t port;
+		const char *name;
+	} defaults[] = {
+		{ 7, "echo" }, { 9, "discard" }, { 19, "chargen" }, { 80, "http" },
+	};
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		rc = ptg_service_bind(defaults[i].port, defaults[i].name, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+const struct ptg_service_binding *
+ptg_service_binding(uint16_t port)
+{
+	return &table[port];
+}
+
+unsigned int
+ptg_service_count(void)
+{
+	return table_count;
+}
+
+int
+ptg_service_next(int after)
+{
+	int p;
+
+	if (after < 0)
+		after = 0;
+	for (p = after + 1; p < NB_PORTS; p++)
+		if (table[p].ops != NULL)
+			return p;
+	return -1;
+}
+
+void
+ptg_service_unbind_all(void)
+{
+	unsigned int p;
+
+	for (p = 0; p < NB_PORTS; p++) {
+		free(table[p].args);
+		table[p].args = NULL;
+		table[p].ops = NULL;
+	}
+	table_count = 0;
+}
+
+int
+ptg_service_noargs_check(const char *args)
+{
+	return args == NULL ? 0 : -EINVAL;
+}
