@@ -125,19 +125,23 @@ ptg_install_deps() {
 # Build
 # ---------------------------------------------------------------------------
 
-# ptg_build [ninja targets...]: configure $BUILD if needed, then build.
+# ptg_build [ninja targets...]: configure $BUILD if needed (release build,
+# plus PTG_MESON_OPTS), then build (everything, or the targets given).
 ptg_build() {
-	local jobs="${PTG_JOBS:-$(nproc)}"
+	local jobs="${PTG_JOBS:-$(nproc)}" opts=()
+	# shellcheck disable=SC2206 # word splitting of user options is wanted
+	opts=(${PTG_MESON_OPTS:-})
 	if [[ ! -f "$PTG_BUILD_DIR/build.ninja" ]]; then
-		local opts=(--buildtype=release)
-		# shellcheck disable=SC2206 # word splitting of user options is wanted
-		opts+=(${PTG_MESON_OPTS:-})
-		if [[ -d "$PTG_BUILD_DIR/meson-private" ]]; then
+		if [[ -f "$PTG_BUILD_DIR/meson-private/coredata.dat" ]]; then
+			# Configured once, generation failed since: start over.
 			opts+=(--wipe)
 		fi
 		ptg_log "configuring $PTG_BUILD_DIR"
-		meson setup "${opts[@]}" "$PTG_BUILD_DIR" "$PTG_ROOT" ||
-			ptg_die "meson setup failed"
+		meson setup --buildtype=release "${opts[@]}" "$PTG_BUILD_DIR" \
+			"$PTG_ROOT" || ptg_die "meson setup failed"
+	elif ((${#opts[@]})); then
+		meson configure "${opts[@]}" "$PTG_BUILD_DIR" ||
+			ptg_die "meson configure ${opts[*]} failed"
 	fi
 	ptg_log "building in $PTG_BUILD_DIR (-j$jobs)"
 	ninja -C "$PTG_BUILD_DIR" -j "$jobs" "$@" || ptg_die "build failed"
