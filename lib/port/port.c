@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,32 +37,6 @@ RTE_LOG_REGISTER(ptg_port_logtype, ptg.port, INFO);
 #define FRAME_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 8)
 /* ptg_net_config.mtu's upper bound. */
 #define NET_MTU_MAX 9000
-
-static int
-port_errf(const struct ptg_port_profile *p, unsigned int line, char *err,
-	  size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int
-port_errf(const struct ptg_port_profile *p, unsigned int line, char *err,
-	  size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (err == NULL || errlen == 0)
-		return -EINVAL;
-	if (line > 0)
-		n = snprintf(err, errlen, "%s:%u: ", p->source, line);
-	else
-		n = snprintf(err, errlen, "%s: ", p->source);
-	if (n < 0 || (size_t)n >= errlen)
-		return -EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - n, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 /* Enable the offloads the profile wants and the device reports. */
 static void
@@ -125,7 +98,7 @@ pick_rss(struct ptg_port *port, const struct ptg_port_profile *p,
 	hf = info->flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP);
 	if (hf == 0) {
 		if (p->rss_mode == PTG_PORT_RSS_ON)
-			return port_errf(p, p->line.rss_mode, err, errlen,
+			return profile_errf(p, p->line.rss_mode, err, errlen,
 				"rss mode = on, but %s (%s) reports no RSS "
 				"for IPv4/TCP", port->name, port->driver);
 		PORT_LOG(INFO, "%s (%s) has no RSS: the driver spreads "
@@ -135,13 +108,13 @@ pick_rss(struct ptg_port *port, const struct ptg_port_profile *p,
 	}
 	len = info->hash_key_size ? info->hash_key_size : 40;
 	if (len > PTG_PORT_RSS_KEY_MAX)
-		return port_errf(p, p->line.device, err, errlen,
+		return profile_errf(p, p->line.device, err, errlen,
 			"%s wants a %u-byte RSS key, more than the %d "
 			"supported", port->name, len, PTG_PORT_RSS_KEY_MAX);
 	if (p->rss_key_len != 0) {
 		if (info->hash_key_size != 0 &&
 		    p->rss_key_len != info->hash_key_size)
-			return port_errf(p, p->line.rss_key, err, errlen,
+			return profile_errf(p, p->line.rss_key, err, errlen,
 				"key is %u bytes but %s (%s) takes %u-byte "
 				"RSS keys (or use key = symmetric)",
 				p->rss_key_len, port->name, port->driver,
@@ -192,7 +165,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 		return NULL;
 	}
 	if (rte_eth_dev_get_port_by_name(p->dev_name, &port_id) != 0) {
-		port_errf(p, p->line.device, err, errlen,
+		profile_errf(p, p->line.device, err, errlen,
 			"device %s was not probed (see the EAL messages "
 			"above)", p->dev_name);
 		rte_errno = ENODEV;
@@ -200,7 +173,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 	}
 	port = calloc(1, sizeof(*port));
 	if (port == NULL) {
-		port_errf(p, 0, err, errlen, "out of memory");
+		profile_errf(p, 0, err, errlen, "out of memory");
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -214,7 +187,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 
 	rc = rte_eth_dev_info_get(port_id, &info);
 	if (rc != 0) {
-		port_errf(p, p->line.device, err, errlen,
+		profile_errf(p, p->line.device, err, errlen,
 			"%s: cannot read device info: %s", port->name,
 			strerror(-rc));
 		goto fail;
@@ -231,7 +204,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 	if (port->nb_queues > info.max_rx_queues ||
 	    nb_txq > info.max_tx_queues) {
 		rc = -EINVAL;
-		port_errf(p, p->line.queues_devarg ? p->line.queues_devarg :
+		profile_errf(p, p->line.queues_devarg ? p->line.queues_devarg :
 			  p->line.device, err, errlen,
 			"%s (%s) has at most %u RX / %u TX queues; %u "
 			"worker%s need%s %u RX and %u TX",
@@ -257,7 +230,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 	if (p->mtu != 0) {
 		if (p->mtu < info.min_mtu || p->mtu > info.max_mtu) {
 			rc = -EINVAL;
-			port_errf(p, p->line.mtu, err, errlen,
+			profile_errf(p, p->line.mtu, err, errlen,
 				"mtu %u is outside what %s (%s) supports: "
 				"%u..%u", p->mtu, port->name, port->driver,
 				info.min_mtu, info.max_mtu);
@@ -271,7 +244,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 			overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
 		if ((uint32_t)p->mtu + overhead > info.max_rx_pktlen) {
 			rc = -EINVAL;
-			port_errf(p, p->line.mtu, err, errlen,
+			profile_errf(p, p->line.mtu, err, errlen,
 				"mtu %u needs %u-byte frames; %s (%s) takes "
 				"at most %u (mtu %u)", p->mtu,
 				p->mtu + overhead, port->name, port->driver,
@@ -287,7 +260,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 
 	rc = rte_eth_dev_configure(port_id, port->nb_queues, nb_txq, &conf);
 	if (rc != 0) {
-		port_errf(p, p->line.device, err, errlen,
+		profile_errf(p, p->line.device, err, errlen,
 			"%s (%s): configure with %u RX / %u TX queues "
 			"failed: %s", port->name, port->driver,
 			port->nb_queues, nb_txq, strerror(-rc));
@@ -298,7 +271,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &port->rx_desc,
 					      &port->tx_desc);
 	if (rc != 0) {
-		port_errf(p, p->line.rx_desc, err, errlen,
+		profile_errf(p, p->line.rx_desc, err, errlen,
 			"%s: descriptor counts rejected: %s", port->name,
 			strerror(-rc));
 		goto fail;
@@ -323,7 +296,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 					   data_room, port->socket);
 	if (port->mp == NULL) {
 		rc = -rte_errno;
-		port_errf(p, 0, err, errlen,
+		profile_errf(p, 0, err, errlen,
 			"cannot create %u mbufs of %u bytes on socket %d: %s "
 			"(reserve more hugepages, give EAL more memory with "
 			"-m, or lower --mbufs)", nb_mbufs, data_room,
@@ -337,7 +310,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 		rc = rte_eth_rx_queue_setup(port_id, q, port->rx_desc,
 					    port->socket, &rxconf, port->mp);
 		if (rc != 0) {
-			port_errf(p, p->line.rx_desc, err, errlen,
+			profile_errf(p, p->line.rx_desc, err, errlen,
 				"%s: RX queue %u setup failed: %s",
 				port->name, q, strerror(-rc));
 			goto fail;
@@ -349,7 +322,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 		rc = rte_eth_tx_queue_setup(port_id, q, port->tx_desc,
 					    port->socket, &txconf);
 		if (rc != 0) {
-			port_errf(p, p->line.tx_desc, err, errlen,
+			profile_errf(p, p->line.tx_desc, err, errlen,
 				"%s: TX queue %u setup failed: %s",
 				port->name, q, strerror(-rc));
 			goto fail;
@@ -365,7 +338,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 
 	rc = rte_eth_dev_start(port_id);
 	if (rc != 0) {
-		port_errf(p, p->line.device, err, errlen,
+		profile_errf(p, p->line.device, err, errlen,
 			"%s (%s): start failed: %s", port->name,
 			port->driver, strerror(-rc));
 		goto fail;
@@ -374,7 +347,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 
 	rc = rte_eth_macaddr_get(port_id, &port->mac);
 	if (rc != 0) {
-		port_errf(p, p->line.device, err, errlen,
+		profile_errf(p, p->line.device, err, errlen,
 			"%s: cannot read the MAC address: %s", port->name,
 			strerror(-rc));
 		goto fail;

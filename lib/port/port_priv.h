@@ -9,6 +9,7 @@
 
 #include <rte_cfgfile.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
 
 #include "ptg_port.h"
 
@@ -50,6 +51,12 @@ struct ptg_port_ini {
 	struct ini_entry *entries;
 	unsigned int nb_entries;
 };
+
+/* "FILE:LINE: message" (line 0: "FILE: message") about profile @p into
+ * @err; returns -EINVAL. */
+int profile_errf(const struct ptg_port_profile *p, unsigned int line,
+		 char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Find a section's index, or -1. */
 int ini_section_find(const struct ptg_port_ini *ini, const char *name);

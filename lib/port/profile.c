@@ -521,13 +521,7 @@ ptg_port_profile_load(struct ptg_port_profile *p, const char *path,
 	return rc < 0 ? -EINVAL : 0;
 }
 
-/* "FILE:LINE: " prefix without a loaded ini. */
-static int
-profile_errf(const struct ptg_port_profile *p, unsigned int line, char *err,
-	     size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int
+int
 profile_errf(const struct ptg_port_profile *p, unsigned int line, char *err,
 	     size_t errlen, const char *fmt, ...)
 {
