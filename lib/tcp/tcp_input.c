@@ -580,7 +580,8 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 	case PTG_TCPS_FIN_WAIT_1:
 		if ((c->flags & TF_FIN_SENT) && c->snd_una == c->snd_max) {
 			tcp_set_state(c, PTG_TCPS_FIN_WAIT_2);
-			if (c->flags & TF_DETACHED)
+			/* While stopping, ptg_tcp_stop()'s linger stays. */
+			if ((c->flags & TF_DETACHED) && !tcp->stopping)
 				tcp_timer_arm(c, TT_KEEP,
 					      tcp->now + tcp->cfg.fin_wait2_ns);
 		}

@@ -138,6 +138,14 @@ tcp_time_wait(struct ptg_conn *c)
 	tcp_bufq_free(&c->rcvq);
 	tcp_reass_free(c);
 	tcp_notify_close(c, PTG_CLOSE_NORMAL);
+	if (tcp->stopping) {
+		/* The endpoint is going away: nobody is left to answer a
+		 * retransmitted FIN, so TIME-WAIT would only delay the exit. */
+		if (c->flags & TF_ACKNOW)
+			tcp_send_ack(c);
+		tcp_conn_destroy(c, PTG_CLOSE_NORMAL);
+		return;
+	}
 	/* RFC 9293 3.10.7.4: TIME-WAIT lasts 2*MSL. */
 	tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
 }

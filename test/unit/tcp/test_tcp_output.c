@@ -397,6 +397,33 @@ test_cubic_reduction(void **state)
 	tt_free(t);
 }
 
+/* ptg_tcp_stop(): FIN at once; a peer that ACKs it but never closes is
+ * reset when the linger runs out; nothing is left afterwards. */
+static void
+test_stop_linger(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	ptg_tcp_stop(t->tcp, t->env->now, PTG_TEST_S(1));
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RTE_TCP_FIN_FLAG | ACK);
+	/* The listener is gone: a new SYN is refused. */
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 7, .seq = 1, .flags = SYN });
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2, .flags = ACK });
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+	tt_advance(t, PTG_TEST_MS(900));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+	tt_advance(t, PTG_TEST_MS(200));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_SHUTDOWN);
+}
+
 int
 main(void)
 {
@@ -411,6 +438,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_synack_retransmit_and_expire, setup, teardown),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_cubic_reduction),
+		cmocka_unit_test_setup_teardown(test_stop_linger, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
