@@ -71,11 +71,15 @@ T="$PTG_IT_TMP/frames.tsv"
 	-e frame.number -e ip.src -e ip.checksum.status -e tcp.checksum.status \
 	-e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset \
 	-e tcp.len -e tcp.options.mss_val -e tcp.stream -e _ws.expert.message \
-	-e tcp.checksum -e tcp.checksum_calculated >"$T" 2>/dev/null || ptg_it_fail "tshark cannot read the capture"
+	-e tcp.checksum -e tcp.checksum_calculated >"$T" 2>/dev/null ||
+	ptg_it_fail "tshark cannot read the capture"
 # count AWK-CONDITION: frames of the table for which it holds
 # ($2 src, $3 ip csum, $4 tcp csum, $5 syn, $6 ack, $7 fin, $8 rst, $9 len,
-# $10 mss, $11 stream, $12 first expert note). Checksum status: 0 bad, 1 good, 2 unverified.
+# $10 mss, $11 stream, $12 first expert note, $13 TCP checksum, $14 the
+# checksum tshark computed). Checksum status: 0 bad, 1 good, 2 unverified.
 count() { awk -F'\t' "$1 { n++ } END { print n + 0 }" "$T"; }
+# streams AWK-CONDITION: connections with at least one such frame.
+streams() { awk -F'\t' "$1 { s[\$11] = 1 } END { print length(s) }" "$T"; }
 
 nall="$(count 1)"
 nip="$(count '$2 != ""')"
@@ -134,20 +138,21 @@ if ((nk > 0)); then
 	echo "# note: $nk tail-loss probe(s) from the kernel ($(awk -F'\t' '{ printf "%.1f ms ", $3 * 1000 }' "$PTG_IT_TMP/rexmit.tsv")after the original): portgate's ACKs paused, nothing was lost"
 fi
 ptg_it_ok "no retransmission by portgate, no zero-window event, nothing lost"
-echo "# other tshark notes (first per frame): $(awk -F'\t' '$12 != "" {
+echo "# tshark's TCP analysis notes (first per frame): $(awk -F'\t' '$12 ~ /^(TCP|Duplicate|This frame|Previous|ACKed)/ {
 	sub(/ \(#[0-9]+\)/, "", $12); n[$12]++ }
 	END { for (k in n) printf "%s: %d; ", k, n[k] }' "$T")"
 
 n="$(count '$8 == "1"')"
 ((n == 0)) || ptg_it_fail "$n RST segments on the clean path"
-nsyn="$(count '$5 == "1" && $6 == "0"')"
-nsa="$(count "\$5 == \"1\" && \$6 == \"1\" && \$2 == \"$ADDR\"")"
-nfin_p="$(count "\$7 == \"1\" && \$2 == \"$ADDR\"")"
-nfin_k="$(count "\$7 == \"1\" && \$2 == \"$PEER\"")"
+nst="$(streams 1)"
+nsyn="$(streams '$5 == "1" && $6 == "0"')"
+nsa="$(streams "\$5 == \"1\" && \$6 == \"1\" && \$2 == \"$ADDR\"")"
+nfin_p="$(streams "\$7 == \"1\" && \$2 == \"$ADDR\"")"
+nfin_k="$(streams "\$7 == \"1\" && \$2 == \"$PEER\"")"
 # 5 + 1 curl, 1 echo, 1 chargen
-((nsyn == 8 && nsa == 8 && nfin_p == 8 && nfin_k == 8)) ||
-	ptg_it_fail "SYN $nsyn, SYN-ACK $nsa, FIN from portgate $nfin_p, from the peer $nfin_k; wanted 8 each"
-ptg_it_ok "8 connections: 8 SYN, 8 SYN-ACK, 8 FIN each way, no RST"
+((nst == 8 && nsyn == 8 && nsa == 8 && nfin_p == 8 && nfin_k == 8)) ||
+	ptg_it_fail "$nst connections; with SYN $nsyn, SYN-ACK $nsa, FIN from portgate $nfin_p, from the peer $nfin_k; wanted 8 each"
+ptg_it_ok "8 connections, each with SYN, SYN-ACK and a FIN each way; no RST"
 mss="$(awk -F'\t' -v a="$ADDR" '$5 == "1" && $2 == a { print $10 }' "$T" | sort -u)"
 [[ "$mss" == 1460 ]] || ptg_it_fail "SYN-ACK MSS option: '$mss', wanted 1460 (MTU 1500)"
 big="$(awk -F'\t' -v a="$ADDR" '$2 == a && $9 > m { m = $9 } END { print m + 0 }' "$T")"
