@@ -64,7 +64,10 @@
 #define STALL_NS (5 * SEC_NS)        /* virtual time without progress */
 #define DRAIN_STEP_NS MS_NS
 #define SETTLE_ITERS 64
-#define LINK_CAP (1u << 16)            /* frames one link can hold */
+#define LINK_MIN_CAP 4096u             /* frames one link can hold, ... */
+#define LINK_CAP_PER_CONN 8u           /* ... or this many per connection */
+#define EPHEMERAL_PORTS 16384u         /* the engine's range, 49152-65535 */
+#define CONNECT_RETRY_NS (UINT64_C(1) << 20) /* one engine timer tick */
 #define POOL_CACHE 256
 
 enum mode {
@@ -75,9 +78,9 @@ enum mode {
 
 /* How the client ends a connection once its last response is in. */
 enum close_style {
-	CLOSE_LOOP = 0,                /* ptg_close() from the loop, after on_data */
-	CLOSE_CALLBACK,                /* ptg_close() inside on_data */
-	CLOSE_SHUTDOWN,                /* ptg_shutdown() in on_data, ptg_close() in on_fin */
+	CLOSE_LOOP = 0,   /* ptg_close() from the loop, after on_data */
+	CLOSE_CALLBACK,   /* ptg_close() inside on_data */
+	CLOSE_SHUTDOWN,   /* ptg_shutdown() in on_data, ptg_close() in on_fin */
 };
 
 struct options {
@@ -106,7 +109,7 @@ struct bclock {
 /* One direction of the wire: frames waiting for the other net. */
 struct link {
 	struct rte_mbuf **q, **spare;
-	uint32_t n;
+	uint32_t n, cap;
 	uint64_t frames;               /* delivered */
 	uint64_t overflow;             /* freed because q was full */
 };
@@ -173,6 +176,7 @@ struct bench {
 	struct srv_conn *srv_mem, *srv_free;
 	struct app_stats st;
 	uint64_t iterations;
+	uint64_t connect_retry_at;     /* after EADDRINUSE: engine time */
 	int failed;
 };
 
@@ -248,8 +252,8 @@ wire_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
 	struct link *l = arg;
 	uint16_t i, take = n;
 
-	if (unlikely(l->n + n > LINK_CAP))
-		take = (uint16_t)(LINK_CAP - l->n);
+	if (unlikely(l->n + n > l->cap))
+		take = (uint16_t)(l->cap - l->n);
 	for (i = 0; i < take; i++)
 		l->q[l->n++] = pkts[i];
 	for (; i < n; i++) {
@@ -656,11 +660,12 @@ side_free(struct side *sd)
 }
 
 static int
-link_init(struct link *l)
+link_init(struct link *l, uint32_t conns)
 {
 	memset(l, 0, sizeof(*l));
-	l->q = calloc(LINK_CAP, sizeof(*l->q));
-	l->spare = calloc(LINK_CAP, sizeof(*l->spare));
+	l->cap = RTE_MAX(LINK_MIN_CAP, conns * LINK_CAP_PER_CONN);
+	l->q = calloc(l->cap, sizeof(*l->q));
+	l->spare = calloc(l->cap, sizeof(*l->spare));
 	return l->q != NULL && l->spare != NULL ? 0 : -1;
 }
 
@@ -763,7 +768,8 @@ bench_init(struct bench *b, const struct options *opt, enum mode mode)
 	b->mode = mode;
 	b->target = mode == MODE_LIFECYCLE ? opt->connections : opt->requests;
 	clock_init(&b->clk, opt->step_ns);
-	if (link_init(&b->cli.out) != 0 || link_init(&b->srv.out) != 0)
+	if (link_init(&b->cli.out, opt->conns) != 0 ||
+	    link_init(&b->srv.out, opt->conns) != 0)
 		goto nomem;
 	if (side_create(&b->cli, "client", &mac_cli, IP_CLI, 0, &b->cli.out,
 			opt) != 0 ||
@@ -828,6 +834,8 @@ refill(struct bench *b, uint64_t now)
 	uint64_t want = b->mode == MODE_LIFECYCLE ? b->target :
 			RTE_MIN(b->target, (uint64_t)b->opt->conns);
 
+	if (now < b->connect_retry_at)
+		return;
 	while (b->nb_free > 0 && b->st.opened < want) {
 		struct slot *s = &b->slots[b->free_slots[b->nb_free - 1]];
 		struct ptg_conn *c;
@@ -836,8 +844,12 @@ refill(struct bench *b, uint64_t now)
 				now);
 		if (c == NULL) {
 			if (rte_errno == EADDRINUSE) {
-				/* Every ephemeral port is in TIME-WAIT. */
+				/* Every ephemeral port is in TIME-WAIT (the
+				 * engine scanned all 16384 to say so). They
+				 * expire on timer ticks (2^20 ns): retry on the
+				 * next one. */
 				b->st.connect_busy++;
+				b->connect_retry_at = now + CONNECT_RETRY_NS;
 			} else {
 				b->st.connect_fail++;
 				fprintf(stderr, "ptg_connect: %s\n",
@@ -1215,7 +1227,7 @@ usage(const char *prog)
 	       "  and --no-shconf (DPDK 22.11 refuses --no-huge --in-memory)\n"
 	       "options:\n"
 	       "  --mode lifecycle|keepalive|both  (both)\n"
-	       "  --conns N           concurrent connections (64)\n"
+	       "  --conns N           concurrent connections, 1..16384 (64)\n"
 	       "  --connections N     lifecycle: connections to complete (200000)\n"
 	       "  --requests N        keepalive: requests to complete (2000000)\n"
 	       "  --msl-ns NS         MSL; TIME-WAIT lasts 2*MSL (1000000)\n"
@@ -1299,7 +1311,7 @@ parse_options(int argc, char **argv, struct options *o)
 				bad = "--mode";
 			break;
 		case O_CONNS:
-			if (parse_u64(a, 1, 1u << 20, &v) == 0)
+			if (parse_u64(a, 1, EPHEMERAL_PORTS, &v) == 0)
 				o->conns = (uint32_t)v;
 			else
 				bad = "--conns";
