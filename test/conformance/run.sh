@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Run packetdrill scripts against portgate's TCP through the adapter
+# (ptg_packetdrill.so, built by meson into $BUILD/test/conformance/).
+#
+#   PACKETDRILL=/path/to/packetdrill test/conformance/run.sh [DIR]
+#
+# DIR (default: this folder's scripts/) is searched for *.pkt, in sorted
+# order, sub-folders included. Each script runs under `timeout` and gets
+# PASS or FAIL (with packetdrill's output); the last line is
+# "N passed, N failed". Exit status: 0 all passed (or skipped), 1 a script
+# failed, 2 a usage or set-up error. This script builds nothing.
+#
+# Environment:
+#   PACKETDRILL   the packetdrill binary; unset: say so and skip (exit 0)
+#   BUILD         meson build directory (default: build, from the current
+#                 directory, else from the repository root)
+#   PTG_PD_TIMEOUT    seconds per script (default 60)
+#   PTG_PD_LOCAL_IP   the stack's address (default 198.18.0.1)
+#   PTG_PD_REMOTE_IP  packetdrill's address (default 198.18.0.2)
+#   PTG_PD_ARGS       more packetdrill options (word-split)
+#
+# A script with its own --so_flags=... line gets no --so_flags from here
+# (packetdrill lets the command line override a script's options); the
+# adapter's defaults then give the address (ip=198.18.0.1/15).
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+if [ -z "${PACKETDRILL:-}" ]; then
+	echo "conformance: PACKETDRILL is not set: skipping the packetdrill suite"
+	echo "  (build packetdrill from github.com/google/packetdrill, then"
+	echo "   PACKETDRILL=/path/to/packetdrill $0)"
+	exit 0
+fi
+if [ ! -x "$PACKETDRILL" ]; then
+	echo "conformance: PACKETDRILL=$PACKETDRILL is not an executable" >&2
+	exit 2
+fi
+
+build=${BUILD:-build}
+case $build in
+/*) ;;
+*)
+	if [ ! -d "$build" ] && [ -d "$root/$build" ]; then
+		build=$root/$build
+	fi
+	;;
+esac
+adapter=$build/test/conformance/ptg_packetdrill.so
+if [ ! -f "$adapter" ]; then
+	echo "conformance: no adapter at $adapter (build first: meson setup" \
+	     "$build && ninja -C $build)" >&2
+	exit 2
+fi
+adapter=$(cd "$(dirname "$adapter")" && pwd)/$(basename "$adapter")
+
+dir=${1:-$here/scripts}
+if [ ! -d "$dir" ]; then
+	echo "conformance: no such directory: $dir" >&2
+	exit 2
+fi
+if ! command -v timeout >/dev/null 2>&1; then
+	echo "conformance: timeout(1) is needed (coreutils)" >&2
+	exit 2
+fi
+
+limit=${PTG_PD_TIMEOUT:-60}
+local_ip=${PTG_PD_LOCAL_IP:-198.18.0.1}
+remote_ip=${PTG_PD_REMOTE_IP:-198.18.0.2}
+# shellcheck disable=SC2206
+extra=(${PTG_PD_ARGS:-})
+
+mapfile -d '' scripts < <(find "$dir" -type f -name '*.pkt' -print0 | sort -z)
+if [ "${#scripts[@]}" -eq 0 ]; then
+	echo "conformance: no .pkt scripts in $dir" >&2
+	exit 2
+fi
+
+pass=0
+fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for s in "${scripts[@]}"; do
+	name=${s#"$dir"/}
+	args=(--so_filename="$adapter" --local_ip="$local_ip"
+	      --remote_ip="$remote_ip")
+	if ! grep -q '^--so_flags' "$s"; then
+		args+=(--so_flags="ip=$local_ip/15")
+	fi
+	(cd "$(dirname "$s")" &&
+	 timeout -k 5 "$limit" "$PACKETDRILL" "${args[@]}" "${extra[@]}" \
+		"$(basename "$s")") >"$log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "PASS $name"
+	else
+		fail=$((fail + 1))
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "FAIL $name (timed out after ${limit}s)"
+		else
+			echo "FAIL $name (exit $rc)"
+		fi
+		sed 's/^/    /' "$log"
+	fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
