@@ -53,6 +53,8 @@ for ((i = 0; i < 100; i++)); do
 	read -r code conns size <<<"$out"
 	[[ "$code" == 200 ]] || ptg_it_fail "request $i: GET $path: status $code"
 	[[ "$conns" == 1 ]] || ptg_it_fail "request $i: $conns connections"
+	[[ "$size" == "$([[ $want == root ]] && echo 20 || echo "$want")" ]] ||
+		ptg_it_fail "request $i: GET $path: $size body bytes"
 	checks+=("$f:$want")
 done
 "$PTG_IT_PY" "$TCP_IT_TOOLS/tcp_client.py" bytes-check "${checks[@]}" ||

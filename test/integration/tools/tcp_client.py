@@ -5,7 +5,7 @@
 main() -> cmd_echo | cmd_chargen | cmd_refused | cmd_http | cmd_pipeline |
           cmd_bytes_check
 
-    tcp_client.py echo HOST PORT --in FILE --out FILE [--timeout S]
+    tcp_client.py echo HOST PORT --in FILE --out FILE [--sndbuf N]
         Send FILE while reading concurrently, shut the write side down after
         the last byte, read until EOF into --out. The caller compares the
         sha256 of both files.
@@ -74,9 +74,17 @@ def http_bytes(n):
     return body[:n]
 
 
-def connect(host, port, timeout):
-    sock = socket.create_connection((host, port), timeout=timeout)
+def connect(host, port, timeout, sndbuf=0):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if sndbuf:
+        # Before connect, so that the window scale fits; Linux doubles it.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
     sock.settimeout(timeout)
+    try:
+        sock.connect((host, port))
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
@@ -84,7 +92,7 @@ def connect(host, port, timeout):
 
 def cmd_echo(args):
     size = os.path.getsize(args.infile)
-    sock = connect(args.host, args.port, args.timeout)
+    sock = connect(args.host, args.port, args.timeout, args.sndbuf)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     err = []
     sent = [0]
@@ -398,6 +406,8 @@ def main():
     common(p)
     p.add_argument("--in", dest="infile", required=True)
     p.add_argument("--out", dest="outfile", required=True)
+    p.add_argument("--sndbuf", type=int, default=0,
+                   help="SO_SNDBUF: bounds what is in flight")
     p.set_defaults(fn=cmd_echo)
 
     p = sub.add_parser("chargen")

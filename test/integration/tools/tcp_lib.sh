@@ -153,6 +153,15 @@ tcp_it_conns_drained() {
 tcp_it_snap() {
 	ptg_it_counters "$1"
 	echo "wire.tx_packets $(cat "/sys/class/net/$OUTER/statistics/tx_packets")" >>"$1"
+	echo "wire.rx_packets $(cat "/sys/class/net/$OUTER/statistics/rx_packets")" >>"$1"
+}
+
+# tcp_it_rx_ring_loss BEFORE AFTER: frames the veth delivered to $OUTER
+# that portgate never received (port.ipackets): dropped by the kernel when
+# net_af_packet's RX ring was full (the PMD does not count them).
+tcp_it_rx_ring_loss() {
+	echo $(($(tcp_it_delta "$1" "$2" wire.rx_packets) -
+		$(tcp_it_delta "$1" "$2" port.ipackets)))
 }
 
 # tcp_it_wire_check BEFORE AFTER: every frame portgate handed to the port
