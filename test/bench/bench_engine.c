@@ -149,6 +149,19 @@ struct srv_conn {
 	uint8_t buf[MSG_LEN];
 };
 
+/* Service callbacks, to say which one came after on_close. */
+enum cb_kind {
+	CB_SRV_DATA, CB_SRV_FIN, CB_SRV_CLOSE,
+	CB_CLI_WRITABLE, CB_CLI_DATA, CB_CLI_FIN, CB_CLI_CLOSE,
+	CB_NB
+};
+
+static const char *const cb_names[CB_NB] = {
+	"server on_data", "server on_fin", "server on_close",
+	"client on_writable", "client on_data", "client on_fin",
+	"client on_close",
+};
+
 /* Application-level counters; each is checked at the end. */
 struct app_stats {
 	uint64_t opened, connect_busy, connect_fail;
@@ -159,7 +172,7 @@ struct app_stats {
 	uint64_t srv_accepted, srv_req_ok, srv_req_bad, srv_req_bytes;
 	uint64_t srv_send_short, srv_closed_normal, srv_closed_abnormal;
 	uint64_t srv_no_state;
-	uint64_t cb_after_close;
+	uint64_t cb_after_close[CB_NB]; /* a callback for a closed handle */
 	uint64_t close_error;          /* ptg_close/ptg_shutdown != 0 */
 };
 
@@ -357,7 +370,7 @@ srv_on_data(struct ptg_conn *c, const void *data, size_t len)
 	size_t left = len;
 
 	if (s == NULL) {
-		b->st.cb_after_close++;
+		b->st.cb_after_close[CB_SRV_DATA]++;
 		return len;
 	}
 	b->st.srv_req_bytes += len;
@@ -388,7 +401,7 @@ srv_on_fin(struct ptg_conn *c)
 	struct bench *b = ptg_conn_service_ctx(c);
 
 	if (ptg_conn_ctx(c) == NULL) {
-		b->st.cb_after_close++;
+		b->st.cb_after_close[CB_SRV_FIN]++;
 		return;
 	}
 	ptg_close(c);
@@ -401,7 +414,7 @@ srv_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	struct srv_conn *s = ptg_conn_ctx(c);
 
 	if (s == NULL) {
-		b->st.cb_after_close++;
+		b->st.cb_after_close[CB_SRV_CLOSE]++;
 		return;
 	}
 	if (reason == PTG_CLOSE_NORMAL && s->fill == 0)
@@ -471,7 +484,7 @@ cli_on_writable(struct ptg_conn *c)
 	struct slot *s = ptg_conn_ctx(c);
 
 	if (s == NULL) {
-		((struct bench *)ptg_conn_service_ctx(c))->st.cb_after_close++;
+		((struct bench *)ptg_conn_service_ctx(c))->st.cb_after_close[CB_CLI_WRITABLE]++;
 		return;
 	}
 	if (s->state != SLOT_CONNECTING)
@@ -509,7 +522,7 @@ cli_on_data(struct ptg_conn *c, const void *data, size_t len)
 	struct bench *b;
 
 	if (s == NULL) {
-		((struct bench *)ptg_conn_service_ctx(c))->st.cb_after_close++;
+		((struct bench *)ptg_conn_service_ctx(c))->st.cb_after_close[CB_CLI_DATA]++;
 		return len;
 	}
 	b = s->b;
@@ -546,7 +559,7 @@ cli_on_fin(struct ptg_conn *c)
 	struct bench *b = ptg_conn_service_ctx(c);
 
 	if (s == NULL) {
-		b->st.cb_after_close++;
+		b->st.cb_after_close[CB_CLI_FIN]++;
 		return;
 	}
 	/* The server closes only after we did: a FIN before is wrong. */
@@ -563,7 +576,7 @@ cli_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	struct bench *b = ptg_conn_service_ctx(c);
 
 	if (s == NULL) {
-		b->st.cb_after_close++;
+		b->st.cb_after_close[CB_CLI_CLOSE]++;
 		return;
 	}
 	if (reason <= PTG_CLOSE_SHUTDOWN)
@@ -1040,7 +1053,12 @@ check_invariants(struct bench *b)
 	EXPECT_EQ(b, "short sends (server)", st->srv_send_short, 0);
 	EXPECT_EQ(b, "unexpected data", st->unexpected_data, 0);
 	EXPECT_EQ(b, "server FIN before the client's", st->peer_fin_early, 0);
-	EXPECT_EQ(b, "callbacks after on_close", st->cb_after_close, 0);
+	for (int k = 0; k < CB_NB; k++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "%s after on_close", cb_names[k]);
+		EXPECT_EQ(b, what, st->cb_after_close[k], 0);
+	}
 	EXPECT_EQ(b, "ptg_close/ptg_shutdown errors", st->close_error, 0);
 	EXPECT_EQ(b, "client normal closes", st->closed_normal, conns);
 	EXPECT_EQ(b, "client abnormal closes", st->closed_abnormal, 0);
