@@ -137,8 +137,6 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->isn_key[1] = rte_rand();
 	tcp->cookie_key[0] = rte_rand();
 	tcp->cookie_key[1] = rte_rand();
-	tcp->ts_key[0] = rte_rand();
-	tcp->ts_key[1] = rte_rand();
 
 	snprintf(name, sizeof(name), "ptg_conn_%u",
 		 __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
@@ -238,6 +236,7 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 {
 	struct ptg_conn *c;
 	struct tcp_key k;
+	uint64_t secret;
 
 	if (rte_mempool_get(tcp->conn_pool, (void **)&c) != 0) {
 		TCP_STAT(tcp, drop_table_full);
@@ -249,7 +248,9 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->lport = lport;
 	c->raddr = raddr;
 	c->rport = rport;
-	c->ts_offset = tcp_ts_offset(tcp, laddr, lport, raddr, rport);
+	secret = tcp_tuple_secret(tcp, laddr, lport, raddr, rport);
+	c->ts_offset = (uint32_t)(secret >> 32);
+	c->iss = tcp_isn_from(secret, tcp->now);
 	c->mss = tcp_mss_for_mtu(tcp);
 	c->peer_mss = TCP_DEFAULT_MSS;
 	key_of(c, &k);
@@ -371,17 +372,18 @@ tcp_deliver(struct ptg_conn *c)
 {
 	uint32_t adv, wnd, consumed = 0;
 
-	if (!(c->flags & TF_ACCEPTED) || (c->flags & (TF_DETACHED | TF_DEAD)))
+	if (!(c->flags & TF_ACCEPTED) ||
+	    (c->flags & (TF_DETACHED | TF_DEAD | TF_CLOSE_NOTIFIED)))
 		return;
 	while (c->rcvq.head != NULL && c->ops->on_data != NULL) {
 		struct rte_mbuf *m = c->rcvq.head;
 		uint32_t n = m->data_len - c->rcvq.head_off;
 		size_t used;
 
-		c->flags |= TF_IN_CALLBACK;
+		c->flags |= TF_IN_CALLBACK | TF_IN_ON_DATA;
 		used = c->ops->on_data(c, rte_pktmbuf_mtod_offset(m, void *,
 						c->rcvq.head_off), n);
-		c->flags &= ~TF_IN_CALLBACK;
+		c->flags &= ~(TF_IN_CALLBACK | TF_IN_ON_DATA);
 		if (c->flags & TF_DEAD)
 			return;
 		if (used > n)
@@ -389,6 +391,13 @@ tcp_deliver(struct ptg_conn *c)
 		if (used > 0)
 			tcp_bufq_drop(&c->rcvq, (uint32_t)used);
 		consumed += (uint32_t)used;
+		if (c->flags & TF_CLOSE_PENDING) {
+			/* ptg_close() from on_data, now that the bytes it
+			 * consumed are gone from the queue. */
+			c->flags &= ~TF_CLOSE_PENDING;
+			ptg_close(c);
+			return;
+		}
 		if (used < n || (c->flags & TF_DETACHED))
 			break;
 	}
@@ -726,7 +735,6 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 		c->flags |= TF_NODELAY;
 	c->flags |= TF_ACTIVE | TF_ACCEPTED;
 	c->last_rx_ns = now_ns;
-	c->iss = tcp_isn(tcp, c->laddr, c->lport, dst, dport, now_ns);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->snd_seq0 = c->iss + 1;
 	c->recover = c->iss;
@@ -824,6 +832,12 @@ ptg_close(struct ptg_conn *c)
 
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
+	if (c->flags & TF_IN_ON_DATA) {
+		/* The offered bytes are still queued: decide after on_data
+		 * returned how many it consumed (tcp_deliver()). */
+		c->flags |= TF_CLOSE_PENDING;
+		return 0;
+	}
 	if (c->rcvq.bytes > 0) {
 		/* RFC 2525 2.17: closing with unread data resets. */
 		return ptg_abort(c);

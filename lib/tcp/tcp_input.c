@@ -226,8 +226,6 @@ ack_dup(struct ptg_conn *c, const struct tcp_seg *seg)
 	TCP_STAT(tcp, dup_acks);
 	if (c->dupacks < UINT8_MAX)
 		c->dupacks++;
-	if (c->flags & TF_SACK_OK)
-		tcp_sack_update(c, &seg->opt);
 	if (c->flags & TF_IN_RECOVERY) {
 		if (!(c->flags & TF_SACK_OK))
 			c->cwnd += c->mss; /* RFC 6582 3.2 step 3: inflate */
@@ -247,11 +245,12 @@ ack_dup(struct ptg_conn *c, const struct tcp_seg *seg)
 	if (c->flags & TF_SACK_OK) {
 		/* RFC 6675 5 step 4: cwnd = ssthresh, retransmit the first
 		 * unacknowledged segment, then let pipe decide. */
+		int n;
+
 		c->cwnd = c->ssthresh;
 		c->high_rxt = c->snd_una;
-		tcp_retransmit_one(c, c->snd_una, c->mss);
-		c->high_rxt = c->snd_una + RTE_MIN((uint32_t)c->mss,
-						   tcp_flight(c));
+		n = tcp_retransmit_one(c, c->snd_una, c->mss);
+		c->high_rxt = c->snd_una + (n > 0 ? (uint32_t)n : 1u);
 	} else {
 		/* RFC 6582 3.2 step 2 / RFC 5681 3.2 steps 2-3. */
 		c->cwnd = c->ssthresh + TCP_DUPTHRESH * c->mss;
@@ -394,10 +393,17 @@ fast_path(struct ptg_conn *c, struct tcp_seg *seg)
 		seg->m = NULL;
 		return 1;
 	}
-	if (seg->ack != c->snd_una || seg->len > rcv_wnd(c))
+	/* Request/response traffic: the data also acknowledges ours. */
+	if (seq_lt(seg->ack, c->snd_una) || seq_gt(seg->ack, c->snd_max) ||
+	    seg->len > rcv_wnd(c))
 		return 0;
 	TCP_STAT(c->tcp, fastpath_data);
 	ts_update(c, seg);
+	if (seg->ack != c->snd_una) {
+		ack_new(c, seg);
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = seg->ack;
+	}
 	data_in_order(c, seg, 0, seg->len);
 	return 1;
 }
@@ -568,11 +574,18 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 	}
 	if (seq_gt(seg->ack, c->snd_una)) {
 		ack_new(c, seg);
-	} else if (seg->ack == c->snd_una && seg->len == 0 &&
-		   !(seg->flags & (TH_SYN | TH_FIN)) &&
-		   (seg->wnd << c->snd_wscale) == c->snd_wnd &&
-		   tcp_flight(c) > 0) {
-		ack_dup(c, seg);
+	} else if (seg->ack == c->snd_una && tcp_flight(c) > 0) {
+		if ((c->flags & TF_SACK_OK) && seg->opt.nb_sack > 0) {
+			/* RFC 6675 2: with SACK, an ACK is a duplicate when it
+			 * SACKs octets not SACKed before, whatever its window
+			 * or payload (peers piggyback ACKs on data). */
+			if (tcp_sack_update(c, &seg->opt) > 0)
+				ack_dup(c, seg);
+		} else if (seg->len == 0 && !(seg->flags & (TH_SYN | TH_FIN)) &&
+			   (seg->wnd << c->snd_wscale) == c->snd_wnd) {
+			/* RFC 5681 2: the classic duplicate ACK. */
+			ack_dup(c, seg);
+		}
 	}
 	wnd_update(c, seg);
 
@@ -592,6 +605,9 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 		break;
 	case PTG_TCPS_LAST_ACK:
 		if ((c->flags & TF_FIN_SENT) && c->snd_una == c->snd_max) {
+			tcp_deliver(c); /* what the service left queued */
+			if (c->flags & TF_DEAD)
+				return -1;
 			TCP_STAT(tcp, conn_closed);
 			tcp_conn_destroy(c, PTG_CLOSE_NORMAL);
 			return -1;
@@ -807,10 +823,10 @@ listen_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg)
 {
 	uint16_t mss;
 	uint32_t iss = tcp_cookie_make(tcp, seg, &mss, tcp->now);
-	uint32_t off = tcp_ts_offset(tcp, seg->ip->dst_addr,
-				     rte_be_to_cpu_16(seg->th->dst_port),
-				     seg->ip->src_addr,
-				     rte_be_to_cpu_16(seg->th->src_port));
+	uint32_t off = (uint32_t)(tcp_tuple_secret(tcp, seg->ip->dst_addr,
+				rte_be_to_cpu_16(seg->th->dst_port),
+				seg->ip->src_addr,
+				rte_be_to_cpu_16(seg->th->src_port)) >> 32);
 	uint32_t cur = tcp_ts_clock(tcp->now) + off;
 	uint32_t bits = (seg->opt.has_ws ? seg->opt.wscale : COOKIE_NO_WS) |
 			((seg->opt.sack_ok && tcp->cfg.sack) ? 16u : 0u);
@@ -946,7 +962,7 @@ listen_input(struct ptg_tcp *tcp, struct tcp_listener *l, struct tcp_seg *seg)
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
-	c->iss = tcp_isn(tcp, c->laddr, c->lport, raddr, rport, tcp->now);
+	/* c->iss: RFC 6528, set by tcp_conn_alloc(). */
 	if (tcp->tw_iss_valid) {
 		/* RFC 6191 / RFC 9293 3.4.1: above the old incarnation. */
 		if (seq_gt(tcp->tw_iss_hint, c->iss))

@@ -3,7 +3,8 @@
  * Keyed hashes of the 4-tuple: initial sequence numbers (RFC 6528),
  * timestamp offsets (RFC 7323 5.4) and SYN cookies (RFC 4987 3.6).
  *
- *   tcp_input() -> listener SYN  -> tcp_isn() | tcp_cookie_make()
+ *   tcp_conn_alloc() -> tcp_tuple_secret() -> ISN and TSval offset
+ *   tcp_input() -> listener SYN, queue full -> tcp_cookie_make()
  *   tcp_input() -> cookie ACK    -> tcp_cookie_check()
  *
  * SipHash-2-4 is written here because DPDK offers no keyed PRF: rte_jhash
@@ -79,26 +80,25 @@ tuple_hash(const uint64_t key[2], rte_be32_t laddr, uint16_t lport,
 	return tcp_siphash(key, &t, sizeof(t));
 }
 
-/* RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, key),
- * M a timer ticking every 4 microseconds (here 2^12 ns = 4.096 us). */
-uint32_t
-tcp_isn(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
-	rte_be32_t raddr, uint16_t rport, uint64_t now_ns)
+/*
+ * One keyed hash of the 4-tuple per connection gives both secrets:
+ * the low half is F of RFC 6528 3 (ISN = M + F(localip, localport,
+ * remoteip, remoteport, key)), the high half the per-connection TSval
+ * offset of RFC 7323 5.4. Being a function of the tuple, a SYN cookie
+ * connection gets the same offset back.
+ */
+uint64_t
+tcp_tuple_secret(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
+		 rte_be32_t raddr, uint16_t rport)
 {
-	uint32_t f = (uint32_t)tuple_hash(tcp->isn_key, laddr, lport, raddr,
-					  rport, 0, 0);
-
-	return f + (uint32_t)(now_ns >> 12);
+	return tuple_hash(tcp->isn_key, laddr, lport, raddr, rport, 0, 0);
 }
 
-/* RFC 7323 5.4: a per-connection random offset for TSval, derived from the
- * 4-tuple so a SYN cookie connection gets the same one back. */
+/* RFC 6528 3: M is a timer ticking every 4 microseconds (2^12 ns). */
 uint32_t
-tcp_ts_offset(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
-	      rte_be32_t raddr, uint16_t rport)
+tcp_isn_from(uint64_t secret, uint64_t now_ns)
 {
-	return (uint32_t)tuple_hash(tcp->ts_key, laddr, lport, raddr, rport,
-				    0, 0);
+	return (uint32_t)secret + (uint32_t)(now_ns >> 12);
 }
 
 /*

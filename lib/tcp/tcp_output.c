@@ -30,6 +30,27 @@ tcp_mss_for_mtu(const struct ptg_tcp *tcp)
 	return mss;
 }
 
+/*
+ * Payload bytes a segment may carry now: the MSS (already less the
+ * timestamp option) less the SACK blocks that will ride along, so that
+ * header + options + data never exceed the MTU (RFC 9293 3.7.1:
+ * Eff.snd.MSS counts the options of each segment).
+ */
+uint32_t
+tcp_seg_room(const struct ptg_conn *c)
+{
+	uint32_t blocks[TCP_SACK_MAX_BLOCKS][2];
+	unsigned int used = (c->flags & TF_TS_OK) ? 12 : 0;
+	unsigned int nb;
+
+	if (c->ooo == NULL || !(c->flags & TF_SACK_OK))
+		return c->mss;
+	nb = tcp_reass_sack_blocks(c, blocks,
+				   RTE_MIN((TCP_MAX_OPT_LEN - used - 4) / 8,
+					   TCP_SACK_MAX_BLOCKS));
+	return nb ? c->mss - (4 + 8 * nb) : c->mss;
+}
+
 /* RFC 6298 2.2-2.4: smoothed RTT, variance and RTO, in microseconds. */
 void
 tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us)
@@ -353,17 +374,19 @@ tcp_send_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 	return finish(tcp, m, ip, 0);
 }
 
-/* Retransmit (or probe) [seq, seq + len) clipped to one MSS and to what is
- * queued; the FIN goes with it when it is the next thing in sequence. */
+/* Retransmit (or probe) [seq, seq + len) clipped to one segment and to
+ * what is queued; the FIN goes with it when it is the next thing in
+ * sequence. Returns the payload bytes sent, or -errno. */
 int
 tcp_retransmit_one(struct ptg_conn *c, uint32_t seq, uint32_t max_len)
 {
 	uint32_t data_end = c->snd_seq0 + c->sndq.bytes;
 	uint32_t len = 0;
 	uint8_t flags = RTE_TCP_ACK_FLAG;
+	int rc;
 
 	if (seq_lt(seq, data_end))
-		len = RTE_MIN(RTE_MIN(max_len, (uint32_t)c->mss), data_end - seq);
+		len = RTE_MIN(RTE_MIN(max_len, tcp_seg_room(c)), data_end - seq);
 	if ((c->flags & TF_FIN_QUEUED) && seq + len == data_end &&
 	    (c->flags & TF_FIN_SENT || len > 0))
 		flags |= RTE_TCP_FIN_FLAG;
@@ -384,7 +407,8 @@ tcp_retransmit_one(struct ptg_conn *c, uint32_t seq, uint32_t max_len)
 		if (flags & RTE_TCP_FIN_FLAG)
 			c->flags |= TF_FIN_SENT;
 	}
-	return send_seg(c, seq, len, flags, 1);
+	rc = send_seg(c, seq, len, flags, 1);
+	return rc < 0 ? rc : (int)len;
 }
 
 /*
@@ -409,6 +433,7 @@ tcp_output(struct ptg_conn *c)
 
 	for (;;) {
 		uint32_t data_end = c->snd_seq0 + c->sndq.bytes;
+		uint32_t room = tcp_seg_room(c);
 		uint32_t unsent = tcp_unsent(c);
 		uint32_t flight = c->snd_nxt - c->snd_una;
 		uint32_t wnd_end = c->snd_una + c->snd_wnd;
@@ -424,9 +449,12 @@ tcp_output(struct ptg_conn *c)
 			if (pipe + c->mss > c->cwnd)
 				break;
 			if (tcp_sack_next_hole(c, &hseq, &hlen)) {
+				int n = tcp_retransmit_one(c, hseq, hlen);
+
+				if (n < 0)
+					break;
 				TCP_STAT(tcp, sack_retransmits);
-				tcp_retransmit_one(c, hseq, hlen);
-				c->high_rxt = hseq + hlen;
+				c->high_rxt = hseq + (n > 0 ? (uint32_t)n : hlen);
 				sent = 1;
 				continue;
 			}
@@ -442,17 +470,17 @@ tcp_output(struct ptg_conn *c)
 		else
 			avail = RTE_MIN(avail, wnd_end - c->snd_nxt);
 
-		len = RTE_MIN(RTE_MIN(unsent, avail), (uint32_t)c->mss);
+		len = RTE_MIN(RTE_MIN(unsent, avail), room);
 		fin = (c->flags & TF_FIN_QUEUED) && c->snd_nxt + len == data_end;
 
-		if (len > 0 && len < c->mss && len < unsent && !fin &&
+		if (len > 0 && len < room && len < unsent && !fin &&
 		    len < c->max_snd_wnd / 2) {
 			/* RFC 9293 3.8.6.2.1: sender silly window avoidance:
 			 * wait for a full segment or half the max window. */
 			len = 0;
 			fin = 0;
 		}
-		if (len > 0 && len < c->mss && !(c->flags & TF_NODELAY) &&
+		if (len > 0 && len < room && !(c->flags & TF_NODELAY) &&
 		    flight > 0 && !(c->flags & TF_IN_RECOVERY)) {
 			/* RFC 9293 3.7.4 Nagle: one small segment in flight. */
 			len = 0;

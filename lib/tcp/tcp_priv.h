@@ -95,6 +95,8 @@ struct tcp_seg {
 #define TF_WND_UPDATE    (1u << 21) /* window opened: advertise it */
 #define TF_IN_CALLBACK   (1u << 22) /* a service callback is running */
 #define TF_FIN_NOTIFIED  (1u << 23) /* on_fin was called */
+#define TF_IN_ON_DATA    (1u << 24) /* on_data runs: rcvq holds its bytes */
+#define TF_CLOSE_PENDING (1u << 25) /* ptg_close() from on_data, after it */
 
 /* Timer kinds a control block can have armed at once. */
 enum tcp_timer_kind {
@@ -252,7 +254,6 @@ struct ptg_tcp {
 	/* RFC 6528 / RFC 4987 keys, fresh each start. */
 	uint64_t isn_key[2];
 	uint64_t cookie_key[2];
-	uint64_t ts_key[2];
 
 	/* RFC 5961 7: challenge ACK rate limit. */
 	uint64_t chack_window_start;
@@ -302,6 +303,7 @@ int tcp_send_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 			   uint8_t wscale, uint8_t sack_ok);
 uint32_t tcp_rcv_window(const struct ptg_conn *c);
 uint16_t tcp_mss_for_mtu(const struct ptg_tcp *tcp);
+uint32_t tcp_seg_room(const struct ptg_conn *c);
 
 /* tcp_options.c */
 int tcp_parse_options(const uint8_t *p, unsigned int len, int syn,
@@ -340,7 +342,7 @@ unsigned int tcp_reass_sack_blocks(const struct ptg_conn *c,
 				   uint32_t blocks[][2], unsigned int max);
 
 /* tcp_sack.c: sender scoreboard (RFC 6675) */
-void tcp_sack_update(struct ptg_conn *c, const struct tcp_opts *o);
+uint32_t tcp_sack_update(struct ptg_conn *c, const struct tcp_opts *o);
 void tcp_sack_clear(struct ptg_conn *c);
 uint32_t tcp_sack_pipe(const struct ptg_conn *c);
 int tcp_sack_next_hole(struct ptg_conn *c, uint32_t *seq, uint32_t *len);
@@ -349,10 +351,9 @@ uint32_t tcp_sack_highest(const struct ptg_conn *c);
 
 /* tcp_isn.c: keyed hashes (RFC 6528, RFC 4987, RFC 7323 5.4) */
 uint64_t tcp_siphash(const uint64_t key[2], const void *data, size_t len);
-uint32_t tcp_isn(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
-		 rte_be32_t raddr, uint16_t rport, uint64_t now_ns);
-uint32_t tcp_ts_offset(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
-		       rte_be32_t raddr, uint16_t rport);
+uint64_t tcp_tuple_secret(struct ptg_tcp *tcp, rte_be32_t laddr,
+			  uint16_t lport, rte_be32_t raddr, uint16_t rport);
+uint32_t tcp_isn_from(uint64_t secret, uint64_t now_ns);
 uint32_t tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 			 uint16_t *mss, uint64_t now_ns);
 int tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg,

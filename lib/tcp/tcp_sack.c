@@ -68,9 +68,25 @@ add_range(struct ptg_conn *c, uint32_t s, uint32_t e)
 	c->sack_nb++;
 }
 
-void
+static uint32_t
+sacked_total(const struct ptg_conn *c)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < c->sack_nb; i++)
+		n += c->sack[i].end - c->sack[i].start;
+	return n;
+}
+
+/* Returns how many octets this ACK SACKed that were not SACKed before
+ * (what makes it a duplicate ACK in the sense of RFC 6675 2). */
+uint32_t
 tcp_sack_update(struct ptg_conn *c, const struct tcp_opts *o)
 {
+	uint32_t before;
+
+	prune(c);
+	before = sacked_total(c);
 	for (unsigned int i = 0; i < o->nb_sack; i++) {
 		uint32_t s = o->sack[i][0], e = o->sack[i][1];
 
@@ -84,6 +100,7 @@ tcp_sack_update(struct ptg_conn *c, const struct tcp_opts *o)
 		add_range(c, s, e);
 	}
 	prune(c);
+	return sacked_total(c) > before ? sacked_total(c) - before : 0;
 }
 
 uint32_t

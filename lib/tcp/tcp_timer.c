@@ -133,6 +133,11 @@ tcp_time_wait(struct ptg_conn *c)
 	tcp_set_state(c, PTG_TCPS_TIME_WAIT);
 	tcp_timer_stop(c, TT_REXMT);
 	tcp_timer_stop(c, TT_DELACK);
+	/* Data that came with (or before) the FIN, and on_fin, reach the
+	 * service before on_close. */
+	tcp_deliver(c);
+	if (c->flags & TF_DEAD)
+		return;
 	/* A TIME-WAIT block holds no buffers (only what RFC 6191 needs). */
 	tcp_bufq_free(&c->sndq);
 	tcp_bufq_free(&c->rcvq);

@@ -9,11 +9,23 @@
 
 #include "tcp_test.h"
 
+static void
+rec_event(struct tt_rec *r, char e)
+{
+	size_t n = strlen(r->events);
+
+	if (n + 1 < sizeof(r->events) && (n == 0 || r->events[n - 1] != e)) {
+		r->events[n] = e;
+		r->events[n + 1] = '\0';
+	}
+}
+
 static int
 rec_accept(struct ptg_conn *c)
 {
 	struct tt_rec *r = ptg_conn_service_ctx(c);
 
+	rec_event(r, 'A');
 	r->conn = c;
 	r->accepts++;
 	return r->reject;
@@ -29,6 +41,9 @@ rec_data(struct ptg_conn *c, const void *data, size_t len)
 		n = TT_RX_CAP - r->rx_len;
 	memcpy(r->rx + r->rx_len, data, n);
 	r->rx_len += n;
+	rec_event(r, 'D');
+	if (r->close_in_data)
+		ptg_close(c);
 	return n;
 }
 
@@ -39,6 +54,7 @@ rec_writable(struct ptg_conn *c)
 
 	r->conn = c;
 	r->writables++;
+	rec_event(r, 'W');
 }
 
 static void
@@ -47,6 +63,7 @@ rec_fin(struct ptg_conn *c)
 	struct tt_rec *r = ptg_conn_service_ctx(c);
 
 	r->fins++;
+	rec_event(r, 'F');
 	if (r->close_on_fin)
 		ptg_close(c);
 }
@@ -58,6 +75,7 @@ rec_close(struct ptg_conn *c, enum ptg_close_reason reason)
 
 	r->closes++;
 	r->reason = reason;
+	rec_event(r, 'C');
 	if (r->conn == c)
 		r->conn = NULL;
 }

@@ -29,6 +29,9 @@ struct tt_rec {
 	size_t rx_len;
 	int close_on_fin;          /* ptg_close() in on_fin */
 	int reject;                /* on_accept returns nonzero */
+	int close_in_data;         /* ptg_close() from on_data */
+	char events[64];           /* callback order: A accept, D data,
+				      W writable, F fin, C close */
 };
 
 struct tt {

@@ -847,6 +847,53 @@ test_random_segments(void **state)
 	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
 }
 
+/* ptg_close() from inside on_data, all bytes consumed: an orderly FIN,
+ * not the RST of a close with unread data. */
+static void
+test_close_inside_on_data(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	t->rec.close_in_data = 1;
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = ACK, .len = 20 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RTE_TCP_FIN_FLAG | ACK);
+	assert_int_equal(p.ack, 121);
+	assert_int_equal(TT_STAT(t, conn_reset_tx), 0);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 121, .ack = iss + 2,
+					 .flags = FIN | ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 122);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_NORMAL);
+	tt_advance(t, PTG_TEST_S(61));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
+/* Data and FIN in the segment that moves FIN-WAIT-2 to TIME-WAIT reach
+ * the service, and on_fin comes before on_close. */
+static void
+test_data_with_fin_into_time_wait(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_test_pkt p;
+
+	ptg_shutdown(t->rec.conn);
+	tt_pop(t, &p);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
+		.flags = ACK | PSH | FIN, .payload = "last words", .len = 10 });
+	assert_int_equal(t->rec.rx_len, 10);
+	assert_memory_equal(t->rec.rx, "last words", 10);
+	assert_string_equal(t->rec.events, "ADFC");
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 112);
+	tt_advance(t, PTG_TEST_S(61));
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+}
+
 int
 main(void)
 {
@@ -859,6 +906,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fin_wait_1_to_time_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_received_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_with_unread_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_inside_on_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_with_fin_into_time_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_port_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rst_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_in_established, setup, teardown),

@@ -424,6 +424,74 @@ test_stop_linger(void **state)
 	assert_int_equal(t->rec.reason, PTG_CLOSE_SHUTDOWN);
 }
 
+/* Full-sized data while SACK blocks ride along still fits the MTU
+ * (RFC 9293 3.7.1: the options count against the segment). */
+static void
+test_sack_options_fit_mtu(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460,
+				       .sack_perm = 1, .has_ts = 1, .tsval = 5 };
+	uint32_t iss = tt_open(t, 100, &o);
+	uint8_t buf[4 * 1460];
+	struct ptg_test_pkt p;
+	uint32_t got = 0;
+
+	/* Two holes in what we receive: two SACK blocks on our segments. */
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 1101, .ack = iss + 1,
+		.flags = ACK, .len = 100 },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 7 });
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 2101, .ack = iss + 1,
+		.flags = ACK, .len = 100 },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 8 });
+	tt_skip(t);
+	ptg_test_pattern(buf, sizeof(buf), 2);
+	ptg_send(t->rec.conn, buf, sizeof(buf));
+	while (tt_pending(t) > 0) {
+		tt_pop(t, &p);
+		assert_true(p.ip_len <= 1500);
+		assert_int_equal(p.opts.nb_sack, 2);
+		assert_memory_equal(p.payload, buf + got, p.payload_len);
+		got += p.payload_len;
+	}
+	assert_int_equal(p.ip_len <= 1500, 1);
+	assert_true(got > 0);
+	finish(t);
+}
+
+/* RFC 6675 2: ACKs that SACK new data count as duplicates even when
+ * their window changes and they carry data (a busy peer's ACKs). */
+static void
+test_sack_dupacks_with_window_change(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460,
+				       .sack_perm = 1 };
+	uint32_t iss = tt_open(t, 100, &o);
+	uint32_t base = iss + 1, seq = 101;
+	uint8_t buf[8 * 1460];
+	struct ptg_test_pkt p;
+	struct ptg_test_tcp_opts sk = { .nb_sack = 1 };
+
+	send_full(t, 8, buf);
+	tt_skip(t);
+	for (int s = 1; s <= 3; s++) {
+		sk.sack[0].left = base + 1460;
+		sk.sack[0].right = base + (s + 1) * 1460;
+		tt_rx_opts(t, (struct ptg_test_tcp){ .seq = seq, .ack = base,
+			.flags = ACK, .win = (uint16_t)(60000 + s), .len = 10 },
+			&sk);
+		seq += 10;
+	}
+	assert_int_equal(TT_STAT(t, fast_retransmits), 1);
+	tt_pop(t, &p);
+	while (p.payload_len == 0)
+		tt_pop(t, &p);
+	assert_int_equal(p.seq, base);
+	assert_int_equal(TT_STAT(t, rto_fired), 0);
+	finish(t);
+}
+
 int
 main(void)
 {
@@ -439,6 +507,8 @@ main(void)
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_cubic_reduction),
 		cmocka_unit_test_setup_teardown(test_stop_linger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sack_options_fit_mtu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sack_dupacks_with_window_change, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
