@@ -8,7 +8,8 @@
  *        -> ptg_socket_stack_create(backend = this adapter)
  *   script system calls -> ifc.socket/bind/... -> ptg_socket_*()
  *   script "<" packets  -> ifc.netdev_send() -> Ethernet frame
- *        -> in queue -> backend rx (the stack's poll thread)
+ *        -> in queue -> backend rx (the stack's poll thread); netdev_send
+ *        returns once the stack has processed it (in_wait())
  *   the stack's frames  -> backend tx -> ARP: answered here, at once;
  *        IPv4: Ethernet stripped -> out queue -> ifc.netdev_receive()
  *
@@ -148,6 +149,10 @@ struct adapter {
 	struct rte_mbuf *in[IN_CAP];
 	unsigned int in_head, in_count;
 	unsigned long in_dropped;
+	uint64_t in_pushed;       /* frames queued, ever */
+	uint64_t in_taken;        /* frames handed to the stack, ever */
+	uint64_t in_done;         /* ... and processed by it */
+	pthread_cond_t done_cond;
 
 	/* packets for packetdrill (netdev_receive) */
 	pthread_mutex_t out_lock;
@@ -176,10 +181,13 @@ die_flag(const char *what, const char *val)
 	exit(2);
 }
 
-/* Queue a frame for the stack's poll thread; takes @p m. */
-static void
+/* Queue a frame for the stack's poll thread; takes @p m. Returns its
+ * number (for in_wait()), or 0 when the queue was full. */
+static uint64_t
 in_push(struct adapter *ad, struct rte_mbuf *m)
 {
+	uint64_t seq = 0;
+
 	pthread_mutex_lock(&ad->in_lock);
 	if (ad->in_count == IN_CAP) {
 		ad->in_dropped++;
@@ -187,8 +195,30 @@ in_push(struct adapter *ad, struct rte_mbuf *m)
 	} else {
 		ad->in[(ad->in_head + ad->in_count) % IN_CAP] = m;
 		ad->in_count++;
+		seq = ++ad->in_pushed;
 		pthread_cond_signal(&ad->in_cond);
 	}
+	pthread_mutex_unlock(&ad->in_lock);
+	return seq;
+}
+
+/*
+ * Wait until the stack has processed frame @p seq. packetdrill expects an
+ * injected packet to have been handled before its next event (a kernel
+ * handles a tun write in the writer's context); without this wait a
+ * system call at the same instant could overtake the packet.
+ */
+static void
+in_wait(struct adapter *ad, uint64_t seq)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += 2; /* a stuck poll thread shows up as a script error */
+	pthread_mutex_lock(&ad->in_lock);
+	while (ad->in_done < seq &&
+	       pthread_cond_timedwait(&ad->done_cond, &ad->in_lock, &ts) == 0)
+		;
 	pthread_mutex_unlock(&ad->in_lock);
 }
 
@@ -344,6 +374,12 @@ backend_rx(void *arg, struct rte_mbuf **pkts, uint16_t n, uint64_t wait_ns)
 	uint16_t got = 0;
 
 	pthread_mutex_lock(&ad->in_lock);
+	/* The poll thread is back for more: what it took before has been
+	 * through the engine. */
+	if (ad->in_done != ad->in_taken) {
+		ad->in_done = ad->in_taken;
+		pthread_cond_broadcast(&ad->done_cond);
+	}
 	if (ad->in_count == 0 && wait_ns > 0) {
 		struct timespec ts;
 
@@ -360,6 +396,7 @@ backend_rx(void *arg, struct rte_mbuf **pkts, uint16_t n, uint64_t wait_ns)
 		ad->in_head = (ad->in_head + 1) % IN_CAP;
 		ad->in_count--;
 	}
+	ad->in_taken += got;
 	pthread_mutex_unlock(&ad->in_lock);
 	return got;
 }
@@ -372,6 +409,7 @@ pd_netdev_send(void *ud, const void *buf, size_t n)
 	struct adapter *ad = ud;
 	struct rte_ether_hdr eth;
 	struct rte_mbuf *m;
+	uint64_t seq;
 
 	if (n < sizeof(struct rte_ipv4_hdr) || (((const uint8_t *)buf)[0] >> 4) != 4) {
 		errno = EAFNOSUPPORT; /* IPv4 only */
@@ -387,7 +425,12 @@ pd_netdev_send(void *ud, const void *buf, size_t n)
 	}
 	if (ad->debug)
 		fprintf(stderr, "ptg_packetdrill: rx %zu bytes\n", n);
-	in_push(ad, m);
+	seq = in_push(ad, m);
+	if (seq == 0) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	in_wait(ad, seq);
 	return 0;
 }
 
@@ -642,6 +685,7 @@ pd_free(void *ud)
 	}
 	rte_mempool_free(ad->mp);
 	pthread_cond_destroy(&ad->in_cond);
+	pthread_cond_destroy(&ad->done_cond);
 	pthread_mutex_destroy(&ad->in_lock);
 	pthread_cond_destroy(&ad->out_cond);
 	pthread_mutex_destroy(&ad->out_lock);
@@ -898,6 +942,7 @@ packetdrill_interface_init(const char *flags, struct pd_ifc *ifc)
 
 	pthread_mutex_init(&ad->in_lock, NULL);
 	cond_init_mono(&ad->in_cond);
+	cond_init_mono(&ad->done_cond);
 	pthread_mutex_init(&ad->out_lock, NULL);
 	pthread_cond_init(&ad->out_cond, NULL);
 	snprintf(name, sizeof(name), "ptgpd_%ld", (long)getpid());

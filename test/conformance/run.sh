@@ -23,6 +23,10 @@
 #                 timers tick every ~1 ms and a loaded machine adds more;
 #                 packetdrill's own default is 4000)
 #   PTG_PD_ARGS       more packetdrill options (word-split)
+#   PTG_PD_STRICT     1 (default): --strict_segments, every segment the
+#                 stack sends is matched on its own (packetdrill otherwise
+#                 merges consecutive ones, as for TSO); 0: packetdrill's
+#                 default
 #   PTG_PD_RETRIES    re-runs of a script that failed on a timing error
 #                 only (default 1; a loaded machine delays packetdrill's
 #                 own threads too); any other failure is final
@@ -78,6 +82,7 @@ local_ip=${PTG_PD_LOCAL_IP:-198.18.0.1}
 remote_ip=${PTG_PD_REMOTE_IP:-198.18.0.2}
 tolerance=${PTG_PD_TOLERANCE_USECS:-10000}
 retries=${PTG_PD_RETRIES:-1}
+strict=${PTG_PD_STRICT:-1}
 # shellcheck disable=SC2206
 extra=(${PTG_PD_ARGS:-})
 
@@ -95,6 +100,9 @@ for s in "${scripts[@]}"; do
 	name=${s#"$dir"/}
 	args=(--so_filename="$adapter" --local_ip="$local_ip"
 	      --remote_ip="$remote_ip" --tolerance_usecs="$tolerance")
+	if [ "$strict" = 1 ]; then
+		args+=(--strict_segments)
+	fi
 	if ! grep -q '^--so_flags' "$s"; then
 		args+=(--so_flags="ip=$local_ip/15")
 	fi
