@@ -416,6 +416,41 @@ add_u64s(uint64_t *dst, const uint64_t *src, size_t n)
 		dst[i] += src[i];
 }
 
+/* A service's own counters (ops->stats), one slot per port. */
+static void
+svc_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
+{
+	uint64_t v[PTG_DATAPLANE_SVC_MAX_STATS];
+	unsigned int i, j, n;
+
+	for (i = 0; i < w->nb_svcs; i++) {
+		const struct dp_service *s = &w->svcs[i];
+		struct ptg_dataplane_svc_stats *slot = NULL;
+
+		if (s->ops->stats == NULL || s->ops->stat_names == NULL)
+			continue;
+		for (n = 0; n < PTG_DATAPLANE_SVC_MAX_STATS &&
+		     s->ops->stat_names[n] != NULL; n++)
+			;
+		for (j = 0; j < t->nb_svc; j++)
+			if (t->svc[j].port == s->port)
+				slot = &t->svc[j];
+		if (slot == NULL) {
+			if (t->nb_svc == PTG_DATAPLANE_SVC_MAX)
+				continue;
+			slot = &t->svc[t->nb_svc++];
+			snprintf(slot->group, sizeof(slot->group), "svc_%u_%s",
+				 s->port, s->ops->name);
+			slot->names = s->ops->stat_names;
+			slot->nb = n;
+			slot->port = s->port;
+		}
+		memset(v, 0, sizeof(v));
+		s->ops->stats(s->ctx, v);
+		add_u64s(slot->v, v, slot->nb);
+	}
+}
+
 void
 dp_worker_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
 {
@@ -432,6 +467,7 @@ dp_worker_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
 		 PTG_TCP_NB_STATS);
 	add_u64s((uint64_t *)&t->worker, (const uint64_t *)&w->stats,
 		 PTG_DATAPLANE_NB_STATS);
+	svc_add_totals(w, t);
 }
 
 void
@@ -509,6 +545,16 @@ ptg_dataplane_totals_foreach(const struct ptg_dataplane_totals *t,
 			port_stat_is_drop(port_stat_names[i]));
 		if (rc != 0)
 			return rc;
+	}
+	for (i = 0; i < t->nb_svc; i++) {
+		const struct ptg_dataplane_svc_stats *s = &t->svc[i];
+
+		for (unsigned int j = 0; j < s->nb; j++) {
+			rc = cb(arg, s->group, s->names[j], s->v[j],
+				name_is_drop(s->names[j]));
+			if (rc != 0)
+				return rc;
+		}
 	}
 	return 0;
 }

@@ -86,16 +86,34 @@ struct ptg_dataplane_port_stats {
 };
 
 /** Every counter of the dataplane, summed over the workers. */
+/** Service ports whose counters the totals carry, and counters each. */
+#define PTG_DATAPLANE_SVC_MAX 32
+#define PTG_DATAPLANE_SVC_MAX_STATS 48
+
+/** Counters of one bound service port, summed over workers. */
+struct ptg_dataplane_svc_stats {
+	char group[32];                 /**< "svc_PORT_NAME", e.g. svc_80_http
+					     (telemetry names allow [A-Za-z0-9_/]) */
+	const char *const *names;       /**< the service's stat_names */
+	unsigned int nb;                /**< counters in v[] */
+	uint16_t port;
+	uint64_t v[PTG_DATAPLANE_SVC_MAX_STATS];
+};
+
 struct ptg_dataplane_totals {
 	struct ptg_net_stats net;
 	struct ptg_tcp_stats tcp;
 	struct ptg_dataplane_stats worker;
 	struct ptg_dataplane_port_stats port;
+	/** Services that report counters (ops->stats), by port order. */
+	struct ptg_dataplane_svc_stats svc[PTG_DATAPLANE_SVC_MAX];
+	unsigned int nb_svc;
 };
 
 /**
  * Called for each counter by ptg_dataplane_totals_foreach().
- * @param group   "net", "tcp", "worker" or "port".
+ * @param group   "net", "tcp", "worker", "port", or "svc_PORT_NAME" for a
+ *                service's own counters.
  * @param is_drop the counter counts discarded frames or segments.
  * @return 0 to go on, non-zero to stop (returned by foreach).
  */
