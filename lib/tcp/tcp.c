@@ -321,6 +321,15 @@ tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
 	TAILQ_INSERT_TAIL(&tcp->deadq, c, qlink);
 }
 
+/* RFC 9293 3.10.5 / 3.8.3: end a connection with <SEQ=SND.NXT><RST,ACK>. */
+void
+tcp_conn_reset(struct ptg_conn *c, enum ptg_close_reason reason)
+{
+	tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
+	TCP_STAT(c->tcp, conn_reset_tx);
+	tcp_conn_destroy(c, reason);
+}
+
 void
 tcp_conn_reap(struct ptg_tcp *tcp)
 {
@@ -531,15 +540,10 @@ listener_flush(struct ptg_tcp *tcp, struct tcp_listener *l)
 {
 	struct ptg_conn *c;
 
-	while ((c = TAILQ_FIRST(&l->synq)) != NULL) {
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		tcp_conn_destroy(c, PTG_CLOSE_SHUTDOWN);
-	}
-	while ((c = TAILQ_FIRST(&l->acceptq)) != NULL) {
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		TCP_STAT(tcp, conn_reset_tx);
-		tcp_conn_destroy(c, PTG_CLOSE_SHUTDOWN);
-	}
+	while ((c = TAILQ_FIRST(&l->synq)) != NULL)
+		tcp_conn_reset(c, PTG_CLOSE_SHUTDOWN);
+	while ((c = TAILQ_FIRST(&l->acceptq)) != NULL)
+		tcp_conn_reset(c, PTG_CLOSE_SHUTDOWN);
 	if (l->in_ready) {
 		TAILQ_REMOVE(&tcp->ready, l, rlink);
 		l->in_ready = 0;
@@ -627,9 +631,7 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 			continue;
 		}
 		if (c->state < PTG_TCPS_ESTABLISHED) {
-			tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG,
-				     c->snd_nxt);
-			tcp_conn_destroy(c, PTG_CLOSE_SHUTDOWN);
+			tcp_conn_reset(c, PTG_CLOSE_SHUTDOWN);
 			continue;
 		}
 		ptg_shutdown(c);
@@ -856,11 +858,10 @@ ptg_abort(struct ptg_conn *c)
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	/* RFC 9293 3.10.5: ABORT sends a RST in synchronized states. */
-	if (c->state >= PTG_TCPS_SYN_RECEIVED && c->state != PTG_TCPS_TIME_WAIT) {
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		TCP_STAT(c->tcp, conn_reset_tx);
-	}
-	tcp_conn_destroy(c, PTG_CLOSE_ABORT);
+	if (c->state >= PTG_TCPS_SYN_RECEIVED && c->state != PTG_TCPS_TIME_WAIT)
+		tcp_conn_reset(c, PTG_CLOSE_ABORT);
+	else
+		tcp_conn_destroy(c, PTG_CLOSE_ABORT);
 	return 0;
 }
 

@@ -734,9 +734,7 @@ conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 				/* Data for a closed endpoint (RFC 2525 2.17):
 				 * reset rather than ACK and drop it. */
 				TCP_STAT(tcp, drop_after_close);
-				tcp_send_ctl(c, TH_RST | TH_ACK, c->snd_nxt);
-				TCP_STAT(tcp, conn_reset_tx);
-				tcp_conn_destroy(c, PTG_CLOSE_ABORT);
+				tcp_conn_reset(c, PTG_CLOSE_ABORT);
 				goto drop_quiet;
 			}
 			if (seg->seq + skip == c->rcv_nxt) {

@@ -147,6 +147,24 @@ seg_alloc(struct ptg_tcp *tcp, unsigned int opt_len, struct rte_ipv4_hdr **ipp,
 	return m;
 }
 
+/* A frame of connection @c: its addresses and ports, then @olen bytes of
+ * options. */
+static struct rte_mbuf *
+conn_seg_alloc(struct ptg_conn *c, const uint8_t *opts, unsigned int olen,
+	       struct rte_ipv4_hdr **ipp, struct rte_tcp_hdr **thp)
+{
+	struct rte_mbuf *m = seg_alloc(c->tcp, olen, ipp, thp);
+
+	if (m == NULL)
+		return NULL;
+	memcpy(*thp + 1, opts, olen);
+	(*ipp)->src_addr = c->laddr;
+	(*ipp)->dst_addr = c->raddr;
+	(*thp)->src_port = rte_cpu_to_be_16(c->lport);
+	(*thp)->dst_port = rte_cpu_to_be_16(c->rport);
+	return m;
+}
+
 static int
 finish(struct ptg_tcp *tcp, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
        uint32_t payload)
@@ -172,16 +190,11 @@ send_seg(struct ptg_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	unsigned int olen = tcp_write_options(c, opts, ts_now(c), with_sack);
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m = seg_alloc(tcp, olen, &ip, &th);
+	struct rte_mbuf *m = conn_seg_alloc(c, opts, olen, &ip, &th);
 	uint32_t win;
 
 	if (m == NULL)
 		return -ENOBUFS;
-	memcpy(th + 1, opts, olen);
-	ip->src_addr = c->laddr;
-	ip->dst_addr = c->raddr;
-	th->src_port = rte_cpu_to_be_16(c->lport);
-	th->dst_port = rte_cpu_to_be_16(c->rport);
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->tcp_flags = flags;
 	if (flags & RTE_TCP_ACK_FLAG) {
@@ -258,15 +271,10 @@ send_syn_common(struct ptg_conn *c, uint8_t flags)
 						  ts_now(c), c->ts_recent);
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m = seg_alloc(tcp, olen, &ip, &th);
+	struct rte_mbuf *m = conn_seg_alloc(c, opts, olen, &ip, &th);
 
 	if (m == NULL)
 		return -ENOBUFS;
-	memcpy(th + 1, opts, olen);
-	ip->src_addr = c->laddr;
-	ip->dst_addr = c->raddr;
-	th->src_port = rte_cpu_to_be_16(c->lport);
-	th->dst_port = rte_cpu_to_be_16(c->rport);
 	th->sent_seq = rte_cpu_to_be_32(c->iss);
 	th->recv_ack = active ? 0 : rte_cpu_to_be_32(c->rcv_nxt);
 	th->tcp_flags = flags;

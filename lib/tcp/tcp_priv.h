@@ -278,6 +278,7 @@ struct ptg_conn *tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr,
 				uint16_t lport, rte_be32_t raddr, uint16_t rport);
 void tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason);
 void tcp_conn_reap(struct ptg_tcp *tcp);
+void tcp_conn_reset(struct ptg_conn *c, enum ptg_close_reason reason);
 struct ptg_conn *tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k);
 void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
 void tcp_notify_close(struct ptg_conn *c, enum ptg_close_reason reason);

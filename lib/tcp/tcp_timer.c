@@ -193,9 +193,7 @@ rexmt_fire(struct ptg_conn *c)
 	if (c->rexmt_shift >= cfg->max_retries) {
 		/* RFC 9293 3.8.3 R2: give up; tell the peer. */
 		TCP_STAT(tcp, conn_timeout);
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		TCP_STAT(tcp, conn_reset_tx);
-		tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
+		tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
 		return;
 	}
 	TCP_STAT(tcp, rto_fired);
@@ -229,9 +227,7 @@ persist_fire(struct ptg_conn *c)
 	if (c->rexmt_shift >= tcp->cfg.max_retries &&
 	    tcp->now - c->last_rx_ns > 2 * tcp->cfg.rto_max_ns) {
 		TCP_STAT(tcp, conn_timeout);
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		TCP_STAT(tcp, conn_reset_tx);
-		tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
+		tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
 		return;
 	}
 	if (tcp_unsent(c) > 0) {
@@ -265,9 +261,7 @@ keep_fire(struct ptg_conn *c)
 
 	if (tcp->stopping && c->state != PTG_TCPS_TIME_WAIT) {
 		/* ptg_tcp_stop()'s linger ran out. */
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		TCP_STAT(tcp, conn_reset_tx);
-		tcp_conn_destroy(c, PTG_CLOSE_SHUTDOWN);
+		tcp_conn_reset(c, PTG_CLOSE_SHUTDOWN);
 		return;
 	}
 	switch (c->state) {
@@ -298,9 +292,7 @@ keep_fire(struct ptg_conn *c)
 	}
 	if (c->keep_probes >= cfg->keepalive_probes) {
 		TCP_STAT(tcp, conn_timeout);
-		tcp_send_ctl(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, c->snd_nxt);
-		TCP_STAT(tcp, conn_reset_tx);
-		tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
+		tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
 		return;
 	}
 	/* A probe carries SEG.SEQ = SND.NXT - 1 and no data, which makes the
