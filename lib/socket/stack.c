@@ -769,6 +769,12 @@ ptg_socket_stack_free(struct ptg_socket_stack *st)
 		pthread_join(st->thread, NULL);
 		st->thread_running = 0;
 	}
+	/* Interest lists first: their entries link sockets to instances. */
+	TAILQ_FOREACH(so, &st->socks, link) {
+		sock_epoll_forget(so);
+		if (so->kind == SK_EPOLL)
+			sock_epoll_destroy(so);
+	}
 	/* Connections go with the engine, without callbacks or segments. */
 	while ((so = TAILQ_FIRST(&st->socks)) != NULL) {
 		TAILQ_REMOVE(&st->socks, so, link);

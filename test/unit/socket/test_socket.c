@@ -1005,6 +1005,35 @@ test_socket_kernel_close(void **state)
 	close(other);
 }
 
+/* The stack goes with sockets, connections and interest lists still
+ * open: everything is released (the mempool check in st_free() and, in
+ * sanitizer builds, the leak checker say so). */
+static void
+test_socket_free_with_everything_open(void **state)
+{
+	struct st *t = st_new(1, NULL);
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep, fd, lfd, kfd;
+
+	(void)state;
+	fd = st_connected(t);
+	lfd = st_listener(t, 4);
+	st_peer_connect(t, ST_LOCAL_PORT);
+	st_peer_send(t, "pending", 7);
+	st_pump(t, 3);
+	ep = ptg_socket_epoll_create(t->st, 1);
+	assert_int_equal(ptg_socket_epoll_ctl(t->st, ep, EPOLL_CTL_ADD, fd, &ev), 0);
+	assert_int_equal(ptg_socket_epoll_ctl(t->st, ep, EPOLL_CTL_ADD, lfd, &ev),
+			 0);
+	assert_int_equal(ptg_socket_write(t->st, fd, "unacked", 7), 7);
+	assert_int_equal(ptg_socket_stack_count(t->st), 3);
+	kfd = fd;
+	st_free(t);
+	/* Our descriptors went with the stack. */
+	assert_fail(fcntl(kfd, F_GETFD), EBADF);
+	assert_fail(fcntl(ep, F_GETFD), EBADF);
+}
+
 int
 main(void)
 {
@@ -1029,6 +1058,7 @@ main(void)
 		cmocka_unit_test(test_socket_epoll),
 		cmocka_unit_test(test_socket_backlog),
 		cmocka_unit_test(test_socket_kernel_close),
+		cmocka_unit_test(test_socket_free_with_everything_open),
 	};
 
 	/* PTG_TEST_FILTER=pattern runs the matching tests only. */
