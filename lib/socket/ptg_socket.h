@@ -196,9 +196,11 @@ int ptg_socket_accept(struct ptg_socket_stack *st, int fd,
  * connect(2): active open to an IPv4 address. Blocking sockets wait for
  * the handshake; non-blocking ones return EINPROGRESS, then report
  * completion through POLLOUT and SO_ERROR.
- * @return 0, or -1: EBADF, EINVAL (listening, bad address length),
- *         EAFNOSUPPORT, EINPROGRESS, EALREADY, EISCONN, ECONNREFUSED,
- *         ETIMEDOUT, ENETUNREACH, EADDRINUSE, EADDRNOTAVAIL (no free port).
+ * @return 0, or -1: EBADF, EOPNOTSUPP (listening), EINVAL (bad address
+ *         length), EFAULT, EAFNOSUPPORT, EINPROGRESS, EALREADY, EISCONN,
+ *         ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EADDRINUSE, EADDRNOTAVAIL
+ *         (no free port, or a destination of port 0 or 0.0.0.0), ENOBUFS
+ *         (connection table full).
  */
 int ptg_socket_connect(struct ptg_socket_stack *st, int fd,
 		       const struct sockaddr *addr, socklen_t addrlen);
@@ -207,8 +209,10 @@ int ptg_socket_connect(struct ptg_socket_stack *st, int fd,
  * recvmsg(2) core: read into @p iov. @p flags: MSG_PEEK, MSG_DONTWAIT,
  * MSG_WAITALL. Returns 0 at end of stream (peer's FIN, after SHUT_RD, or
  * after a reported reset).
- * @return bytes read, or -1: EBADF, ENOTCONN (never connected), EAGAIN,
- *         ECONNRESET, ETIMEDOUT (reported once, then 0), EINVAL, EFAULT.
+ * @return bytes read, or -1: EBADF, ENOTSOCK (an epoll descriptor),
+ *         ENOTCONN (never connected, or listening), EAGAIN, ECONNRESET,
+ *         ETIMEDOUT, ECONNREFUSED (pending errors, reported once, then 0),
+ *         EINVAL, EFAULT, EOPNOTSUPP (other flags).
  */
 ssize_t ptg_socket_recvmsg(struct ptg_socket_stack *st, int fd,
 			   struct msghdr *msg, int flags);
@@ -282,9 +286,10 @@ int ptg_socket_ioctl(struct ptg_socket_stack *st, int fd, unsigned long req,
 		     void *argp);
 
 /**
- * getsockopt(2). SOL_SOCKET: SO_ERROR (and clears it), SO_TYPE,
- * SO_ACCEPTCONN, SO_REUSEADDR, SO_KEEPALIVE (always 0), SO_LINGER,
- * SO_RCVBUF, SO_SNDBUF. IPPROTO_TCP: TCP_NODELAY, TCP_MAXSEG (the
+ * getsockopt(2). SOL_SOCKET: SO_ERROR (and clears it), SO_TYPE, SO_DOMAIN,
+ * SO_PROTOCOL, SO_ACCEPTCONN, SO_REUSEADDR, SO_KEEPALIVE (whether the
+ * engine runs keepalives: ptg_tcp_config), SO_LINGER, SO_RCVBUF,
+ * SO_SNDBUF. IPPROTO_TCP: TCP_NODELAY, TCP_MAXSEG (the
  * connection's send MSS once connected, else the engine's MSS).
  * @return 0, or -1: EBADF, EFAULT, EINVAL (*optlen too small),
  *         ENOPROTOOPT.
@@ -293,9 +298,10 @@ int ptg_socket_getsockopt(struct ptg_socket_stack *st, int fd, int level,
 			  int optname, void *optval, socklen_t *optlen);
 
 /**
- * setsockopt(2), same options as ptg_socket_getsockopt() (less SO_ERROR,
- * SO_TYPE, SO_ACCEPTCONN); see the file comment for SO_RCVBUF and
- * TCP_MAXSEG.
+ * setsockopt(2): SO_REUSEADDR, SO_LINGER, SO_SNDBUF, SO_RCVBUF,
+ * SO_KEEPALIVE (only to the engine's own setting, else ENOPROTOOPT),
+ * TCP_NODELAY (setting it pushes what Nagle held), TCP_MAXSEG; see the
+ * file comment for SO_RCVBUF and TCP_MAXSEG.
  * @return 0, or -1: EBADF, EFAULT, EINVAL (short @p optlen, bad value),
  *         ENOPROTOOPT.
  */
