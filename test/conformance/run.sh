@@ -31,6 +31,10 @@
 #                 only (default 1; a loaded machine delays packetdrill's
 #                 own threads too); any other failure is final
 #
+# Careful with scripts written for Linux (packetdrill's gtests/net/tcp):
+# many run shell commands in backquotes (sysctl settings of the host's own
+# TCP), and packetdrill executes them. Ours have none.
+#
 # A script with its own --so_flags=... line gets no --so_flags from here
 # (packetdrill lets the command line override a script's options); the
 # adapter's defaults then give the address (ip=198.18.0.1/15).
