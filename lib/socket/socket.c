@@ -213,7 +213,14 @@ ptg_socket_accept4(struct ptg_socket_stack *st, int fd, struct sockaddr *addr,
 	nso = sock_new(st, SK_TCP, !!(flags & SOCK_CLOEXEC));
 	if (nso == NULL)
 		return leave(so, errno);
-	c = ptg_tcp_accept(st->tcp, so->lport);
+	/* Making the descriptor may have dropped a socket whose own one was
+	 * closed with close(2): this very listener, possibly. */
+	c = so->closing || so->state != SS_LISTEN ? NULL :
+	    ptg_tcp_accept(st->tcp, so->lport);
+	if (c == NULL) {
+		sock_abandon(nso);
+		return leave(so, so->closing ? EBADF : ECONNABORTED);
+	}
 	so->seen_qlen = ptg_tcp_accept_queue_len(st->tcp, so->lport);
 	nso->nonblock = !!(flags & SOCK_NONBLOCK);
 	nso->state = SS_CONNECTED;

@@ -150,6 +150,7 @@ int sock_wait(struct sock *so, const struct timespec *deadline);
 void sock_deadline(struct timespec *ts, int64_t timeout_ms);
 struct sock *sock_new(struct ptg_socket_stack *st, uint8_t kind, int cloexec);
 struct sock *sock_get(struct ptg_socket_stack *st, int fd);
+void sock_abandon(struct sock *so);
 void sock_put(struct sock *so);
 void sock_release_fd(struct sock *so);
 void sock_free(struct sock *so);

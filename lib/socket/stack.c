@@ -332,6 +332,15 @@ fail_errno:
 	return NULL;
 }
 
+/* Undo sock_new() for a socket nothing refers to yet. */
+void
+sock_abandon(struct sock *so)
+{
+	fd_unlink(so);
+	sock_release_fd(so);
+	sock_free(so);
+}
+
 /* The socket behind @p fd, with a reference taken; NULL if none. */
 struct sock *
 sock_get(struct ptg_socket_stack *st, int fd)

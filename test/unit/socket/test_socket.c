@@ -1005,6 +1005,28 @@ test_socket_kernel_close(void **state)
 	close(other);
 }
 
+/* A listener's descriptor closed with close(2): the accept that makes the
+ * new descriptor gets that number back, which ends the listener; the
+ * accept fails cleanly and the queued connection is reset. */
+static void
+test_socket_accept_on_kernel_closed_listener(void **state)
+{
+	struct st *t = st_new(1, NULL);
+	int lfd;
+
+	(void)state;
+	lfd = st_listener(t, 4);
+	st_peer_connect(t, ST_LOCAL_PORT);
+	st_pump(t, 3);
+	close(lfd);
+	assert_fail(ptg_socket_accept(t->st, lfd, NULL, NULL), EBADF);
+	assert_int_equal(ptg_socket_stack_count(t->st), 0);
+	st_pump(t, 3);
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_RESET);
+	st_free(t);
+}
+
 /* The stack goes with sockets, connections and interest lists still
  * open: everything is released (the mempool check in st_free() and, in
  * sanitizer builds, the leak checker say so). */
@@ -1058,6 +1080,7 @@ main(void)
 		cmocka_unit_test(test_socket_epoll),
 		cmocka_unit_test(test_socket_backlog),
 		cmocka_unit_test(test_socket_kernel_close),
+		cmocka_unit_test(test_socket_accept_on_kernel_closed_listener),
 		cmocka_unit_test(test_socket_free_with_everything_open),
 	};
 
