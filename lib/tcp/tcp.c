@@ -349,6 +349,10 @@ tcp_established(struct ptg_conn *c)
 
 	tcp_set_state(c, PTG_TCPS_ESTABLISHED);
 	TCP_STAT(tcp, established);
+	/* RFC 6298 5.7: SYN or SYN-ACK retransmitted and no RTT measured:
+	 * data starts with an RTO of 3 s. */
+	if (c->srtt_us == 0 && c->rexmt_shift > 0)
+		c->rto_us = RTE_MAX(c->rto_us, TCP_RTO_AFTER_SYN_LOSS_US);
 	c->rexmt_shift = 0;
 	c->cc->init(c);
 	if (c->snd_una == c->snd_max)

@@ -644,6 +644,16 @@ conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 		goto drop_quiet;
 	}
 
+	/* Simultaneous open (RFC 9293 3.5 figure 7): the peer's SYN-ACK
+	 * repeats its SYN at IRS, below RCV.NXT; the first check of 3.10.7.4
+	 * trims that SYN off, and what is left is the ACK of ours. */
+	if (c->state == PTG_TCPS_SYN_RECEIVED && (c->flags & TF_ACTIVE) &&
+	    (seg->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+	    seg->seq == c->irs) {
+		seg->flags &= ~TH_SYN;
+		seg->seq++;
+	}
+
 	/* RFC 7323 5.3 R1: PAWS, unless TS.Recent is older than 24 days. */
 	if ((c->flags & TF_TS_OK) && seg->opt.has_ts &&
 	    !(seg->flags & TH_RST) &&

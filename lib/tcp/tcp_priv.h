@@ -39,6 +39,7 @@
 #define TCP_SACK_MAX_BLOCKS 4u        /* on the wire, per segment */
 #define TCP_SCOREBOARD_MAX 16         /* peer SACK ranges we remember */
 #define TCP_DUPTHRESH 3               /* RFC 5681 3.2, RFC 6675 2 */
+#define TCP_RTO_AFTER_SYN_LOSS_US 3000000u /* RFC 6298 5.7 */
 #define TCP_PAWS_IDLE_NS (24ULL * 86400 * 1000000000ULL) /* RFC 7323 5.5 */
 
 /* Clock helpers: the timestamp clock ticks every 2^20 ns (~1.05 ms), the

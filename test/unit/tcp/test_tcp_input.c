@@ -568,6 +568,38 @@ test_active_open(void **state)
 	tt_skip(t);
 }
 
+/* RFC 6298 5.7: after a retransmitted SYN and no RTT sample, the first
+ * data retransmission waits 3 s. */
+static void
+test_rto_3s_after_syn_loss(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+	struct ptg_conn *c;
+	uint32_t iss;
+
+	c = ptg_connect(t->tcp, PTG_TEST_IP_PEER, 9999, 45002, &tt_service,
+			&t->rec, t->env->now);
+	tt_pop(t, &p);
+	iss = p.seq;
+	tt_advance(t, PTG_TEST_MS(1010));
+	tt_pop(t, &p); /* the SYN again */
+	assert_int_equal(p.tcp_flags, SYN);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45002,
+		.seq = 500, .ack = iss + 1, .flags = SYN | ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_ESTABLISHED);
+	tt_skip(t);
+	ptg_send(c, "x", 1);
+	tt_pop(t, &p);
+	tt_advance(t, PTG_TEST_MS(2990));
+	tt_none(t);
+	tt_advance(t, PTG_TEST_MS(20));
+	tt_pop(t, &p);
+	assert_int_equal(p.payload_len, 1);
+	ptg_abort(c);
+	tt_skip(t);
+}
+
 /* Active open refused by RST; unacceptable SYN-ACK answered by RST. */
 static void
 test_active_open_refused(void **state)
@@ -624,13 +656,11 @@ test_simultaneous_open(void **state)
 	assert_int_equal(p.tcp_flags, SYN | ACK);
 	assert_int_equal(p.seq, iss);
 	assert_int_equal(p.ack, 3001);
+	/* The peer's SYN-ACK repeats its SYN at IRS: trimmed, and the ACK
+	 * of our SYN completes the handshake (RFC 9293 3.5 figure 7). */
 	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45001,
-		.seq = 3001, .ack = iss + 1, .flags = SYN | ACK });
-	/* RFC 5961 4.2 would challenge a SYN here; the SYN-ACK is the
-	 * peer's answer to our SYN and is a duplicate in sequence space. */
-	tt_skip(t);
-	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45001,
-		.seq = 3001, .ack = iss + 1, .flags = ACK });
+		.seq = 3000, .ack = iss + 1, .flags = SYN | ACK });
+	assert_int_equal(TT_STAT(t, challenge_acks), 0);
 	assert_int_equal(ptg_conn_state(c), PTG_TCPS_ESTABLISHED);
 	assert_int_equal(t->rec.writables, 1);
 	ptg_abort(c);
@@ -923,6 +953,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_active_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_active_open_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rto_3s_after_syn_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_reuse, setup, teardown),
 		cmocka_unit_test(test_receive_window_flow_control),
 		cmocka_unit_test_setup_teardown(test_random_segments, setup, teardown),
