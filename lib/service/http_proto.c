@@ -207,14 +207,23 @@ put(char *p, const char *end, const char *str, size_t n)
 static char *
 put_u64(char *p, const char *end, uint64_t v)
 {
-	char d[20];
-	int i = 20;
+	uint64_t t = v;
+	size_t n = 0;
 
+	/* Digits written in place, right to left (no bounce buffer: gcc 12
+	 * at -O3 with ASan misreads the copy out of one as an overread). */
 	do {
-		d[--i] = (char)('0' + v % 10);
+		n++;
+		t /= 10;
+	} while (t != 0);
+	assert(p + n <= end);
+	if (p + n > end)
+		return p;
+	for (size_t i = n; i > 0; i--) {
+		p[i - 1] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v != 0);
-	return put(p, end, d + i, (size_t)(20 - i));
+	}
+	return p + n;
 }
 
 /*
