@@ -25,11 +25,12 @@
  * errno values it sets. Only AF_INET, SOCK_STREAM (TCP) is supported.
  *
  * Differences from a kernel socket, all deliberate:
- * - SO_RCVBUF is fixed by the engine's configuration (every connection's
- *   window comes from ptg_tcp_config.rcvbuf): setsockopt accepts any
- *   positive value and getsockopt reports the size in force, the way Linux
- *   clamps to its limits. SO_SNDBUF is enforced per socket, up to the
- *   engine's sndbuf.
+ * - SO_RCVBUF and SO_SNDBUF are per socket, from 1024 bytes up to the
+ *   engine's rcvbuf / sndbuf (ptg_tcp_config; the rcvbuf also fixed the
+ *   window scale at the handshake), and getsockopt reports the size in
+ *   force, the way Linux clamps to its limits. SO_RCVBUF is the ceiling of
+ *   the advertised window (ptg_conn_set_rcvbuf()); set on a listening
+ *   socket it carries over to the connections it accepts.
  * - TCP_MAXSEG can only be raised to (or left at) the engine's MSS; a
  *   smaller value is refused with EINVAL (the engine has no per-connection
  *   MSS clamp).

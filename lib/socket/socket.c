@@ -175,6 +175,8 @@ ptg_socket_listen(struct ptg_socket_stack *st, int fd, int backlog)
 	if (rc != 0)
 		return leave(so, -rc);
 	ptg_tcp_set_manual_accept(st->tcp, so->lport, 1);
+	if (so->rcvbuf != st->cfg.tcp.rcvbuf)
+		ptg_tcp_listen_set_rcvbuf(st->tcp, so->lport, so->rcvbuf);
 	st->port_listen[so->lport] = 1;
 	so->listening_port = 1;
 	so->state = SS_LISTEN;
@@ -230,6 +232,7 @@ ptg_socket_accept4(struct ptg_socket_stack *st, int fd, struct sockaddr *addr,
 	nso->linger_on = so->linger_on;
 	nso->linger_s = so->linger_s;
 	nso->sndbuf = so->sndbuf;
+	nso->rcvbuf = ptg_conn_rcvbuf(c); /* the listener's, via the engine */
 	ptg_conn_endpoints(c, &nso->laddr, &nso->lport, &nso->raddr,
 			   &nso->rport);
 	/* It shares the listener's port (RFC 9293 3.2: the 4-tuple names
@@ -323,6 +326,7 @@ ptg_socket_connect(struct ptg_socket_stack *st, int fd,
 	}
 	ptg_conn_set_ctx(c, so);
 	ptg_conn_set_nodelay(c, so->nodelay);
+	ptg_conn_set_rcvbuf(c, so->rcvbuf);
 	so->conn = c;
 	so->conn_gone = 0;
 	so->eof = 0;

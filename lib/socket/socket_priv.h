@@ -96,6 +96,7 @@ struct sock {
 	uint8_t linger_on;
 	int linger_s;
 	uint32_t sndbuf;
+	uint32_t rcvbuf;                 /* SO_RCVBUF: the window's ceiling */
 
 	/* reader in progress (filled by on_data during ptg_recv_resume()) */
 	const struct iovec *rd_iov;

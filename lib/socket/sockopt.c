@@ -100,10 +100,20 @@ ptg_socket_setsockopt(struct ptg_socket_stack *st, int fd, int level,
 			so->sndbuf = RTE_MIN(want, max);
 			return opt_leave(so, 0);
 		}
-		case SO_RCVBUF:
-			/* The window comes from the engine's rcvbuf: the size
-			 * in force is what getsockopt reports (ptg_socket.h). */
+		case SO_RCVBUF: {
+			/* The window's ceiling, up to the engine's rcvbuf
+			 * (which fixed the window scale); a listener passes
+			 * it on to what it accepts. */
+			uint32_t want = v < 1024 ? 1024u : (uint32_t)v;
+
+			so->rcvbuf = RTE_MIN(want, st->cfg.tcp.rcvbuf);
+			if (so->conn != NULL)
+				ptg_conn_set_rcvbuf(so->conn, so->rcvbuf);
+			else if (so->state == SS_LISTEN)
+				ptg_tcp_listen_set_rcvbuf(st->tcp, so->lport,
+							  so->rcvbuf);
 			return opt_leave(so, 0);
+		}
 		case SO_KEEPALIVE:
 			/* Keepalive is the engine's (ptg_tcp_config): only
 			 * what it already does can be asked for. */
@@ -194,7 +204,7 @@ ptg_socket_getsockopt(struct ptg_socket_stack *st, int fd, int level,
 			v = (int)so->sndbuf;
 			break;
 		case SO_RCVBUF:
-			v = (int)st->cfg.tcp.rcvbuf;
+			v = (int)so->rcvbuf;
 			break;
 		default:
 			return opt_leave(so, ENOPROTOOPT);

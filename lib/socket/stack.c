@@ -314,6 +314,7 @@ sock_new(struct ptg_socket_stack *st, uint8_t kind, int cloexec)
 	so->ino = sb.st_ino;
 	so->kind = kind;
 	so->sndbuf = st->cfg.tcp.sndbuf;
+	so->rcvbuf = st->cfg.tcp.rcvbuf;
 	TAILQ_INIT(&so->epitems);
 	st->fdtab[fd] = so;
 	st->nb_fds++;

@@ -166,6 +166,14 @@ int ptg_tcp_set_manual_accept(struct ptg_tcp *tcp, uint16_t port, int on);
 /** Take one established connection off @p port's accept queue, or NULL. */
 struct ptg_conn *ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port);
 
+/**
+ * Receive buffer (the window's ceiling) for connections accepted on
+ * @p port from now on; 0 restores the engine's default.
+ * @return 0; -ENOENT no listener; -EINVAL below 1024 bytes.
+ */
+int ptg_tcp_listen_set_rcvbuf(struct ptg_tcp *tcp, uint16_t port,
+			      uint32_t bytes);
+
 /** Connections in @p port's accept queue. */
 unsigned int ptg_tcp_accept_queue_len(struct ptg_tcp *tcp, uint16_t port);
 
@@ -223,6 +231,17 @@ int ptg_abort(struct ptg_conn *c);
 
 /** Re-offer queued received data to on_data (after the service caught up). */
 void ptg_recv_resume(struct ptg_conn *c);
+
+/**
+ * Set the receive buffer of @p c, clamped to the engine's rcvbuf (which
+ * also fixed the window scale at the handshake). A smaller buffer never
+ * moves an advertised right edge back (RFC 9293 3.8.6.2.2).
+ * @return 0; -EINVAL below 1024 bytes; -ENOTCONN.
+ */
+int ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes);
+
+/** Receive buffer in force for @p c. */
+uint32_t ptg_conn_rcvbuf(const struct ptg_conn *c);
 
 /** Per-connection Nagle (RFC 9293 3.7.4). */
 void ptg_conn_set_nodelay(struct ptg_conn *c, int on);

@@ -253,6 +253,7 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->iss = tcp_isn_from(secret, tcp->now);
 	c->mss = tcp_mss_for_mtu(tcp);
 	c->peer_mss = TCP_DEFAULT_MSS;
+	c->rcvbuf = tcp->cfg.rcvbuf;
 	key_of(c, &k);
 	if (rte_hash_add_key_data(tcp->table, &k, c) != 0) {
 		rte_mempool_put(tcp->conn_pool, c);
@@ -434,7 +435,7 @@ tcp_deliver(struct ptg_conn *c)
 	adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	wnd = tcp_rcv_window(c);
 	if (wnd > adv && (wnd - adv >= 2u * c->mss ||
-			  wnd - adv >= c->tcp->cfg.rcvbuf / 2))
+			  wnd - adv >= c->rcvbuf / 2))
 		c->flags |= TF_WND_UPDATE;
 }
 
@@ -604,6 +605,19 @@ ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port)
 	return c;
 }
 
+int
+ptg_tcp_listen_set_rcvbuf(struct ptg_tcp *tcp, uint16_t port, uint32_t bytes)
+{
+	struct tcp_listener *l;
+
+	if (tcp == NULL || (l = tcp->listeners[port]) == NULL)
+		return -ENOENT;
+	if (bytes != 0 && bytes < 1024)
+		return -EINVAL;
+	l->rcvbuf = RTE_MIN(bytes, tcp->cfg.rcvbuf);
+	return 0;
+}
+
 unsigned int
 ptg_tcp_accept_queue_len(struct ptg_tcp *tcp, uint16_t port)
 {
@@ -731,10 +745,7 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 	}
 	c->ops = ops;
 	c->svc_ctx = svc_ctx;
-	c->rcv_wscale = 0;
-	while (c->rcv_wscale < tcp->cfg.wscale &&
-	       (tcp->cfg.rcvbuf >> c->rcv_wscale) > TCP_WIN_MAX)
-		c->rcv_wscale++;
+	c->rcv_wscale = tcp_rcv_wscale(tcp);
 	c->rto_us = (uint32_t)(tcp->cfg.rto_initial_ns / 1000);
 	c->cc = tcp->cc;
 	if (tcp->cfg.nodelay)
@@ -877,6 +888,23 @@ ptg_recv_resume(struct ptg_conn *c)
 	tcp_deliver(c);
 	if (!(c->flags & TF_DEAD))
 		tcp_output(c);
+}
+
+int
+ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes)
+{
+	if (c == NULL || (c->flags & TF_DEAD))
+		return -ENOTCONN;
+	if (bytes < 1024)
+		return -EINVAL;
+	c->rcvbuf = RTE_MIN(bytes, c->tcp->cfg.rcvbuf);
+	return 0;
+}
+
+uint32_t
+ptg_conn_rcvbuf(const struct ptg_conn *c)
+{
+	return c->rcvbuf;
 }
 
 void

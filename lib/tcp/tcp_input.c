@@ -810,8 +810,8 @@ drop_ack:
  * LISTEN (RFC 9293 3.10.7.2), the SYN queue and SYN cookies (RFC 4987)
  */
 
-static uint8_t
-rcv_wscale_for(const struct ptg_tcp *tcp)
+uint8_t
+tcp_rcv_wscale(const struct ptg_tcp *tcp)
 {
 	uint8_t s = 0;
 
@@ -844,7 +844,7 @@ listen_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg)
 	if (seq_gt(tsval, cur))
 		tsval -= COOKIE_TS_MASK + 1;
 	TCP_STAT(tcp, syncookies_sent);
-	tcp_send_cookie_synack(tcp, seg, iss, mss, tsval, rcv_wscale_for(tcp),
+	tcp_send_cookie_synack(tcp, seg, iss, mss, tsval, tcp_rcv_wscale(tcp),
 			       (bits & 16) != 0);
 }
 
@@ -855,7 +855,9 @@ conn_init_common(struct ptg_conn *c, struct tcp_listener *l)
 
 	c->ops = l ? l->ops : c->ops;
 	c->svc_ctx = l ? l->svc_ctx : c->svc_ctx;
-	c->rcv_wscale = rcv_wscale_for(tcp);
+	if (l != NULL && l->rcvbuf != 0)
+		c->rcvbuf = l->rcvbuf;
+	c->rcv_wscale = tcp_rcv_wscale(tcp);
 	c->rto_us = (uint32_t)(tcp->cfg.rto_initial_ns / 1000);
 	c->cc = tcp->cc;
 	if (tcp->cfg.nodelay)
@@ -893,7 +895,7 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 	c->snd_seq0 = seg->ack;
 	c->recover = c->iss;
 	c->rcv_nxt = seg->seq;
-	c->rcv_adv = c->rcv_nxt + RTE_MIN(tcp->cfg.rcvbuf, TCP_WIN_MAX);
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcvbuf, TCP_WIN_MAX);
 	c->last_ack_sent = c->rcv_nxt;
 	c->peer_mss = mss;
 	c->mss = RTE_MIN(tcp_mss_for_mtu(tcp), mss);
@@ -909,7 +911,7 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 		if ((bits & 15) != COOKIE_NO_WS) {
 			c->flags |= TF_WS_OK;
 			c->snd_wscale = bits & 15;
-			c->rcv_wscale = rcv_wscale_for(tcp);
+			c->rcv_wscale = tcp_rcv_wscale(tcp);
 		}
 		if (bits & 16)
 			c->flags |= TF_SACK_OK;

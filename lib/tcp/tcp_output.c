@@ -85,7 +85,7 @@ tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us)
 uint32_t
 tcp_rcv_window(const struct ptg_conn *c)
 {
-	uint32_t buf = c->tcp->cfg.rcvbuf;
+	uint32_t buf = c->rcvbuf;
 	uint32_t used = c->rcvq.bytes + c->ooo_bytes;
 	uint32_t space = used < buf ? buf - used : 0;
 	uint32_t adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
@@ -279,11 +279,10 @@ send_syn_common(struct ptg_conn *c, uint8_t flags)
 	th->recv_ack = active ? 0 : rte_cpu_to_be_32(c->rcv_nxt);
 	th->tcp_flags = flags;
 	/* RFC 7323 2.2: the window of a SYN is never scaled. */
-	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(tcp->cfg.rcvbuf,
-							TCP_WIN_MAX));
+	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(c->rcvbuf, TCP_WIN_MAX));
 	if (!active) {
 		c->last_ack_sent = c->rcv_nxt;
-		c->rcv_adv = c->rcv_nxt + RTE_MIN(tcp->cfg.rcvbuf, TCP_WIN_MAX);
+		c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcvbuf, TCP_WIN_MAX);
 	}
 	if (seq_gt(c->iss + 1, c->snd_max))
 		c->snd_max = c->iss + 1;

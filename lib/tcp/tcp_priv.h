@@ -181,6 +181,7 @@ struct ptg_conn {
 	uint32_t ooo_last;            /* seq of the latest ooo arrival */
 	uint16_t ooo_nb;
 	uint16_t retransmits_total;
+	uint32_t rcvbuf;              /* window ceiling (SO_RCVBUF) */
 
 	/* --- timers --- */
 	uint64_t t_deadline[TT_NB];   /* ns; 0 = off */
@@ -208,6 +209,7 @@ struct tcp_listener {
 	const struct ptg_service_ops *ops;
 	void *svc_ctx;
 	uint32_t backlog;
+	uint32_t rcvbuf;              /* 0: the engine's */
 	uint32_t synq_len, acceptq_len;
 	struct tcp_conn_list synq;
 	struct tcp_conn_list acceptq;
@@ -290,6 +292,9 @@ int tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst);
 
 /* tcp_input.c */
 void tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns);
+/* Our window shift: the smallest that lets rcvbuf fit, up to cfg.wscale
+ * (RFC 7323 2.2). */
+uint8_t tcp_rcv_wscale(const struct ptg_tcp *tcp);
 
 /* tcp_output.c */
 int tcp_output(struct ptg_conn *c);

@@ -20,7 +20,7 @@
 static uint32_t
 ooo_max_segs(const struct ptg_conn *c)
 {
-	uint32_t n = c->tcp->cfg.rcvbuf / 512;
+	uint32_t n = c->rcvbuf / 512;
 
 	return RTE_MAX(n, 64u);
 }
