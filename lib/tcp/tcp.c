@@ -123,6 +123,7 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->net = net;
 	tcp->mp = ptg_net_mempool(net);
 	tcp->laddr = ptg_net_config(net)->addr;
+	tcp->offloads = ptg_net_config(net)->offloads;
 	tcp->cc = tcp_cc_find(cfg->cc);
 	if (tcp->cc == NULL) {
 		err = ENOENT;

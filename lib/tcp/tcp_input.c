@@ -38,7 +38,7 @@ cksum_ok(const struct ptg_tcp *tcp, const struct rte_mbuf *m,
 {
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 
-	if (ptg_net_config(tcp->net)->offloads & PTG_NET_OFF_RX_L4_CKSUM) {
+	if (tcp->offloads & PTG_NET_OFF_RX_L4_CKSUM) {
 		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 			return 1;
 		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)

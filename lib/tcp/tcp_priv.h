@@ -248,6 +248,7 @@ struct ptg_tcp {
 	struct ptg_tcp_config cfg;
 	const struct ptg_cc_ops *cc;
 	rte_be32_t laddr;
+	uint32_t offloads;            /* PTG_NET_OFF_*, copied at create */
 	uint64_t now;
 	uint32_t nb_conns;
 	uint8_t stopping;
