@@ -126,6 +126,20 @@ tt_free(struct tt *t)
 	free(t);
 }
 
+int
+tt_setup(void **state)
+{
+	*state = tt_new(NULL);
+	return 0;
+}
+
+int
+tt_teardown(void **state)
+{
+	tt_free(*state);
+	return 0;
+}
+
 static void
 poll_all(struct tt *t)
 {

@@ -72,6 +72,17 @@ void tt_skip(struct tt *t);
 uint32_t tt_open(struct tt *t, uint32_t peer_isn,
 		 const struct ptg_test_tcp_opts *o);
 
+/* Short names for the flags in segment literals. */
+#define SYN RTE_TCP_SYN_FLAG
+#define ACK RTE_TCP_ACK_FLAG
+#define FIN RTE_TCP_FIN_FLAG
+#define RST RTE_TCP_RST_FLAG
+#define PSH RTE_TCP_PSH_FLAG
+
+/* cmocka setup/teardown: a default kit in *state, freed (and checked). */
+int tt_setup(void **state);
+int tt_teardown(void **state);
+
 /* Value of an engine counter. */
 #define TT_STAT(t, name) (ptg_tcp_stats((t)->tcp)->name)
 

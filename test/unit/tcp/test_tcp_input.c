@@ -8,25 +8,6 @@
 
 #include "tcp_test.h"
 
-#define SYN RTE_TCP_SYN_FLAG
-#define ACK RTE_TCP_ACK_FLAG
-#define FIN RTE_TCP_FIN_FLAG
-#define RST RTE_TCP_RST_FLAG
-#define PSH RTE_TCP_PSH_FLAG
-
-static int
-setup(void **state)
-{
-	*state = tt_new(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_free(*state);
-	return 0;
-}
 
 /* SYN -> SYN-ACK with our options; ACK -> ESTABLISHED, handed over. */
 static void
@@ -928,35 +909,35 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_passive_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_passive_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_active_close_time_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_simultaneous_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fin_wait_1_to_time_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syn_received_rst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_with_unread_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_inside_on_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_data_with_fin_into_time_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_closed_port_rst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rst_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syn_in_established, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_passive_open, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_passive_close, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_active_close_time_wait, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_close, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_half_close, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_fin_wait_1_to_time_wait, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_syn_received_rst, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_close_with_unread_data, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_close_inside_on_data, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_data_with_fin_into_time_wait, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_closed_port_rst, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_rst_rules, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_syn_in_established, tt_setup, tt_teardown),
 		cmocka_unit_test(test_challenge_ack_limit),
-		cmocka_unit_test_setup_teardown(test_ack_above_snd_nxt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_data_in_order_and_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ack_every_second_segment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_order_sack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sequence_wraparound, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paws, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_segments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_listen_rejects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_active_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_active_open_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rto_3s_after_syn_loss, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_time_wait_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_above_snd_nxt, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_data_in_order_and_duplicate, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_ack_every_second_segment, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_sack, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_wraparound, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_paws, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_segments, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_listen_rejects, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_active_open, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_active_open_refused, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_open, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_rto_3s_after_syn_loss, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_reuse, tt_setup, tt_teardown),
 		cmocka_unit_test(test_receive_window_flow_control),
-		cmocka_unit_test_setup_teardown(test_random_segments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_segments, tt_setup, tt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);

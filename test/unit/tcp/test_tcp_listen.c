@@ -8,10 +8,6 @@
 
 #include "tcp_test.h"
 
-#define SYN RTE_TCP_SYN_FLAG
-#define ACK RTE_TCP_ACK_FLAG
-#define FIN RTE_TCP_FIN_FLAG
-#define RST RTE_TCP_RST_FLAG
 
 static void
 tweak_small_queues(struct ptg_tcp_config *cfg)

@@ -10,25 +10,6 @@
 
 #include "tcp_test.h"
 
-#define SYN RTE_TCP_SYN_FLAG
-#define ACK RTE_TCP_ACK_FLAG
-#define FIN RTE_TCP_FIN_FLAG
-#define RST RTE_TCP_RST_FLAG
-#define PSH RTE_TCP_PSH_FLAG
-
-static int
-setup(void **state)
-{
-	*state = tt_new(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_free(*state);
-	return 0;
-}
 
 static void
 finish(struct tt *t)
@@ -496,19 +477,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_segmentation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segmentation, tt_setup, tt_teardown),
 		cmocka_unit_test(test_nagle),
-		cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retransmission_backoff, tt_setup, tt_teardown),
 		cmocka_unit_test(test_retransmission_gives_up),
-		cmocka_unit_test_setup_teardown(test_zero_window_persist, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fast_retransmit_newreno, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sack_recovery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_synack_retransmit_and_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_window_persist, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_fast_retransmit_newreno, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_recovery, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_synack_retransmit_and_expire, tt_setup, tt_teardown),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_cubic_reduction),
-		cmocka_unit_test_setup_teardown(test_stop_linger, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sack_options_fit_mtu, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sack_dupacks_with_window_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_linger, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_options_fit_mtu, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_sack_dupacks_with_window_change, tt_setup, tt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
