@@ -170,7 +170,7 @@ worker_services(struct dp_worker *w, char *err, size_t errlen)
 		s->ops = b->ops;
 		s->ctx = ctx;
 		s->port = (uint16_t)port;
-		rc = ptg_tcp_listen(w->tcp, (uint16_t)port, b->ops, ctx, 0);
+		rc = ptg_tcp_listen(w->tcp, (uint16_t)port, &b->ops->conn, ctx, 0);
 		if (rc != 0)
 			return errf(err, errlen, rc,
 				    "service %u:%s: listen failed: %s", port,

@@ -15,30 +15,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ptg_tcp.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 struct ptg_conn;
 
-/** Why a connection ended, as given to on_close. */
-enum ptg_close_reason {
-	PTG_CLOSE_NORMAL = 0, /**< both sides closed with FIN */
-	PTG_CLOSE_RESET,      /**< the peer sent an acceptable RST */
-	PTG_CLOSE_TIMEOUT,    /**< retransmission, keepalive or SYN timeout */
-	PTG_CLOSE_ABORT,      /**< this side aborted (ptg_abort) */
-	PTG_CLOSE_REFUSED,    /**< active open answered by RST */
-	PTG_CLOSE_SHUTDOWN,   /**< the engine is stopping */
-};
-
-/** Printable name of a close reason. */
-const char *ptg_close_reason_str(enum ptg_close_reason r);
-
 /**
  * A service: what runs on a port. One instance per worker (init/fini);
- * the callbacks get that instance as ptg_conn_service_ctx().
+ * the connection callbacks are the engine's contract (struct
+ * ptg_conn_ops, ptg_tcp.h) and get that instance as
+ * ptg_conn_service_ctx().
+ *
+ * @c size must be PTG_SERVICE_OPS_SIZE as the service was compiled, and
+ * conn.size PTG_CONN_OPS_SIZE: ptg_service_register() refuses anything
+ * else with -EPROTO, so a service built against another version of these
+ * headers is refused cleanly instead of misread.
  */
 struct ptg_service_ops {
+	uint32_t size;    /**< PTG_SERVICE_OPS_SIZE */
 	const char *name; /**< unique, as used in --service PORT:NAME */
 
 	/** Make a per-worker instance from the ARGS of --service; NULL args
@@ -47,21 +44,8 @@ struct ptg_service_ops {
 	/** Free an instance; accepts NULL. */
 	void (*fini)(void *ctx);
 
-	/** A connection left the accept queue. Return 0 to keep it, or
-	 *  non-zero to have it reset. Optional. */
-	int (*on_accept)(struct ptg_conn *c);
-	/** In-order bytes arrived. Return how many were consumed (0..len);
-	 *  the rest stay queued, shrink the window, and are offered again
-	 *  after the next on_writable. */
-	size_t (*on_data)(struct ptg_conn *c, const void *data, size_t len);
-	/** Send space opened after a ptg_send() that was short, or the
-	 *  connection became established (active open). Optional. */
-	void (*on_writable)(struct ptg_conn *c);
-	/** The peer sent FIN: no more data will come. Called only once
-	 *  on_data has consumed every byte before the FIN. Optional. */
-	void (*on_fin)(struct ptg_conn *c);
-	/** Last callback for @p c; the handle is invalid afterwards. */
-	void (*on_close)(struct ptg_conn *c, enum ptg_close_reason reason);
+	/** The connection callbacks; on_data and on_close are required. */
+	struct ptg_conn_ops conn;
 
 	/** Names of the instance counters, NULL-terminated; NULL if none.
 	 *  Optional (added for the exit report and telemetry). */
@@ -72,6 +56,9 @@ struct ptg_service_ops {
 	void (*stats)(const void *ctx, uint64_t *values);
 };
 
+/** The @c size of a struct ptg_service_ops built against this header. */
+#define PTG_SERVICE_OPS_SIZE ((uint32_t)sizeof(struct ptg_service_ops))
+
 /** One slot of the port table. */
 struct ptg_service_binding {
 	const struct ptg_service_ops *ops; /**< NULL: port unbound */
@@ -81,7 +68,9 @@ struct ptg_service_binding {
 /**
  * Register a service kind. The built-ins (echo, discard, chargen, http)
  * are registered on first use of the registry.
- * @return 0; -EEXIST same name; -EINVAL bad ops; -ENOSPC registry full.
+ * @return 0; -EEXIST same name; -EINVAL bad ops (no name, init,
+ *         conn.on_data or conn.on_close); -EPROTO ops or conn ops of
+ *         another size; -ENOSPC registry full.
  */
 int ptg_service_register(const struct ptg_service_ops *ops);
 

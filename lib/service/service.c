@@ -26,28 +26,21 @@ static int registry_ready;
 static struct ptg_service_binding table[NB_PORTS];
 static unsigned int table_count;
 
-const char *
-ptg_close_reason_str(enum ptg_close_reason r)
-{
-	switch (r) {
-	case PTG_CLOSE_NORMAL: return "normal";
-	case PTG_CLOSE_RESET: return "reset";
-	case PTG_CLOSE_TIMEOUT: return "timeout";
-	case PTG_CLOSE_ABORT: return "abort";
-	case PTG_CLOSE_REFUSED: return "refused";
-	case PTG_CLOSE_SHUTDOWN: return "shutdown";
-	}
-	return "unknown";
-}
-
 static int
 registry_add(const struct ptg_service_ops *ops)
 {
 	unsigned int i;
 	size_t n;
+	int rc;
 
-	if (ops == NULL || ops->name == NULL || ops->init == NULL ||
-	    ops->on_data == NULL || ops->on_close == NULL)
+	if (ops == NULL)
+		return -EINVAL;
+	if (ops->size != PTG_SERVICE_OPS_SIZE)
+		return -EPROTO;
+	rc = ptg_conn_ops_check(&ops->conn);
+	if (rc != 0)
+		return rc;
+	if (ops->name == NULL || ops->init == NULL || ops->conn.on_data == NULL)
 		return -EINVAL;
 	n = strlen(ops->name);
 	if (n == 0 || n > NAME_MAX_LEN || strchr(ops->name, ':') != NULL)

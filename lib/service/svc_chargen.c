@@ -153,14 +153,18 @@ chargen_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 }
 
 const struct ptg_service_ops ptg_service_chargen = {
+	.size = PTG_SERVICE_OPS_SIZE,
 	.name = "chargen",
 	.init = chargen_init,
 	.fini = chargen_fini,
-	.on_accept = chargen_on_accept,
-	.on_data = chargen_on_data,
-	.on_writable = chargen_on_writable,
-	.on_fin = chargen_on_fin,
-	.on_close = chargen_on_close,
+	.conn = {
+		.size = PTG_CONN_OPS_SIZE,
+		.on_accept = chargen_on_accept,
+		.on_data = chargen_on_data,
+		.on_writable = chargen_on_writable,
+		.on_fin = chargen_on_fin,
+		.on_close = chargen_on_close,
+	},
 	.stat_names = chargen_stat_names,
 	.stats = chargen_stats,
 };

@@ -87,13 +87,17 @@ discard_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 }
 
 const struct ptg_service_ops ptg_service_discard = {
+	.size = PTG_SERVICE_OPS_SIZE,
 	.name = "discard",
 	.init = discard_init,
 	.fini = discard_fini,
-	.on_accept = discard_on_accept,
-	.on_data = discard_on_data,
-	.on_fin = discard_on_fin,
-	.on_close = discard_on_close,
+	.conn = {
+		.size = PTG_CONN_OPS_SIZE,
+		.on_accept = discard_on_accept,
+		.on_data = discard_on_data,
+		.on_fin = discard_on_fin,
+		.on_close = discard_on_close,
+	},
 	.stat_names = discard_stat_names,
 	.stats = discard_stats,
 };

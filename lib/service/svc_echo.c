@@ -110,13 +110,17 @@ echo_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 }
 
 const struct ptg_service_ops ptg_service_echo = {
+	.size = PTG_SERVICE_OPS_SIZE,
 	.name = "echo",
 	.init = echo_init,
 	.fini = echo_fini,
-	.on_accept = echo_on_accept,
-	.on_data = echo_on_data,
-	.on_fin = echo_on_fin,
-	.on_close = echo_on_close,
+	.conn = {
+		.size = PTG_CONN_OPS_SIZE,
+		.on_accept = echo_on_accept,
+		.on_data = echo_on_data,
+		.on_fin = echo_on_fin,
+		.on_close = echo_on_close,
+	},
 	.stat_names = echo_stat_names,
 	.stats = echo_stats,
 };

@@ -340,14 +340,18 @@ http_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 }
 
 const struct ptg_service_ops ptg_service_http = {
+	.size = PTG_SERVICE_OPS_SIZE,
 	.name = "http",
 	.init = http_init,
 	.fini = http_fini,
-	.on_accept = http_on_accept,
-	.on_data = http_on_data,
-	.on_writable = http_on_writable,
-	.on_fin = http_on_fin,
-	.on_close = http_on_close,
+	.conn = {
+		.size = PTG_CONN_OPS_SIZE,
+		.on_accept = http_on_accept,
+		.on_data = http_on_data,
+		.on_writable = http_on_writable,
+		.on_fin = http_on_fin,
+		.on_close = http_on_close,
+	},
 	.stat_names = http_stat_names,
 	.stats = http_stats,
 };

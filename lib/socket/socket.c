@@ -171,7 +171,7 @@ ptg_socket_listen(struct ptg_socket_stack *st, int fd, int backlog)
 		return leave(so, EADDRINUSE);
 	so->backlog = backlog < 1 ? 1 :
 		      backlog > SOMAXCONN ? SOMAXCONN : (uint32_t)backlog;
-	rc = ptg_tcp_listen(st->tcp, so->lport, &sock_service, so, so->backlog);
+	rc = ptg_tcp_listen(st->tcp, so->lport, &sock_conn_ops, so, so->backlog);
 	if (rc != 0)
 		return leave(so, -rc);
 	ptg_tcp_set_manual_accept(st->tcp, so->lport, 1);
@@ -316,7 +316,7 @@ ptg_socket_connect(struct ptg_socket_stack *st, int fd,
 			return leave(so, err);
 		autobound = 1;
 	}
-	c = ptg_connect(st->tcp, dst, dport, so->lport, &sock_service, so,
+	c = ptg_connect(st->tcp, dst, dport, so->lport, &sock_conn_ops, so,
 			st->now);
 	if (c == NULL) {
 		err = connect_errno(rte_errno);

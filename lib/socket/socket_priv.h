@@ -158,7 +158,7 @@ void sock_free(struct sock *so);
 int sock_port_take(struct ptg_socket_stack *st, struct sock *so, uint16_t port);
 void sock_port_drop(struct sock *so);
 int sock_port_ephemeral(struct ptg_socket_stack *st, struct sock *so);
-extern const struct ptg_service_ops sock_service;
+extern const struct ptg_conn_ops sock_conn_ops;
 
 /* socket_io.c */
 short sock_revents(struct sock *so);

@@ -6,7 +6,7 @@
  *   ptg_socket_stack_create() -> ptg_net_create() -> ptg_tcp_create()
  *        -> poll_thread(): backend rx -> engine_run()
  *   engine_run(): ptg_net_input() -> ptg_tcp_poll() -> ptg_net_flush()
- *        -> engine callbacks (sock_service) -> sock_event() -> waiters
+ *        -> engine callbacks (sock_conn_ops) -> sock_event() -> waiters
  *        -> watch_scan(): accept queues and send room -> sock_event()
  *   API call: lock -> sock_get() -> engine call -> sock_flush() ->
  *        [sock_wait() on the socket's condition variable] -> sock_put()
@@ -669,8 +669,10 @@ cb_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	}
 }
 
-const struct ptg_service_ops sock_service = {
-	.name = "socket",
+/* The engine's connection contract, implemented directly: a socket is
+ * no service. */
+const struct ptg_conn_ops sock_conn_ops = {
+	.size = PTG_CONN_OPS_SIZE,
 	.on_data = cb_data,
 	.on_writable = cb_writable,
 	.on_fin = cb_fin,

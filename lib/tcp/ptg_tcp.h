@@ -8,9 +8,13 @@
  * passed in (nanoseconds, any epoch, monotonic); nothing in lib/tcp reads
  * the TSC, so tests drive it with an injected clock.
  *
- * Connections are handed to services (ptg_service.h) registered with
- * ptg_tcp_listen(); a service talks back with ptg_send(), ptg_shutdown(),
- * ptg_close() and ptg_abort(); ptg_connect() opens actively.
+ * The engine owns its callback contract: struct ptg_conn_ops, declared
+ * here, is what every user of a connection implements (lib/service's
+ * services embed one, lib/socket implements it directly). A listener
+ * (ptg_tcp_listen()) or an active open (ptg_connect()) names the ops and
+ * an instance pointer; the engine calls them on the lcore that owns the
+ * connection, and the callbacks talk back with ptg_send(), ptg_shutdown(),
+ * ptg_close() and ptg_abort(). Nothing in lib/tcp knows what sits above.
  */
 #ifndef PTG_TCP_H
 #define PTG_TCP_H
@@ -22,7 +26,6 @@
 #include <rte_byteorder.h>
 
 #include "ptg_net.h"
-#include "ptg_service.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -126,6 +129,61 @@ const char *ptg_tcp_state_str(enum ptg_tcp_state s);
 struct ptg_tcp;
 struct ptg_conn;
 
+/** Why a connection ended, as given to on_close. */
+enum ptg_close_reason {
+	PTG_CLOSE_NORMAL = 0, /**< both sides closed with FIN */
+	PTG_CLOSE_RESET,      /**< the peer sent an acceptable RST */
+	PTG_CLOSE_TIMEOUT,    /**< retransmission, keepalive or SYN timeout */
+	PTG_CLOSE_ABORT,      /**< this side aborted (ptg_abort) */
+	PTG_CLOSE_REFUSED,    /**< active open answered by RST */
+	PTG_CLOSE_SHUTDOWN,   /**< the engine is stopping */
+};
+
+/** Printable name of a close reason ("normal", "reset", ...). */
+const char *ptg_close_reason_str(enum ptg_close_reason r);
+
+/**
+ * The per-connection callback contract. Callbacks run on the lcore that
+ * owns the connection and may call ptg_send(), ptg_shutdown(),
+ * ptg_close() and ptg_abort() on it.
+ *
+ * @c size must be sizeof(struct ptg_conn_ops) as the caller was compiled
+ * (PTG_CONN_OPS_SIZE): the engine refuses ops of another size with
+ * -EPROTO / EPROTO, so code built against another version of this header
+ * is refused instead of misread.
+ */
+struct ptg_conn_ops {
+	uint32_t size; /**< PTG_CONN_OPS_SIZE */
+
+	/** A connection left the accept queue. Return 0 to keep it, or
+	 *  non-zero to have it reset. Optional. */
+	int (*on_accept)(struct ptg_conn *c);
+	/** In-order bytes arrived. Return how many were consumed (0..len);
+	 *  the rest stay queued, shrink the window, and are offered again
+	 *  after the next on_writable or ptg_recv_resume(). Optional: without
+	 *  it, received bytes are dropped as they arrive. */
+	size_t (*on_data)(struct ptg_conn *c, const void *data, size_t len);
+	/** Send space opened after a ptg_send() that was short, or the
+	 *  connection became established (active open). Optional. */
+	void (*on_writable)(struct ptg_conn *c);
+	/** The peer sent FIN: no more data will come. Called only once
+	 *  on_data has consumed every byte before the FIN. Optional. */
+	void (*on_fin)(struct ptg_conn *c);
+	/** Last callback for @p c; the handle is invalid afterwards.
+	 *  Required. */
+	void (*on_close)(struct ptg_conn *c, enum ptg_close_reason reason);
+};
+
+/** The @c size of a struct ptg_conn_ops built against this header. */
+#define PTG_CONN_OPS_SIZE ((uint32_t)sizeof(struct ptg_conn_ops))
+
+/**
+ * Whether @p ops can be used by this engine: non-NULL, of this header's
+ * size, with on_close set.
+ * @return 0; -EINVAL (NULL or no on_close); -EPROTO (other size).
+ */
+int ptg_conn_ops_check(const struct ptg_conn_ops *ops);
+
 /**
  * Create an engine on @p net (registers itself as the TCP handler).
  * The ISN secret (RFC 6528) is drawn fresh from rte_rand() each call.
@@ -145,12 +203,14 @@ void ptg_tcp_free(struct ptg_tcp *tcp);
 void ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns);
 
 /**
- * Listen on @p port for service @p ops with instance @p svc_ctx.
+ * Listen on @p port; accepted connections get @p ops, and @p svc_ctx as
+ * ptg_conn_service_ctx().
  * @param backlog accept queue bound (0: config default).
- * @return 0; -EADDRINUSE; -EINVAL; -ENOMEM.
+ * @return 0; -EADDRINUSE; -EINVAL; -EPROTO (ops of another size);
+ *         -ENOMEM.
  */
 int ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
-		   const struct ptg_service_ops *ops, void *svc_ctx,
+		   const struct ptg_conn_ops *ops, void *svc_ctx,
 		   uint32_t backlog);
 
 /** Stop listening on @p port; queued connections are reset. */
@@ -195,14 +255,14 @@ struct ptg_net *ptg_tcp_net(const struct ptg_tcp *tcp);
 
 /**
  * Active open to @p dst:@p dport (network order address, host order port)
- * from @p sport (0: ephemeral). The service's on_writable fires when the
+ * from @p sport (0: ephemeral). @p ops->on_writable fires when the
  * connection is established; on_close(PTG_CLOSE_REFUSED/TIMEOUT) if not.
- * @return the connection, or NULL with rte_errno: EADDRINUSE, ENOSPC,
- *         ENETUNREACH, ESHUTDOWN.
+ * @return the connection, or NULL with rte_errno: EINVAL, EPROTO (ops of
+ *         another size), EADDRINUSE, ENOSPC, ENETUNREACH, ESHUTDOWN.
  */
 struct ptg_conn *ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst,
 			     uint16_t dport, uint16_t sport,
-			     const struct ptg_service_ops *ops, void *svc_ctx,
+			     const struct ptg_conn_ops *ops, void *svc_ctx,
 			     uint64_t now_ns);
 
 /**
@@ -250,7 +310,7 @@ void ptg_conn_set_nodelay(struct ptg_conn *c, int on);
 void ptg_conn_set_ctx(struct ptg_conn *c, void *ctx);
 void *ptg_conn_ctx(const struct ptg_conn *c);
 
-/** The service instance given to ptg_tcp_listen()/ptg_connect(). */
+/** The instance pointer given to ptg_tcp_listen()/ptg_connect(). */
 void *ptg_conn_service_ctx(const struct ptg_conn *c);
 
 /** The owning engine. */

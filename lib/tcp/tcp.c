@@ -36,26 +36,6 @@ ptg_tcp_stat_name(unsigned int i)
 	return i < RTE_DIM(stat_names) ? stat_names[i] : NULL;
 }
 
-static const char *const state_names[PTG_TCPS_NB] = {
-	[PTG_TCPS_CLOSED] = "CLOSED",
-	[PTG_TCPS_LISTEN] = "LISTEN",
-	[PTG_TCPS_SYN_SENT] = "SYN-SENT",
-	[PTG_TCPS_SYN_RECEIVED] = "SYN-RECEIVED",
-	[PTG_TCPS_ESTABLISHED] = "ESTABLISHED",
-	[PTG_TCPS_FIN_WAIT_1] = "FIN-WAIT-1",
-	[PTG_TCPS_FIN_WAIT_2] = "FIN-WAIT-2",
-	[PTG_TCPS_CLOSE_WAIT] = "CLOSE-WAIT",
-	[PTG_TCPS_CLOSING] = "CLOSING",
-	[PTG_TCPS_LAST_ACK] = "LAST-ACK",
-	[PTG_TCPS_TIME_WAIT] = "TIME-WAIT",
-};
-
-const char *
-ptg_tcp_state_str(enum ptg_tcp_state s)
-{
-	return (unsigned int)s < PTG_TCPS_NB ? state_names[s] : "?";
-}
-
 void
 ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 {
@@ -518,13 +498,17 @@ ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns)
 
 int
 ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
-	       const struct ptg_service_ops *ops, void *svc_ctx,
+	       const struct ptg_conn_ops *ops, void *svc_ctx,
 	       uint32_t backlog)
 {
 	struct tcp_listener *l;
+	int rc;
 
-	if (tcp == NULL || ops == NULL || port == 0)
+	if (tcp == NULL || port == 0)
 		return -EINVAL;
+	rc = ptg_conn_ops_check(ops);
+	if (rc != 0)
+		return rc;
 	if (tcp->listeners[port] != NULL)
 		return -EADDRINUSE;
 	l = rte_zmalloc("ptg_tcp_listener", sizeof(*l), 0);
@@ -696,14 +680,18 @@ tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst)
 
 struct ptg_conn *
 ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
-	    uint16_t sport, const struct ptg_service_ops *ops, void *svc_ctx,
+	    uint16_t sport, const struct ptg_conn_ops *ops, void *svc_ctx,
 	    uint64_t now_ns)
 {
 	struct ptg_conn *c = NULL;
 	struct tcp_key k;
 
-	if (tcp == NULL || ops == NULL || dport == 0 || dst == 0) {
+	if (tcp == NULL || dport == 0 || dst == 0) {
 		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (ptg_conn_ops_check(ops) != 0) {
+		rte_errno = -ptg_conn_ops_check(ops);
 		return NULL;
 	}
 	if (tcp->stopping) {

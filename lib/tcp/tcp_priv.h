@@ -192,7 +192,7 @@ struct ptg_conn {
 	struct ptg_tcp *tcp;
 	struct tcp_listener *listener; /* while in SYN or accept queue */
 	TAILQ_ENTRY(ptg_conn) qlink;   /* SYN/accept queue, or free list */
-	const struct ptg_service_ops *ops;
+	const struct ptg_conn_ops *ops;
 	void *svc_ctx;
 	void *user_ctx;
 	uint8_t close_reason;
@@ -206,7 +206,7 @@ struct tcp_listener {
 	uint8_t manual_accept;
 	uint8_t in_ready;
 	TAILQ_ENTRY(tcp_listener) rlink;
-	const struct ptg_service_ops *ops;
+	const struct ptg_conn_ops *ops;
 	void *svc_ctx;
 	uint32_t backlog;
 	uint32_t rcvbuf;              /* 0: the engine's */

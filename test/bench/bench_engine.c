@@ -426,8 +426,8 @@ srv_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	ptg_conn_set_ctx(c, NULL);
 }
 
-static const struct ptg_service_ops srv_ops = {
-	.name = "bench-server",
+static const struct ptg_conn_ops srv_ops = {
+	.size = PTG_CONN_OPS_SIZE,
 	.on_accept = srv_on_accept,
 	.on_data = srv_on_data,
 	.on_fin = srv_on_fin,
@@ -592,8 +592,8 @@ cli_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	b->free_slots[b->nb_free++] = (uint32_t)(s - b->slots);
 }
 
-static const struct ptg_service_ops cli_ops = {
-	.name = "bench-client",
+static const struct ptg_conn_ops cli_ops = {
+	.size = PTG_CONN_OPS_SIZE,
 	.on_data = cli_on_data,
 	.on_writable = cli_on_writable,
 	.on_fin = cli_on_fin,

@@ -37,7 +37,7 @@ offer(struct ptg_conn *c)
 		len = c->rxq_len;
 		if (c->max_offer && len > c->max_offer)
 			len = c->max_offer;
-		n = c->ops->on_data(c, c->rxq, len);
+		n = c->ops->conn.on_data(c, c->rxq, len);
 		if (c->gone)
 			return;
 		if (n > len)
@@ -53,8 +53,8 @@ offer(struct ptg_conn *c)
 	}
 	if (!c->gone && c->rxq_len == 0 && c->peer_fin && !c->fin_delivered) {
 		c->fin_delivered = true;
-		if (c->ops->on_fin != NULL)
-			c->ops->on_fin(c);
+		if (c->ops->conn.on_fin != NULL)
+			c->ops->conn.on_fin(c);
 	}
 }
 
@@ -66,7 +66,7 @@ fake_open(struct ptg_conn *c, const struct ptg_service_ops *ops,
 	c->ops = ops;
 	c->svc_ctx = svc_ctx;
 	c->space = space;
-	if (ops->on_accept != NULL && ops->on_accept(c) != 0)
+	if (ops->conn.on_accept != NULL && ops->conn.on_accept(c) != 0)
 		fake_end(c, PTG_CLOSE_ABORT);
 }
 
@@ -107,8 +107,8 @@ fake_ack(struct ptg_conn *c, size_t n)
 	if (c->short_send && c->space > 0 && !c->closed) {
 		c->short_send = false;
 		c->n_writable++;
-		if (c->ops->on_writable != NULL)
-			c->ops->on_writable(c);
+		if (c->ops->conn.on_writable != NULL)
+			c->ops->conn.on_writable(c);
 		if (!c->gone)
 			offer(c);
 	}
@@ -122,7 +122,7 @@ fake_end(struct ptg_conn *c, enum ptg_close_reason reason)
 	c->gone = true;
 	c->reason = reason;
 	c->n_on_close++;
-	c->ops->on_close(c, reason);
+	c->ops->conn.on_close(c, reason);
 }
 
 void

@@ -308,7 +308,7 @@ test_chargen_no_mbuf_resets(void **state)
 	c.ops = &ptg_service_chargen;
 	c.svc_ctx = in;
 	c.space = 100;
-	assert_int_equal(ptg_service_chargen.on_accept(&c), 0);
+	assert_int_equal(ptg_service_chargen.conn.on_accept(&c), 0);
 	assert_true(c.aborted);
 	assert_int_equal(stat_of(&ptg_service_chargen, in, "send_errors"), 1);
 	fake_free(&c);

@@ -162,7 +162,7 @@ listen_on(struct tt *t, uint16_t port, const struct ptg_service_ops *ops,
 	void *in = NULL;
 
 	assert_int_equal(ops->init(&in, args), 0);
-	assert_int_equal(ptg_tcp_listen(t->tcp, port, ops, in, 0), 0);
+	assert_int_equal(ptg_tcp_listen(t->tcp, port, &ops->conn, in, 0), 0);
 	return in;
 }
 

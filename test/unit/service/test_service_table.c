@@ -63,8 +63,10 @@ dummy_on_close(struct ptg_conn *c, enum ptg_close_reason r)
 	(void)r;
 }
 
-#define DUMMY(n) { .name = (n), .init = dummy_init, \
-	.on_data = dummy_on_data, .on_close = dummy_on_close }
+#define DUMMY_CONN { .size = PTG_CONN_OPS_SIZE, .on_data = dummy_on_data, \
+	.on_close = dummy_on_close }
+#define DUMMY(n) { .size = PTG_SERVICE_OPS_SIZE, .name = (n), \
+	.init = dummy_init, .conn = DUMMY_CONN }
 
 static void
 test_register_custom(void **state)
@@ -98,14 +100,16 @@ test_register_bad_ops(void **state)
 	static const struct ptg_service_ops longname =
 		DUMMY("abcdefghijklmnopqrstuvwxyz0123456");
 	static const struct ptg_service_ops noinit = {
-		.name = "noinit", .on_data = dummy_on_data,
-		.on_close = dummy_on_close };
+		.size = PTG_SERVICE_OPS_SIZE, .name = "noinit",
+		.conn = DUMMY_CONN };
 	static const struct ptg_service_ops nodata = {
-		.name = "nodata", .init = dummy_init,
-		.on_close = dummy_on_close };
+		.size = PTG_SERVICE_OPS_SIZE, .name = "nodata",
+		.init = dummy_init, .conn = { .size = PTG_CONN_OPS_SIZE,
+		.on_close = dummy_on_close } };
 	static const struct ptg_service_ops noclose = {
-		.name = "noclose", .init = dummy_init,
-		.on_data = dummy_on_data };
+		.size = PTG_SERVICE_OPS_SIZE, .name = "noclose",
+		.init = dummy_init, .conn = { .size = PTG_CONN_OPS_SIZE,
+		.on_data = dummy_on_data } };
 
 	(void)state;
 	assert_int_equal(ptg_service_register(NULL), -EINVAL);
@@ -117,6 +121,36 @@ test_register_bad_ops(void **state)
 	assert_int_equal(ptg_service_register(&nodata), -EINVAL);
 	assert_int_equal(ptg_service_register(&noclose), -EINVAL);
 	assert_null(ptg_service_find("noinit"));
+}
+
+/* Ops built against another version of the headers are refused, not
+ * misread: the service's size and the embedded connection ops' size. */
+static void
+test_register_other_abi(void **state)
+{
+	static const struct ptg_service_ops old_svc = {
+		.size = PTG_SERVICE_OPS_SIZE - 8, .name = "old-svc",
+		.init = dummy_init, .conn = DUMMY_CONN };
+	static const struct ptg_service_ops new_svc = {
+		.size = PTG_SERVICE_OPS_SIZE + 8, .name = "new-svc",
+		.init = dummy_init, .conn = DUMMY_CONN };
+	static const struct ptg_service_ops old_conn = {
+		.size = PTG_SERVICE_OPS_SIZE, .name = "old-conn",
+		.init = dummy_init, .conn = { .size = PTG_CONN_OPS_SIZE - 8,
+		.on_data = dummy_on_data, .on_close = dummy_on_close } };
+	static const struct ptg_service_ops nosize = {
+		.name = "nosize", .init = dummy_init, .conn = DUMMY_CONN };
+
+	(void)state;
+	assert_int_equal(ptg_service_register(&old_svc), -EPROTO);
+	assert_int_equal(ptg_service_register(&new_svc), -EPROTO);
+	assert_int_equal(ptg_service_register(&old_conn), -EPROTO);
+	assert_int_equal(ptg_service_register(&nosize), -EPROTO);
+	assert_null(ptg_service_find("old-svc"));
+	assert_null(ptg_service_find("old-conn"));
+	assert_int_equal(ptg_conn_ops_check(NULL), -EINVAL);
+	assert_int_equal(ptg_conn_ops_check(&old_conn.conn), -EPROTO);
+	assert_int_equal(ptg_conn_ops_check(&nosize.conn), 0);
 }
 
 /* Runs last: fills the registry. */
@@ -380,6 +414,7 @@ main(void)
 		T(test_register_custom),
 		T(test_register_duplicate_name),
 		T(test_register_bad_ops),
+		T(test_register_other_abi),
 		T(test_bind_and_lookup),
 		T(test_bind_args_copied),
 		T(test_bind_port_zero),

@@ -218,8 +218,8 @@ peer_close(struct ptg_conn *c, enum ptg_close_reason reason)
 		r->conn = NULL;
 }
 
-const struct ptg_service_ops st_peer_service = {
-	.name = "st-peer",
+const struct ptg_conn_ops st_peer_service = {
+	.size = PTG_CONN_OPS_SIZE,
 	.on_accept = peer_accept,
 	.on_data = peer_data,
 	.on_writable = peer_writable,

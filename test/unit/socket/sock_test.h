@@ -67,7 +67,7 @@ struct st {
 	int peer_running;
 };
 
-extern const struct ptg_service_ops st_peer_service;
+extern const struct ptg_conn_ops st_peer_service;
 
 /* @tweak (may be NULL) edits the stack's config before creation. */
 struct st *st_new(int manual, void (*tweak)(struct ptg_socket_config *));

@@ -80,8 +80,8 @@ rec_close(struct ptg_conn *c, enum ptg_close_reason reason)
 		r->conn = NULL;
 }
 
-const struct ptg_service_ops tt_service = {
-	.name = "tt-record",
+const struct ptg_conn_ops tt_service = {
+	.size = PTG_CONN_OPS_SIZE,
 	.on_accept = rec_accept,
 	.on_data = rec_data,
 	.on_writable = rec_writable,

@@ -44,7 +44,7 @@ struct tt {
 };
 
 /* The recording service. */
-extern const struct ptg_service_ops tt_service;
+extern const struct ptg_conn_ops tt_service;
 
 /* Make a kit; @tweak (may be NULL) edits the config before creation. */
 struct tt *tt_new(void (*tweak)(struct ptg_tcp_config *));

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_errno.h>
+
 #include "tcp_test.h"
 
 
@@ -268,6 +270,34 @@ test_service_rejects(void **state)
 	tt_free(t);
 }
 
+/* Connection ops of another size (built against another version of
+ * ptg_tcp.h) are refused by listen and connect, and nothing is created. */
+static void
+test_ops_other_abi(void **state)
+{
+	struct tt *t = tt_new(NULL);
+	struct ptg_conn_ops old = tt_service;
+	struct ptg_conn_ops noclose = tt_service;
+
+	(void)state;
+	old.size = PTG_CONN_OPS_SIZE - sizeof(void *);
+	noclose.on_close = NULL;
+	assert_int_equal(ptg_tcp_listen(t->tcp, 9999, &old, NULL, 0), -EPROTO);
+	assert_int_equal(ptg_tcp_listen(t->tcp, 9999, &noclose, NULL, 0),
+			 -EINVAL);
+	assert_int_equal(ptg_tcp_listen(t->tcp, 9999, NULL, NULL, 0), -EINVAL);
+	assert_null(ptg_connect(t->tcp, PTG_TEST_IP_PEER, 80, 0, &old, NULL,
+				t->env->now));
+	assert_int_equal(rte_errno, EPROTO);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	/* Nothing listens on 9999: a SYN there is refused. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1, .flags = SYN,
+					  .dport = 9999 });
+	assert_int_equal(TT_STAT(t, rst_no_listener), 1);
+	tt_skip(t);
+	tt_free(t);
+}
+
 int
 main(void)
 {
@@ -279,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_acceptq_overflow_rst),
 		cmocka_unit_test(test_isn_unpredictable),
 		cmocka_unit_test(test_service_rejects),
+		cmocka_unit_test(test_ops_other_abi),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
