@@ -5,14 +5,14 @@
  *
  * ptg_dataplane_pick_lcores()
  * ptg_dataplane_create() -> worker_create()
- *     -> ptg_net_create() -> ptg_tcp_create()
+ *     -> ptg_stack_create() (net + engine)
  *     -> for each bound port: ops->init() -> ptg_tcp_listen()
  * ptg_dataplane_run() -> rte_eal_remote_launch(dp_worker_loop)
  *     -> dp_worker_loop() on the main lcore, or wait_main()
  *     -> rte_eal_wait_lcore()
  * ptg_dataplane_request_stop()        (signal handler)
  * ptg_dataplane_totals() -> dp_worker_add_totals() + rte_eth_stats_get()
- * ptg_dataplane_free() -> ptg_tcp_free() -> ops->fini() -> ptg_net_free()
+ * ptg_dataplane_free() -> ptg_stack_free() -> ops->fini()
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -96,9 +96,9 @@ worker_free(struct dp_worker *w)
 
 	if (w == NULL)
 		return;
-	/* The engine first: it frees its connections without callbacks,
-	 * so the service instances can go next. */
-	ptg_tcp_free(w->tcp);
+	/* The stack first: its engine frees the connections without
+	 * callbacks, so the service instances can go next. */
+	ptg_stack_free(w->stack);
 	for (i = 0; i < w->nb_svcs; i++)
 		if (w->svcs[i].ops->fini != NULL)
 			w->svcs[i].ops->fini(w->svcs[i].ctx);
@@ -110,7 +110,6 @@ worker_free(struct dp_worker *w)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->arp_ring);
 	}
-	ptg_net_free(w->net);
 	rte_free(w);
 }
 
@@ -184,7 +183,7 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	      size_t errlen)
 {
 	const struct ptg_dataplane_config *cfg = &dp->cfg;
-	struct ptg_net_config ncfg;
+	struct ptg_stack_config scfg;
 	struct dp_worker *w;
 	char name[RTE_RING_NAMESIZE];
 	int socket, rc;
@@ -221,28 +220,27 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 		}
 	}
 
-	ncfg = cfg->net;
-	ncfg.port_id = cfg->port_id;
-	ncfg.tx = dp_worker_tx;
-	ncfg.tx_arg = w;
-	w->net = ptg_net_create(&ncfg, cfg->mp, socket);
-	if (w->net == NULL) {
-		rc = -rte_errno;
-		errf(err, errlen, 0, "worker %u: network layer: %s", index,
-		     rte_strerror(rte_errno));
-		goto fail;
-	}
-	w->tcp = ptg_tcp_create(w->net, &cfg->tcp, socket);
-	if (w->tcp == NULL) {
+	ptg_stack_config_default(&scfg);
+	scfg.net = cfg->net;
+	scfg.net.port_id = cfg->port_id;
+	scfg.net.tx = dp_worker_tx;
+	scfg.net.tx_arg = w;
+	scfg.tcp = cfg->tcp;
+	scfg.mp = cfg->mp;
+	scfg.socket = socket;
+	w->stack = ptg_stack_create(&scfg);
+	if (w->stack == NULL) {
 		rc = -rte_errno;
 		if (rte_errno == ENOENT)
 			errf(err, errlen, 0, "unknown congestion control "
 			     "'%s'", cfg->tcp.cc ? cfg->tcp.cc : "(null)");
 		else
-			errf(err, errlen, 0, "worker %u: TCP engine: %s",
-			     index, rte_strerror(rte_errno));
+			errf(err, errlen, 0, "worker %u: stack: %s", index,
+			     rte_strerror(rte_errno));
 		goto fail;
 	}
+	w->net = ptg_stack_net(w->stack);
+	w->tcp = ptg_stack_tcp(w->stack);
 	rc = worker_services(w, err, errlen);
 	if (rc != 0)
 		goto fail;

@@ -15,6 +15,7 @@
 
 #include "ptg_dataplane.h"
 #include "ptg_service.h"
+#include "ptg_stack.h"
 
 extern int ptg_dataplane_logtype;
 #define DP_LOG(level, fmt, ...) \
@@ -67,8 +68,9 @@ struct dp_service {
  * worker writes on every loop on a cache line of its own. */
 struct dp_worker {
 	struct ptg_dataplane *dp;
-	struct ptg_net *net;
-	struct ptg_tcp *tcp;
+	struct ptg_stack *stack;      /* net + engine: everything per packet */
+	struct ptg_net *net;          /* ptg_stack_net(stack) */
+	struct ptg_tcp *tcp;          /* ptg_stack_tcp(stack) */
 	struct rte_ring *arp_ring;  /* ARP replies other workers saw; NULL
 				       with one worker */
 	struct rte_mempool *mp;

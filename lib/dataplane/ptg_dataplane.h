@@ -32,6 +32,10 @@
 extern "C" {
 #endif
 
+/* The public API: exported although the library builds with hidden
+ * visibility (see lib/meson.build). */
+#pragma GCC visibility push(default)
+
 /* ------------------------------------------------------------------ */
 /* Clock                                                               */
 /* ------------------------------------------------------------------ */
@@ -228,6 +232,8 @@ unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
  * @return 0, or the error of rte_telemetry_register_cmd().
  */
 int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

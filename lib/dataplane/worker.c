@@ -6,10 +6,10 @@
  *   -> ptg_net_announce()                   (worker 0, at start)
  *   loop:
  *   -> stop_check() -> ptg_tcp_stop()       once a stop is requested
- *   -> rte_eth_rx_burst() -> arp_fanout() -> ptg_net_input()
- *   -> arp_ring_drain() -> ptg_net_input()  ARP replies other workers saw
- *   -> ptg_net_timer() -> ptg_tcp_poll()
- *   -> ptg_net_flush() -> dp_worker_tx() -> rte_eth_tx_burst()
+ *   -> rte_eth_rx_burst() -> arp_fanout() -> ptg_stack_rx()
+ *   -> arp_ring_drain() -> ptg_stack_rx()  ARP replies other workers saw
+ *   -> ptg_stack_poll()                     ARP and TCP timers, accepts
+ *   -> ptg_stack_flush() -> dp_worker_tx() -> rte_eth_tx_burst()
  *                                 when RX was empty or the deadline passed
  *   -> rte_delay_us_sleep()                 idle backoff, if configured
  */
@@ -99,7 +99,7 @@ arp_ring_drain(struct dp_worker *w, uint64_t now)
 	if (n == 0)
 		return;
 	w->stats.arp_fwd_rx += n;
-	ptg_net_input(w->net, pkts, (uint16_t)n, now);
+	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
 }
 
 void
@@ -137,7 +137,7 @@ dp_worker_loop(void *arg)
 	 * worker is enough, they share the port. */
 	if (w->index == 0 && ptg_net_announce(w->net) != 0)
 		DP_LOG(WARNING, "worker 0: gratuitous ARP not sent");
-	ptg_net_flush(w->net);
+	ptg_stack_flush(w->stack);
 	drain_at = now + drain_ns;
 	__atomic_store_n(&w->state, DP_WORKER_SERVING, __ATOMIC_RELEASE);
 
@@ -172,18 +172,17 @@ dp_worker_loop(void *arg)
 			w->stats.rx_pkts += n;
 			if (w->arp_ring != NULL)
 				arp_fanout(w, pkts, n);
-			ptg_net_input(w->net, pkts, n, now);
+			ptg_stack_rx(w->stack, pkts, n, now);
 			idle = 0;
 		} else {
 			w->stats.idle_polls++;
 			idle++;
 		}
-		ptg_net_timer(w->net, now);
-		ptg_tcp_poll(w->tcp, now);
+		ptg_stack_poll(w->stack, now);
 		/* TX: the net layer hands full bursts over by itself; the
 		 * rest leaves now if RX is idle, else on the deadline. */
 		if (n == 0 || now >= drain_at) {
-			ptg_net_flush(w->net);
+			ptg_stack_flush(w->stack);
 			drain_at = now + drain_ns;
 		}
 		w->stats.loops++;
@@ -195,8 +194,8 @@ dp_worker_loop(void *arg)
 		}
 	}
 	/* Push out what the last poll left: FINs, RSTs, final ACKs. */
-	ptg_tcp_poll(w->tcp, dp_clock_ns());
-	ptg_net_flush(w->net);
+	ptg_stack_poll(w->stack, dp_clock_ns());
+	ptg_stack_flush(w->stack);
 	__atomic_store_n(&w->state, DP_WORKER_DONE, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -24,6 +24,10 @@
 extern "C" {
 #endif
 
+/* The public API: exported although the library builds with hidden
+ * visibility (see lib/meson.build). */
+#pragma GCC visibility push(default)
+
 /** Frames handed to the tx callback at most at once. */
 #define PTG_NET_TX_BURST 32
 
@@ -175,6 +179,8 @@ int ptg_net_parse_ipv4(const char *s, rte_be32_t *addr);
  * @return 0, or -EINVAL.
  */
 int ptg_net_parse_prefix(const char *s, rte_be32_t *addr, uint8_t *len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

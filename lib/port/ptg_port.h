@@ -60,6 +60,10 @@
 extern "C" {
 #endif
 
+/* The public API: exported although the library builds with hidden
+ * visibility (see lib/meson.build). */
+#pragma GCC visibility push(default)
+
 /* ------------------------------------------------------------------ */
 /* INI files with line numbers                                         */
 /* ------------------------------------------------------------------ */
@@ -368,6 +372,8 @@ int ptg_port_socket(const struct ptg_port *port);
  * offloads and RSS. @return snprintf()'s result.
  */
 int ptg_port_describe(const struct ptg_port *port, char *buf, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

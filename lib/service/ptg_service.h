@@ -21,6 +21,10 @@
 extern "C" {
 #endif
 
+/* The public API: exported although the library builds with hidden
+ * visibility (see lib/meson.build). */
+#pragma GCC visibility push(default)
+
 struct ptg_conn;
 
 /**
@@ -155,6 +159,8 @@ void ptg_service_chargen_fill(uint64_t pos, void *buf, size_t len);
  * Offsets must stay below 2^60.
  */
 void ptg_service_http_bytes_fill(uint64_t off, void *buf, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -59,6 +59,10 @@
 extern "C" {
 #endif
 
+/* The public API: exported although the library builds with hidden
+ * visibility (see lib/meson.build). */
+#pragma GCC visibility push(default)
+
 /**
  * Where a stack's frames go and come from (an ops struct with a name).
  * Frames are Ethernet frames, data at the Ethernet header.
@@ -365,6 +369,8 @@ int ptg_socket_epoll_wait(struct ptg_socket_stack *st, int epfd,
 
 /** Whether @p fd is one of this stack's descriptors (socket or epoll). */
 int ptg_socket_is_ours(struct ptg_socket_stack *st, int fd);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 #include <sys/queue.h>
 
 #include "ptg_socket.h"
+#include "ptg_stack.h"
 
 #define SOCK_RX_BURST 32
 #define SOCK_EPH_FIRST 49152u      /* RFC 6335 6: dynamic ports */
@@ -117,11 +118,11 @@ struct ptg_socket_stack {
 	uint64_t evseq;                  /* bumps on every socket event */
 
 	struct ptg_socket_config cfg;
-	struct ptg_net *net;
-	struct ptg_tcp *tcp;
+	struct ptg_stack *stack;         /* net + engine */
+	struct ptg_net *net;             /* ptg_stack_net(stack) */
+	struct ptg_tcp *tcp;             /* ptg_stack_tcp(stack) */
 	struct rte_mempool *mp;
 	uint64_t now;                    /* engine time, ns */
-	uint64_t net_timer_at;
 
 	pthread_t thread;
 	uint8_t thread_running;

@@ -3,9 +3,9 @@
  * The stack: net + engine + poll thread, the descriptor table, the port
  * table, waiting and waking, and the service callbacks that wake.
  *
- *   ptg_socket_stack_create() -> ptg_net_create() -> ptg_tcp_create()
+ *   ptg_socket_stack_create() -> ptg_stack_create() (net + engine)
  *        -> poll_thread(): backend rx -> engine_run()
- *   engine_run(): ptg_net_input() -> ptg_tcp_poll() -> ptg_net_flush()
+ *   engine_run(): ptg_stack_rx() -> ptg_stack_poll() -> ptg_stack_flush()
  *        -> engine callbacks (sock_conn_ops) -> sock_event() -> waiters
  *        -> watch_scan(): accept queues and send room -> sock_event()
  *   API call: lock -> sock_get() -> engine call -> sock_flush() ->
@@ -159,7 +159,7 @@ watch_scan(struct ptg_socket_stack *st)
 void
 sock_flush(struct ptg_socket_stack *st)
 {
-	ptg_net_flush(st->net);
+	ptg_stack_flush(st->stack);
 }
 
 /* ----------------------------------------------------------------------
@@ -173,14 +173,9 @@ engine_run(struct ptg_socket_stack *st, struct rte_mbuf **pkts, uint16_t n,
 	if (now < st->now)
 		now = st->now;
 	st->now = now;
-	if (n > 0)
-		ptg_net_input(st->net, pkts, n, now);
-	ptg_tcp_poll(st->tcp, now);
-	if (now >= st->net_timer_at) {
-		ptg_net_timer(st->net, now);
-		st->net_timer_at = now + SOCK_NET_TIMER_NS;
-	}
-	ptg_net_flush(st->net);
+	ptg_stack_rx(st->stack, pkts, n, now);
+	ptg_stack_poll(st->stack, now);
+	ptg_stack_flush(st->stack);
 	watch_scan(st);
 }
 
@@ -698,7 +693,7 @@ struct ptg_socket_stack *
 ptg_socket_stack_create(const struct ptg_socket_config *cfg)
 {
 	struct ptg_socket_stack *st;
-	struct ptg_net_config nc;
+	struct ptg_stack_config sc;
 	sigset_t all, old;
 	int err = EINVAL;
 
@@ -722,19 +717,21 @@ ptg_socket_stack_create(const struct ptg_socket_config *cfg)
 	if (cond_init(&st->pollcond) != 0)
 		goto free_lock;
 
-	nc = cfg->net;
-	nc.tx = cfg->backend.tx;
-	nc.tx_arg = cfg->backend.arg;
-	st->net = ptg_net_create(&nc, cfg->mp, cfg->socket_id);
-	if (st->net == NULL) {
+	ptg_stack_config_default(&sc);
+	sc.net = cfg->net;
+	sc.net.tx = cfg->backend.tx;
+	sc.net.tx_arg = cfg->backend.arg;
+	sc.tcp = cfg->tcp;
+	sc.net_timer_ns = SOCK_NET_TIMER_NS;
+	sc.mp = cfg->mp;
+	sc.socket = cfg->socket_id;
+	st->stack = ptg_stack_create(&sc);
+	if (st->stack == NULL) {
 		err = rte_errno;
 		goto free_cond;
 	}
-	st->tcp = ptg_tcp_create(st->net, &cfg->tcp, cfg->socket_id);
-	if (st->tcp == NULL) {
-		err = rte_errno;
-		goto free_net;
-	}
+	st->net = ptg_stack_net(st->stack);
+	st->tcp = ptg_stack_tcp(st->stack);
 	st->now = cfg->manual_poll ? 0 : sock_clock_ns();
 	if (!cfg->manual_poll) {
 		int rc;
@@ -747,17 +744,15 @@ ptg_socket_stack_create(const struct ptg_socket_config *cfg)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (rc != 0) {
 			err = rc;
-			goto free_tcp;
+			goto free_stack;
 		}
 		pthread_setname_np(st->thread, "ptg-sock-poll");
 		st->thread_running = 1;
 	}
 	return st;
 
-free_tcp:
-	ptg_tcp_free(st->tcp);
-free_net:
-	ptg_net_free(st->net);
+free_stack:
+	ptg_stack_free(st->stack);
 free_cond:
 	pthread_cond_destroy(&st->pollcond);
 free_lock:
@@ -799,8 +794,7 @@ ptg_socket_stack_free(struct ptg_socket_stack *st)
 		so->conn = NULL;
 		sock_free(so);
 	}
-	ptg_tcp_free(st->tcp);
-	ptg_net_free(st->net);
+	ptg_stack_free(st->stack);
 	free(st->fdtab);
 	pthread_cond_destroy(&st->pollcond);
 	pthread_mutex_destroy(&st->lock);

@@ -31,6 +31,10 @@
 extern "C" {
 #endif
 
+/* The public API: exported although the library builds with hidden
+ * visibility (see lib/meson.build). */
+#pragma GCC visibility push(default)
+
 /** SYN cookie policy (RFC 4987 3.6). */
 enum ptg_tcp_syncookies {
 	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full */
@@ -334,6 +338,8 @@ struct ptg_conn_info {
 	size_t sndq_bytes, rcvq_bytes, ooo_bytes;
 };
 void ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

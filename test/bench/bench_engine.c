@@ -9,9 +9,9 @@
  *
  *   main() -> rte_eal_init() -> run_mode() per mode:
  *     pair_create() -> arp_seed()
- *     loop: clock_now() -> link_deliver() x2 -> ptg_net_input()
- *           -> ptg_net_timer() / ptg_tcp_poll() x2 -> deferred ptg_close()
- *           -> refill ptg_connect() -> ptg_net_flush() x2 -> wire_tx()
+ *     loop: clock_now() -> link_deliver() x2 -> ptg_stack_rx()
+ *           -> ptg_stack_poll() x2 -> deferred ptg_close()
+ *           -> refill ptg_connect() -> ptg_stack_flush() x2 -> wire_tx()
  *     settle (no clock jump) -> drain (clock jumps past TIME-WAIT)
  *     -> check_invariants() -> report()
  *
@@ -53,6 +53,7 @@
 
 #include "ptg_net.h"
 #include "ptg_service.h"
+#include "ptg_stack.h"
 #include "ptg_tcp.h"
 
 #define MSG_LEN 64u                    /* request and response size */
@@ -91,7 +92,7 @@ struct options {
 	uint64_t msl_ns;               /* TIME-WAIT is 2 * msl_ns */
 	uint32_t max_conns;            /* per engine table size */
 	uint64_t step_ns;              /* 0: TSC clock; else ns per iteration */
-	uint16_t burst;                /* frames per ptg_net_input() call */
+	uint16_t burst;                /* frames per ptg_stack_rx() call */
 	uint32_t mbufs;                /* per net mempool */
 	int csum_offload;
 	enum close_style close_style;
@@ -118,8 +119,9 @@ struct link {
 struct side {
 	const char *name;
 	struct rte_mempool *mp;
-	struct ptg_net *net;
-	struct ptg_tcp *tcp;
+	struct ptg_stack *stack;       /* net + engine, driven by pump() */
+	struct ptg_net *net;           /* ptg_stack_net(stack) */
+	struct ptg_tcp *tcp;           /* ptg_stack_tcp(stack) */
 	struct link out;
 	unsigned int pool_base;        /* in-use mbufs before the run */
 };
@@ -303,8 +305,8 @@ link_deliver(struct link *l, struct side *dst, uint16_t burst, int offload,
 		m->port = ptg_net_config(dst->net)->port_id;
 	}
 	for (i = 0; i < n; i += burst)
-		ptg_net_input(dst->net, pkts + i,
-			      (uint16_t)RTE_MIN((uint32_t)burst, n - i), now);
+		ptg_stack_rx(dst->stack, pkts + i,
+			     (uint16_t)RTE_MIN((uint32_t)burst, n - i), now);
 	l->frames += n;
 	return n;
 }
@@ -619,8 +621,7 @@ side_create(struct side *sd, const char *name, const struct rte_ether_addr *mac,
 	    rte_be32_t addr, uint16_t port_id, struct link *peer_in,
 	    const struct options *opt)
 {
-	struct ptg_net_config nc = { 0 };
-	struct ptg_tcp_config tc;
+	struct ptg_stack_config sc;
 	char pname[RTE_MEMPOOL_NAMESIZE];
 	static unsigned int seq;
 
@@ -634,39 +635,38 @@ side_create(struct side *sd, const char *name, const struct rte_ether_addr *mac,
 			rte_strerror(rte_errno));
 		return -1;
 	}
-	nc.mac = *mac;
-	nc.addr = addr;
-	nc.prefix_len = 24;
-	nc.mtu = 1500;
-	nc.port_id = port_id;
+	ptg_stack_config_default(&sc);
+	sc.net.mac = *mac;
+	sc.net.addr = addr;
+	sc.net.prefix_len = 24;
+	sc.net.mtu = 1500;
+	sc.net.port_id = port_id;
 	if (opt->csum_offload)
-		nc.offloads = PTG_NET_OFF_RX_IPV4_CKSUM | PTG_NET_OFF_RX_L4_CKSUM |
-			      PTG_NET_OFF_TX_IPV4_CKSUM | PTG_NET_OFF_TX_TCP_CKSUM;
-	nc.tx = wire_tx;
-	nc.tx_arg = peer_in;
-	sd->net = ptg_net_create(&nc, sd->mp, (int)rte_socket_id());
-	if (sd->net == NULL) {
-		fprintf(stderr, "%s: ptg_net_create: %s\n", name,
+		sc.net.offloads = PTG_NET_OFF_RX_IPV4_CKSUM |
+				  PTG_NET_OFF_RX_L4_CKSUM |
+				  PTG_NET_OFF_TX_IPV4_CKSUM |
+				  PTG_NET_OFF_TX_TCP_CKSUM;
+	sc.net.tx = wire_tx;
+	sc.net.tx_arg = peer_in;
+	sc.tcp.max_conns = opt->max_conns;
+	sc.tcp.msl_ns = opt->msl_ns;
+	sc.mp = sd->mp;
+	sc.socket = (int)rte_socket_id();
+	sd->stack = ptg_stack_create(&sc);
+	if (sd->stack == NULL) {
+		fprintf(stderr, "%s: ptg_stack_create: %s\n", name,
 			rte_strerror(rte_errno));
 		return -1;
 	}
-	ptg_tcp_config_default(&tc);
-	tc.max_conns = opt->max_conns;
-	tc.msl_ns = opt->msl_ns;
-	sd->tcp = ptg_tcp_create(sd->net, &tc, (int)rte_socket_id());
-	if (sd->tcp == NULL) {
-		fprintf(stderr, "%s: ptg_tcp_create: %s\n", name,
-			rte_strerror(rte_errno));
-		return -1;
-	}
+	sd->net = ptg_stack_net(sd->stack);
+	sd->tcp = ptg_stack_tcp(sd->stack);
 	return 0;
 }
 
 static void
 side_free(struct side *sd)
 {
-	ptg_tcp_free(sd->tcp);
-	ptg_net_free(sd->net);
+	ptg_stack_free(sd->stack);
 	link_free(&sd->out);
 	rte_mempool_free(sd->mp);
 	memset(sd, 0, sizeof(*sd));
@@ -693,18 +693,16 @@ pump(struct bench *b, uint64_t now)
 			     now);
 	moved += link_deliver(&b->srv.out, &b->cli, o->burst, o->csum_offload,
 			      now);
-	ptg_net_timer(b->srv.net, now);
-	ptg_net_timer(b->cli.net, now);
-	ptg_tcp_poll(b->srv.tcp, now);
-	ptg_tcp_poll(b->cli.tcp, now);
+	ptg_stack_poll(b->srv.stack, now);
+	ptg_stack_poll(b->cli.stack, now);
 	return moved;
 }
 
 static void
 flush(struct bench *b)
 {
-	ptg_net_flush(b->srv.net);
-	ptg_net_flush(b->cli.net);
+	ptg_stack_flush(b->srv.stack);
+	ptg_stack_flush(b->cli.stack);
 }
 
 /*
@@ -1252,7 +1250,7 @@ usage(const char *prog)
 	       "  --max-conns N       connection table per engine (8192)\n"
 	       "  --clock tsc|step:NS engine clock: TSC time, or NS per loop\n"
 	       "                      iteration (deterministic) (tsc)\n"
-	       "  --burst N           frames per ptg_net_input() (32)\n"
+	       "  --burst N           frames per ptg_stack_rx() (32)\n"
 	       "  --mbufs N           mbufs per side (8191)\n"
 	       "  --csum-offload      pretend the NIC does IPv4/TCP checksums\n"
 	       "  --close loop|callback|shutdown  how the client ends a\n"

@@ -3,8 +3,8 @@
  * The unit-test harness (see ptg_test.h).
  *
  * test main() -> cmocka group setup -> ptg_test_eal_init()
- * test setup -> ptg_test_env_new() -> ptg_net_create(tx = fake port)
- * test body -> builders -> ptg_test_env_rx() -> ptg_net_input() -> ...
+ * test setup -> ptg_test_env_new() -> ptg_stack_create(tx = fake port)
+ * test body -> builders -> ptg_test_env_rx() -> ptg_stack_rx() -> ...
  *           -> ptg_test_port_tx() collects -> ptg_test_parse() checks
  * test teardown -> ptg_test_env_free() -> mempool back at baseline?
  */
@@ -196,132 +196,6 @@ ptg_test_port_clear(struct ptg_test_port *port)
 	for (i = 0; i < port->n; i++)
 		rte_pktmbuf_free(port->pkts[i]);
 	port->n = 0;
-}
-
-/* ---- environment ------------------------------------------------------------ */
-
-void
-ptg_test_net_config(struct ptg_net_config *cfg, struct ptg_test_port *port)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->mac = ptg_test_mac_local;
-	cfg->addr = PTG_TEST_IP_LOCAL;
-	cfg->prefix_len = PTG_TEST_PREFIX_LEN;
-	cfg->gateway = PTG_TEST_IP_GW;
-	cfg->mtu = 1500;
-	cfg->arp_entries = 64;
-	cfg->tx = ptg_test_port_tx;
-	cfg->tx_arg = port;
-}
-
-struct ptg_test_env *
-ptg_test_env_new(const struct ptg_net_config *cfg)
-{
-	struct ptg_test_env *env;
-
-	env = calloc(1, sizeof(*env));
-	if (env == NULL)
-		return NULL;
-	env->mp = ptg_test_mempool();
-	if (env->mp == NULL)
-		goto fail;
-	env->mp_baseline = ptg_test_mempool_in_use(env->mp);
-	ptg_test_port_init(&env->port);
-	if (cfg != NULL) {
-		env->cfg = *cfg;
-		env->cfg.tx = ptg_test_port_tx;
-		env->cfg.tx_arg = &env->port;
-	} else {
-		ptg_test_net_config(&env->cfg, &env->port);
-	}
-	env->now = PTG_TEST_S(1);
-	env->net = ptg_net_create(&env->cfg, env->mp, SOCKET_ID_ANY);
-	if (env->net == NULL)
-		goto fail;
-	return env;
-fail:
-	free(env);
-	return NULL;
-}
-
-void
-ptg_test_env_free(struct ptg_test_env *env)
-{
-	if (env == NULL)
-		return;
-	ptg_net_free(env->net);
-	env->net = NULL;
-	ptg_test_port_clear(&env->port);
-	ptg_test_assert_mempool(env->mp, env->mp_baseline);
-	free(env);
-}
-
-int
-ptg_test_env_setup(void **state)
-{
-	*state = ptg_test_env_new(NULL);
-	return *state == NULL ? -1 : 0;
-}
-
-int
-ptg_test_env_teardown(void **state)
-{
-	ptg_test_env_free(*state);
-	*state = NULL;
-	return 0;
-}
-
-void
-ptg_test_env_rx(struct ptg_test_env *env, struct rte_mbuf *m)
-{
-	assert_non_null(m);
-	ptg_net_input(env->net, &m, 1, env->now);
-	ptg_net_flush(env->net);
-}
-
-void
-ptg_test_env_advance(struct ptg_test_env *env, uint64_t ns)
-{
-	env->now += ns;
-	ptg_net_timer(env->net, env->now);
-	ptg_net_flush(env->net);
-}
-
-void
-ptg_test_env_arp_seed(struct ptg_test_env *env, rte_be32_t ip,
-		      const struct rte_ether_addr *mac)
-{
-	unsigned int before = env->port.n;
-
-	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, mac, ip,
-						env->cfg.addr));
-	assert_int_equal(env->port.n, before);
-}
-
-void
-ptg_test_assert_only_drop(const struct ptg_net *net, const char *drop_name,
-			  uint64_t expected)
-{
-	const uint64_t *v = (const uint64_t *)ptg_net_stats(net);
-	int found = drop_name == NULL;
-	unsigned int i;
-
-	for (i = 0; i < PTG_NET_NB_STATS; i++) {
-		const char *name = ptg_net_stat_name(i);
-
-		if (drop_name != NULL && strcmp(name, drop_name) == 0) {
-			found = 1;
-			if (v[i] != expected)
-				fail_msg("counter %s is %" PRIu64
-					 ", expected %" PRIu64,
-					 name, v[i], expected);
-			continue;
-		}
-		if (strncmp(name, "drop_", 5) == 0 && v[i] != 0)
-			fail_msg("unexpected drop: %s = %" PRIu64, name, v[i]);
-	}
-	if (!found)
-		fail_msg("no counter named %s", drop_name);
 }
 
 /* ---- builders -------------------------------------------------------------- */

@@ -59,6 +59,8 @@
 #include <rte_tcp.h>
 
 #include "ptg_net.h"
+#include "ptg_stack.h"
+#include "ptg_tcp.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -168,7 +170,9 @@ struct ptg_test_env {
 	struct rte_mempool *mp;      /**< ptg_test_mempool() */
 	unsigned int mp_baseline;    /**< in-use count when the env was made */
 	struct ptg_net_config cfg;   /**< config the net was created with */
-	struct ptg_net *net;
+	struct ptg_stack *stack;     /**< the stack object under test */
+	struct ptg_net *net;         /**< ptg_stack_net(stack) */
+	struct ptg_tcp *tcp;         /**< ptg_stack_tcp(stack); NULL: net only */
 	struct ptg_test_port port;   /**< cfg.tx / cfg.tx_arg point here */
 	uint64_t now;                /**< injected clock, ns; tests advance it */
 };
@@ -182,11 +186,19 @@ struct ptg_test_env {
 void ptg_test_net_config(struct ptg_net_config *cfg, struct ptg_test_port *port);
 
 /**
- * Make an env. @p cfg NULL: ptg_test_net_config(); otherwise used as given
- * but with tx/tx_arg pointed at env->port. The clock starts at 1 s.
- * @return the env (heap), or NULL if ptg_net_create() failed (rte_errno).
+ * Make an env: a stack object (ptg_stack.h) of the network layer alone.
+ * @p cfg NULL: ptg_test_net_config(); otherwise used as given but with
+ * tx/tx_arg pointed at env->port. The clock starts at 1 s.
+ * @return the env (heap), or NULL if ptg_stack_create() failed (rte_errno).
  */
 struct ptg_test_env *ptg_test_env_new(const struct ptg_net_config *cfg);
+
+/**
+ * The same with a TCP engine configured by @p tcp (NULL: net only), as
+ * the TCP and service kits use it.
+ */
+struct ptg_test_env *ptg_test_env_new_tcp(const struct ptg_net_config *cfg,
+					  const struct ptg_tcp_config *tcp);
 
 /**
  * Tear down: free the net (and any frames it holds), free the collected
@@ -198,11 +210,16 @@ void ptg_test_env_free(struct ptg_test_env *env);
 int ptg_test_env_setup(void **state);
 int ptg_test_env_teardown(void **state);
 
-/** Receive one frame at env->now, then flush the TX batch. */
+/** Receive one frame at env->now (ptg_stack_rx()), then flush the TX
+ *  batch. */
 void ptg_test_env_rx(struct ptg_test_env *env, struct rte_mbuf *m);
 
-/** Advance the clock by @p ns, run ptg_net_timer(), flush. */
+/** Advance the clock by @p ns, run ptg_stack_poll() (ARP and, with an
+ *  engine, TCP timers), flush. */
 void ptg_test_env_advance(struct ptg_test_env *env, uint64_t ns);
+
+/** ptg_stack_poll() at env->now, then flush. */
+void ptg_test_env_poll(struct ptg_test_env *env);
 
 /**
  * Teach the net that @p ip is at @p mac (an ARP reply to us), so that

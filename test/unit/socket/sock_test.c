@@ -2,7 +2,7 @@
 /*
  * Socket test kit (see sock_test.h).
  *
- * stack backend tx -> to_peer queue -> peer_run() -> ptg_net_input(peer)
+ * stack backend tx -> to_peer queue -> peer_run() -> ptg_stack_rx(peer)
  * peer net tx      -> to_stack queue -> backend rx -> the stack's engine
  */
 #define _GNU_SOURCE
@@ -245,10 +245,9 @@ peer_run(struct st *t, uint64_t now)
 	uint16_t n;
 
 	while ((n = q_pop(&t->to_peer, pkts, 32, 0)) > 0)
-		ptg_net_input(t->pnet, pkts, n, now);
-	ptg_tcp_poll(t->ptcp, now);
-	ptg_net_timer(t->pnet, now);
-	ptg_net_flush(t->pnet);
+		ptg_stack_rx(t->pstack, pkts, n, now);
+	ptg_stack_poll(t->pstack, now);
+	ptg_stack_flush(t->pstack);
 }
 
 static void *
@@ -308,10 +307,10 @@ st_peer_unlock(struct st *t)
 {
 	if (!t->manual) {
 		/* Push out what the call queued, as a run would. */
-		ptg_net_flush(t->pnet);
+		ptg_stack_flush(t->pstack);
 		pthread_mutex_unlock(&t->peer_lock);
 	} else {
-		ptg_net_flush(t->pnet);
+		ptg_stack_flush(t->pstack);
 	}
 }
 
@@ -321,8 +320,7 @@ struct st *
 st_new(int manual, void (*tweak)(struct ptg_socket_config *))
 {
 	struct ptg_socket_config cfg;
-	struct ptg_net_config pcfg;
-	struct ptg_tcp_config tcfg;
+	struct ptg_stack_config pcfg;
 	struct st *t = calloc(1, sizeof(*t));
 
 	assert_non_null(t);
@@ -339,20 +337,19 @@ st_new(int manual, void (*tweak)(struct ptg_socket_config *))
 	t->rec.consume_max = SIZE_MAX;
 
 	/* The peer: a second engine at PTG_TEST_IP_PEER. */
-	memset(&pcfg, 0, sizeof(pcfg));
-	pcfg.mac = ptg_test_mac_peer;
-	pcfg.addr = PTG_TEST_IP_PEER;
-	pcfg.prefix_len = PTG_TEST_PREFIX_LEN;
-	pcfg.mtu = 1500;
-	pcfg.arp_entries = 64;
-	pcfg.tx = peer_tx;
-	pcfg.tx_arg = t;
-	t->pnet = ptg_net_create(&pcfg, t->mp, SOCKET_ID_ANY);
-	assert_non_null(t->pnet);
-	ptg_tcp_config_default(&tcfg);
-	tcfg.max_conns = 64;
-	t->ptcp = ptg_tcp_create(t->pnet, &tcfg, SOCKET_ID_ANY);
-	assert_non_null(t->ptcp);
+	ptg_stack_config_default(&pcfg);
+	pcfg.net.mac = ptg_test_mac_peer;
+	pcfg.net.addr = PTG_TEST_IP_PEER;
+	pcfg.net.prefix_len = PTG_TEST_PREFIX_LEN;
+	pcfg.net.arp_entries = 64;
+	pcfg.net.tx = peer_tx;
+	pcfg.net.tx_arg = t;
+	pcfg.tcp.max_conns = 64;
+	pcfg.mp = t->mp;
+	t->pstack = ptg_stack_create(&pcfg);
+	assert_non_null(t->pstack);
+	t->pnet = ptg_stack_net(t->pstack);
+	t->ptcp = ptg_stack_tcp(t->pstack);
 	assert_int_equal(ptg_tcp_listen(t->ptcp, ST_PEER_PORT, &st_peer_service,
 					&t->rec, 0), 0);
 
@@ -393,8 +390,7 @@ st_free(struct st *t)
 		__atomic_store_n(&t->peer_stop, 1, __ATOMIC_RELEASE);
 		pthread_join(t->peer_thread, NULL);
 	}
-	ptg_tcp_free(t->ptcp);
-	ptg_net_free(t->pnet);
+	ptg_stack_free(t->pstack);
 	q_fini(&t->to_peer);
 	q_fini(&t->to_stack);
 	pthread_mutex_destroy(&t->peer_lock);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "ptg_test.h"
+#include "ptg_stack.h"
 #include "ptg_tcp.h"
 #include "ptg_socket.h"
 
@@ -58,6 +59,7 @@ struct st {
 	int manual;
 	uint64_t now;               /* manual mode clock, ns */
 
+	struct ptg_stack *pstack;     /* the peer: a stack object */
 	struct ptg_net *pnet;
 	struct ptg_tcp *ptcp;
 	struct st_peer_rec rec;

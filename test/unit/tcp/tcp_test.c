@@ -95,15 +95,15 @@ tt_new(void (*tweak)(struct ptg_tcp_config *))
 	struct tt *t = calloc(1, sizeof(*t));
 
 	assert_non_null(t);
-	t->env = ptg_test_env_new(NULL);
-	assert_non_null(t->env);
-	ptg_test_env_arp_seed(t->env, PTG_TEST_IP_PEER, &ptg_test_mac_peer);
 	ptg_tcp_config_default(&t->cfg);
 	t->cfg.max_conns = 256;
 	if (tweak != NULL)
 		tweak(&t->cfg);
-	t->tcp = ptg_tcp_create(t->env->net, &t->cfg, SOCKET_ID_ANY);
+	t->env = ptg_test_env_new_tcp(NULL, &t->cfg);
+	assert_non_null(t->env);
+	t->tcp = t->env->tcp;
 	assert_non_null(t->tcp);
+	ptg_test_env_arp_seed(t->env, PTG_TEST_IP_PEER, &ptg_test_mac_peer);
 	t->rec.rx = malloc(TT_RX_CAP);
 	assert_non_null(t->rec.rx);
 	t->rec.consume_max = SIZE_MAX;
@@ -119,7 +119,6 @@ tt_free(struct tt *t)
 		return;
 	/* Every test ends with the table empty ... */
 	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
-	ptg_tcp_free(t->tcp);
 	free(t->rec.rx);
 	/* ... and the pool back at its baseline (asserted in here). */
 	ptg_test_env_free(t->env);
@@ -140,12 +139,6 @@ tt_teardown(void **state)
 	return 0;
 }
 
-static void
-poll_all(struct tt *t)
-{
-	ptg_tcp_poll(t->tcp, t->env->now);
-	ptg_net_flush(t->env->net);
-}
 
 void
 tt_rx(struct tt *t, const struct ptg_test_tcp *seg)
@@ -159,7 +152,7 @@ tt_rx(struct tt *t, const struct ptg_test_tcp *seg)
 	if (s.win == 0 && !(s.flags & RTE_TCP_RST_FLAG))
 		s.win = t->default_win;
 	ptg_test_env_rx(t->env, ptg_test_tcp_frame(t->env->mp, NULL, &s));
-	poll_all(t);
+	ptg_test_env_poll(t->env);
 }
 
 void
@@ -178,17 +171,14 @@ tt_rx_opts(struct tt *t, struct ptg_test_tcp seg,
 void
 tt_advance(struct tt *t, uint64_t ns)
 {
-	t->env->now += ns;
-	poll_all(t);
-	ptg_net_timer(t->env->net, t->env->now);
-	ptg_net_flush(t->env->net);
+	ptg_test_env_advance(t->env, ns);
 }
 
 unsigned int
 tt_pending(const struct tt *t)
 {
 	/* Frames sent outside an input (ptg_send() ...) sit in the batch. */
-	ptg_net_flush(t->env->net);
+	ptg_stack_flush(t->env->stack);
 	return t->env->port.n - t->next;
 }
 
@@ -209,7 +199,7 @@ tt_none(struct tt *t)
 void
 tt_skip(struct tt *t)
 {
-	ptg_net_flush(t->env->net);
+	ptg_stack_flush(t->env->stack);
 	t->next = t->env->port.n;
 }
 

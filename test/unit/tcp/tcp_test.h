@@ -4,8 +4,8 @@
  * clock, a recording service, and helpers that send a segment from the
  * peer and pop what the engine answered.
  *
- *   tt_new() -> ptg_test_env_new() + ptg_tcp_create() + listen(TT_PORT)
- *   tt_rx()  -> ptg_test_tcp_frame() -> ptg_net_input() -> ptg_tcp_poll()
+ *   tt_new() -> ptg_test_env_new_tcp() (a stack object) + listen(TT_PORT)
+ *   tt_rx()  -> ptg_test_tcp_frame() -> ptg_stack_rx() -> ptg_stack_poll()
  *   tt_pop() -> ptg_test_parse_ok() of the next transmitted frame
  *   tt_free() asserts: no connection left, mempool back to baseline.
  */
