@@ -132,6 +132,7 @@ cubic_after_timeout(struct ptg_conn *c, uint64_t now_ns)
 }
 
 const struct ptg_cc_ops tcp_cc_cubic = {
+	.size = PTG_CC_OPS_SIZE,
 	.name = "cubic",
 	.init = cubic_init,
 	.ack = cubic_ack,

@@ -5,9 +5,9 @@
  *
  *   ptg_net_input() -> tcp_input() -> seg_decode()
  *        -> tcp_lookup() -> fast_path()             (in-order ESTABLISHED)
- *                        -> conn_input() -> synsent_input() | ack_input()
+ *                        -> tcp_conn_input() -> synsent_input() | ack_input()
  *                                         -> data_input() -> fin_input()
- *        -> listen_input() -> SYN queue | SYN cookie
+ *        -> tcp_listen_input() (tcp_listen.c) -> SYN queue | SYN cookie
  *        -> tcp_respond_rst()                       (no listener)
  *
  * Every rejection bumps one named counter (ptg_tcp.h) and goes out through
@@ -411,8 +411,8 @@ fast_path(struct ptg_conn *c, struct tcp_seg *seg)
 /* ----------------------------------------------------------------------
  * SYN-SENT (RFC 9293 3.10.7.3)
  */
-static void
-negotiate(struct ptg_conn *c, const struct tcp_seg *seg)
+void
+tcp_negotiate(struct ptg_conn *c, const struct tcp_seg *seg)
 {
 	struct ptg_tcp *tcp = c->tcp;
 	uint16_t ours = tcp_mss_for_mtu(tcp);
@@ -469,7 +469,7 @@ synsent_input(struct ptg_conn *c, struct tcp_seg *seg)
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
-	negotiate(c, seg);
+	tcp_negotiate(c, seg);
 	if (seg->flags & TH_ACK) {
 		/* RFC 7323 2.2: the SYN-ACK window is not scaled. */
 		c->snd_una = seg->ack;
@@ -619,8 +619,8 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 	return 0;
 }
 
-static void
-conn_input(struct ptg_conn *c, struct tcp_seg *seg)
+void
+tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 {
 	struct ptg_tcp *tcp = c->tcp;
 	uint32_t skip = 0, len;
@@ -806,203 +806,6 @@ drop_ack:
 		tcp_send_ack(c);
 }
 
-/* ----------------------------------------------------------------------
- * LISTEN (RFC 9293 3.10.7.2), the SYN queue and SYN cookies (RFC 4987)
- */
-
-uint8_t
-tcp_rcv_wscale(const struct ptg_tcp *tcp)
-{
-	uint8_t s = 0;
-
-	while (s < tcp->cfg.wscale && (tcp->cfg.rcvbuf >> s) > TCP_WIN_MAX)
-		s++;
-	return s;
-}
-
-/* Cookie SYN-ACKs carry WS and SACK in the low 5 bits of TSval:
- * bits 0-3 the peer's shift (15: none), bit 4 SACK-permitted. */
-#define COOKIE_TS_BITS 5
-#define COOKIE_TS_MASK ((1u << COOKIE_TS_BITS) - 1)
-#define COOKIE_NO_WS 15
-
-static void
-listen_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg)
-{
-	uint16_t mss;
-	uint32_t iss = tcp_cookie_make(tcp, seg, &mss, tcp->now);
-	uint32_t off = (uint32_t)(tcp_tuple_secret(tcp, seg->ip->dst_addr,
-				rte_be_to_cpu_16(seg->th->dst_port),
-				seg->ip->src_addr,
-				rte_be_to_cpu_16(seg->th->src_port)) >> 32);
-	uint32_t cur = tcp_ts_clock(tcp->now) + off;
-	uint32_t bits = (seg->opt.has_ws ? seg->opt.wscale : COOKIE_NO_WS) |
-			((seg->opt.sack_ok && tcp->cfg.sack) ? 16u : 0u);
-	uint32_t tsval = (cur & ~COOKIE_TS_MASK) | bits;
-
-	/* Never ahead of the clock, or later TSvals would go backwards. */
-	if (seq_gt(tsval, cur))
-		tsval -= COOKIE_TS_MASK + 1;
-	TCP_STAT(tcp, syncookies_sent);
-	tcp_send_cookie_synack(tcp, seg, iss, mss, tsval, tcp_rcv_wscale(tcp),
-			       (bits & 16) != 0);
-}
-
-static void
-conn_init_common(struct ptg_conn *c, struct tcp_listener *l)
-{
-	struct ptg_tcp *tcp = c->tcp;
-
-	c->ops = l ? l->ops : c->ops;
-	c->svc_ctx = l ? l->svc_ctx : c->svc_ctx;
-	if (l != NULL && l->rcvbuf != 0)
-		c->rcvbuf = l->rcvbuf;
-	c->rcv_wscale = tcp_rcv_wscale(tcp);
-	c->rto_us = (uint32_t)(tcp->cfg.rto_initial_ns / 1000);
-	c->cc = tcp->cc;
-	if (tcp->cfg.nodelay)
-		c->flags |= TF_NODELAY;
-	c->last_rx_ns = tcp->now;
-}
-
-/* The ACK of a SYN cookie: rebuild the connection (RFC 4987 3.6). */
-static struct ptg_conn *
-listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
-		  struct tcp_seg *seg)
-{
-	struct ptg_conn *c;
-	uint16_t mss;
-
-	if (tcp_cookie_check(tcp, seg, &mss, tcp->now) != 0) {
-		TCP_STAT(tcp, syncookies_bad);
-		return NULL;
-	}
-	if (l->acceptq_len >= l->backlog) {
-		TCP_STAT(tcp, acceptq_overflow);
-		return NULL;
-	}
-	c = tcp_conn_alloc(tcp, seg->ip->dst_addr,
-			   rte_be_to_cpu_16(seg->th->dst_port),
-			   seg->ip->src_addr, rte_be_to_cpu_16(seg->th->src_port));
-	if (c == NULL)
-		return NULL;
-	TCP_STAT(tcp, syncookies_ok);
-	TCP_STAT(tcp, passive_opens);
-	conn_init_common(c, l);
-	c->iss = seg->ack - 1;
-	c->irs = seg->seq - 1;
-	c->snd_una = c->snd_nxt = c->snd_max = seg->ack;
-	c->snd_seq0 = seg->ack;
-	c->recover = c->iss;
-	c->rcv_nxt = seg->seq;
-	c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcvbuf, TCP_WIN_MAX);
-	c->last_ack_sent = c->rcv_nxt;
-	c->peer_mss = mss;
-	c->mss = RTE_MIN(tcp_mss_for_mtu(tcp), mss);
-	c->snd_wscale = 0;
-	c->rcv_wscale = 0;
-	if (seg->opt.has_ts && tcp->cfg.timestamps) {
-		uint32_t bits = seg->opt.tsecr & COOKIE_TS_MASK;
-
-		c->flags |= TF_TS_OK;
-		c->ts_recent = seg->opt.tsval;
-		c->ts_recent_age = tcp->now;
-		c->mss -= 12;
-		if ((bits & 15) != COOKIE_NO_WS) {
-			c->flags |= TF_WS_OK;
-			c->snd_wscale = bits & 15;
-			c->rcv_wscale = tcp_rcv_wscale(tcp);
-		}
-		if (bits & 16)
-			c->flags |= TF_SACK_OK;
-	}
-	c->snd_wnd = seg->wnd << c->snd_wscale;
-	c->max_snd_wnd = c->snd_wnd;
-	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
-	c->listener = l;
-	tcp_established(c);
-	return c;
-}
-
-static void
-listen_input(struct ptg_tcp *tcp, struct tcp_listener *l, struct tcp_seg *seg)
-{
-	struct ptg_conn *c;
-	rte_be32_t raddr = seg->ip->src_addr;
-	uint16_t rport = rte_be_to_cpu_16(seg->th->src_port);
-
-	/* First: a RST to a listener is ignored. */
-	if (seg->flags & TH_RST)
-		goto drop;
-	/* Second: an ACK is bad here, unless it returns a SYN cookie. */
-	if (seg->flags & TH_ACK) {
-		if (!(seg->flags & TH_SYN) &&
-		    tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER) {
-			c = listen_cookie_ack(tcp, l, seg);
-			if (c != NULL) {
-				conn_input(c, seg);
-				return;
-			}
-		}
-		tcp_respond_rst(tcp, seg);
-		goto drop;
-	}
-	/* Third: SYN. */
-	if (!(seg->flags & TH_SYN) || tcp->stopping)
-		goto drop;
-	if (l->synq_len >= tcp->cfg.syn_queue_len ||
-	    tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_ALWAYS) {
-		if (l->synq_len >= tcp->cfg.syn_queue_len)
-			TCP_STAT(tcp, synq_overflow);
-		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
-			listen_cookie_synack(tcp, seg);
-		goto drop_quiet;
-	}
-	c = tcp_conn_alloc(tcp, seg->ip->dst_addr,
-			   rte_be_to_cpu_16(seg->th->dst_port), raddr, rport);
-	if (c == NULL) {
-		/* Table full: a cookie still lets the client in. */
-		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
-			listen_cookie_synack(tcp, seg);
-		goto drop_quiet;
-	}
-	TCP_STAT(tcp, passive_opens);
-	conn_init_common(c, l);
-	c->irs = seg->seq;
-	c->rcv_nxt = seg->seq + 1;
-	c->rcv_adv = c->rcv_nxt;
-	/* c->iss: RFC 6528, set by tcp_conn_alloc(). */
-	if (tcp->tw_iss_valid) {
-		/* RFC 6191 / RFC 9293 3.4.1: above the old incarnation. */
-		if (seq_gt(tcp->tw_iss_hint, c->iss))
-			c->iss = tcp->tw_iss_hint;
-		tcp->tw_iss_valid = 0;
-	}
-	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
-	c->snd_seq0 = c->iss + 1;
-	c->recover = c->iss;
-	c->snd_wnd = seg->wnd; /* RFC 7323 2.2: unscaled in a SYN */
-	c->max_snd_wnd = seg->wnd;
-	c->snd_wl1 = seg->seq;
-	negotiate(c, seg);
-	tcp_set_state(c, PTG_TCPS_SYN_RECEIVED);
-	c->listener = l;
-	TAILQ_INSERT_TAIL(&l->synq, c, qlink);
-	c->flags |= TF_IN_SYNQ;
-	l->synq_len++;
-	c->rtt_start_ns = tcp->now;
-	tcp_send_synack(c);
-	tcp_rexmt_restart(c);
-	goto drop_quiet;
-
-drop:
-	TCP_STAT(tcp, drop_listen_bad);
-drop_quiet:
-	rte_pktmbuf_free(seg->m);
-	seg->m = NULL;
-}
-
 /* RFC 6191 2: a SYN may reopen a TIME-WAIT tuple if its timestamp (or,
  * without timestamps, its sequence number) is above the old connection's. */
 static int
@@ -1045,9 +848,9 @@ tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 		c = NULL;
 	}
 	if (likely(c != NULL)) {
-		conn_input(c, &seg);
+		tcp_conn_input(c, &seg);
 	} else if ((l = tcp->listeners[key.lport]) != NULL) {
-		listen_input(tcp, l, &seg);
+		tcp_listen_input(tcp, l, &seg);
 	} else {
 		/* RFC 9293 3.10.7.1: CLOSED; a RST gets nothing. */
 		if (!(seg.flags & RTE_TCP_RST_FLAG)) {

@@ -223,6 +223,7 @@ struct tcp_key {
 
 /* Congestion control as ops (STYLE 12; FreeBSD's cc/ modules). */
 struct ptg_cc_ops {
+	uint32_t size;             /* PTG_CC_OPS_SIZE: others are not used */
 	const char *name;
 	void (*init)(struct ptg_conn *c);
 	/* New data acked outside recovery: grow cwnd. */
@@ -234,6 +235,8 @@ struct ptg_cc_ops {
 	/* The RTO fired (cwnd already set to one segment). */
 	void (*after_timeout)(struct ptg_conn *c, uint64_t now_ns);
 };
+
+#define PTG_CC_OPS_SIZE ((uint32_t)sizeof(struct ptg_cc_ops))
 
 extern const struct ptg_cc_ops tcp_cc_newreno;
 extern const struct ptg_cc_ops tcp_cc_cubic;
@@ -277,7 +280,7 @@ struct ptg_tcp {
 	struct ptg_tcp_stats stats;
 };
 
-/* tcp.c */
+/* tcp_conn.c: the connection table and life cycle */
 struct ptg_conn *tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr,
 				uint16_t lport, rte_be32_t raddr, uint16_t rport);
 void tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason);
@@ -285,17 +288,31 @@ void tcp_conn_reap(struct ptg_tcp *tcp);
 void tcp_conn_reset(struct ptg_conn *c, enum ptg_close_reason reason);
 struct ptg_conn *tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k);
 void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
-void tcp_notify_close(struct ptg_conn *c, enum ptg_close_reason reason);
-void tcp_established(struct ptg_conn *c);
-void tcp_deliver(struct ptg_conn *c);
-void tcp_after_ack(struct ptg_conn *c);
+
+/* tcp_usr.c: user calls */
 int tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst);
 
-/* tcp_input.c */
-void tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns);
+/* tcp_listen.c: listeners, SYN and accept queues, cookies */
+void tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
+		      struct tcp_seg *seg);
+void tcp_listen_unqueue(struct ptg_conn *c);
+void tcp_listen_hand_over(struct ptg_tcp *tcp);
+void tcp_established(struct ptg_conn *c);
 /* Our window shift: the smallest that lets rcvbuf fit, up to cfg.wscale
  * (RFC 7323 2.2). */
 uint8_t tcp_rcv_wscale(const struct ptg_tcp *tcp);
+
+/* tcp_upcall.c: every call into a connection's ops */
+void tcp_upcall_accept(struct ptg_conn *c);
+void tcp_notify_close(struct ptg_conn *c, enum ptg_close_reason reason);
+void tcp_deliver(struct ptg_conn *c);
+void tcp_after_ack(struct ptg_conn *c);
+
+/* tcp_input.c */
+void tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns);
+void tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg);
+/* Options of a SYN or SYN-ACK: MSS, window scale, SACK, timestamps. */
+void tcp_negotiate(struct ptg_conn *c, const struct tcp_seg *seg);
 
 /* tcp_output.c */
 int tcp_output(struct ptg_conn *c);
