@@ -2,16 +2,22 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The README's test command: set up (dependencies, build with the tests,
-# hugepages), run every meson test suite, print a summary. Exits non-zero
-# when anything failed.
+# hugepages), run every meson test suite on the release build, then build
+# again with AddressSanitizer, UndefinedBehaviorSanitizer and the
+# invariant checks (PTG_ASSERT: -Dsanitizers=true -Dbuildtype=debug) and
+# run the unit and bench-smoke suites there; print one summary. Exits
+# non-zero when anything failed.
 #
 #   scripts/test.sh [meson test options...]   e.g. --suite unit
 #
 # main -> ptg_install_deps -> ptg_build -> ptg_hugepages -> meson test
-#      -> summarize (BUILD/meson-logs/testlog.json)
+#      -> ptg_build (BUILD-san) -> meson test --suite unit --suite bench-smoke
+#      -> summarize (both meson-logs/testlog.json)
 #
-# Honours BUILD (default build/), PTG_MESON_OPTS, PTG_JOBS, PTG_HUGEPAGES
-# (see scripts/common.sh) and PTG_TEST_TIMEOUT_MULTIPLIER (default 1).
+# Honours BUILD (default build/; the checked build is BUILD-san),
+# PTG_MESON_OPTS, PTG_JOBS, PTG_HUGEPAGES (see scripts/common.sh),
+# PTG_TEST_TIMEOUT_MULTIPLIER (default 1) and PTG_TEST_SANITIZED (default
+# 1; 0 skips the checked build, and so does giving meson test options).
 
 set -uo pipefail
 
@@ -21,14 +27,18 @@ PTG_LOG_TAG="test"
 
 # Print per-suite counts and the final "N passed, N failed[, N skipped]"
 # line from meson's JSON test log. Returns 1 when anything failed.
+# Arguments: LABEL=LOG pairs; a label other than "-" prefixes the suite
+# names of that log (the sanitized run's suites read "san:unit", ...).
 summarize() {
-	local log="$PTG_BUILD_DIR/meson-logs/testlog.json"
-	if [[ ! -s "$log" ]]; then
-		echo "no test results ($log missing)"
-		echo "0 passed, 1 failed"
-		return 1
-	fi
-	python3 - "$log" <<'EOF'
+	local a
+	for a in "$@"; do
+		if [[ ! -s "${a#*=}" ]]; then
+			echo "no test results (${a#*=} missing)"
+			echo "0 passed, 1 failed"
+			return 1
+		fi
+	done
+	python3 - "$@" <<'EOF'
 import json
 import sys
 
@@ -36,11 +46,14 @@ PASS = {"OK", "EXPECTEDFAIL"}
 SKIP = {"SKIP"}
 suites = {}
 failed_names = []
-for line in open(sys.argv[1], encoding="utf-8"):
-    line = line.strip()
-    if not line:
-        continue
-    t = json.loads(line)
+tests = []
+for arg in sys.argv[1:]:
+    label, path = arg.split("=", 1)
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line:
+            tests.append((label, json.loads(line)))
+for label, t in tests:
     res = t.get("result", "ERROR")
     # Counted once, under its first suite: from the "suite" list where
     # meson writes one, else from the name "project:suite1+suite2 / test".
@@ -51,11 +64,13 @@ for line in open(sys.argv[1], encoding="utf-8"):
         head = t.get("name", "").split(" / ", 1)
         suite = head[0].split(":", 1)[-1].split("+")[0] if len(head) == 2 \
             else "(none)"
+    if label != "-":
+        suite = f"{label}:{suite}"
     kind = "passed" if res in PASS else "skipped" if res in SKIP else "failed"
     suites.setdefault(suite, {"passed": 0, "failed": 0, "skipped": 0})
     suites[suite][kind] += 1
     if kind == "failed":
-        failed_names.append(f"{t.get('name', '?')} ({res})")
+        failed_names.append(f"{suite} / {t.get('name', '?')} ({res})")
 
 print()
 print("==== test summary ====")
@@ -76,8 +91,22 @@ sys.exit(1 if total["failed"] or not total["passed"] else 0)
 EOF
 }
 
+# The checked build: sanitizers, debug (asserts on), same sources.
+sanitized_run() {
+	local dir="$PTG_BUILD_DIR-san"
+	rm -f "$dir/meson-logs/testlog.json"
+	if ! (PTG_BUILD_DIR="$dir" \
+		PTG_MESON_OPTS="-Dsanitizers=true -Dbuildtype=debug" ptg_build); then
+		echo "sanitized build failed"
+		return 1
+	fi
+	meson test -C "$dir" --print-errorlogs --no-rebuild \
+		--timeout-multiplier "${PTG_TEST_TIMEOUT_MULTIPLIER:-1}" \
+		--suite unit --suite bench-smoke
+}
+
 main() {
-	local rc
+	local rc logs
 	ptg_install_deps
 	if ! (ptg_build); then
 		echo "build failed: no tests ran"
@@ -90,7 +119,12 @@ main() {
 	meson test -C "$PTG_BUILD_DIR" --print-errorlogs --no-rebuild \
 		--timeout-multiplier "${PTG_TEST_TIMEOUT_MULTIPLIER:-1}" "$@"
 	rc=$?
-	summarize || rc=1
+	logs=("-=$PTG_BUILD_DIR/meson-logs/testlog.json")
+	if [[ "${PTG_TEST_SANITIZED:-1}" == 1 && $# -eq 0 ]]; then
+		sanitized_run || rc=1
+		logs+=("san=$PTG_BUILD_DIR-san/meson-logs/testlog.json")
+	fi
+	summarize "${logs[@]}" || rc=1
 	exit "$rc"
 }
 

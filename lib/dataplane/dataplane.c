@@ -113,23 +113,6 @@ worker_free(struct dp_worker *w)
 	rte_free(w);
 }
 
-static int
-errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 /* Instantiate every bound service on @w and listen on its port. */
 static int
 worker_services(struct dp_worker *w, char *err, size_t errlen)
@@ -141,7 +124,7 @@ worker_services(struct dp_worker *w, char *err, size_t errlen)
 		return 0;
 	w->svcs = calloc(cap, sizeof(*w->svcs));
 	if (w->svcs == NULL)
-		return errf(err, errlen, -ENOMEM, "out of memory");
+		return ptg_errf(err, errlen, -ENOMEM, "out of memory");
 	for (port = ptg_service_next(-1); port >= 0;
 	     port = ptg_service_next(port)) {
 		const struct ptg_service_binding *b =
@@ -152,12 +135,12 @@ worker_services(struct dp_worker *w, char *err, size_t errlen)
 		if (b == NULL || b->ops == NULL)
 			continue;
 		if (w->nb_svcs == cap)
-			return errf(err, errlen, -EINVAL,
+			return ptg_errf(err, errlen, -EINVAL,
 				    "service table changed during set-up");
 		if (b->ops->init != NULL) {
 			rc = b->ops->init(&ctx, b->args);
 			if (rc != 0)
-				return errf(err, errlen,
+				return ptg_errf(err, errlen,
 					rc < 0 ? rc : -EINVAL,
 					"service %u:%s%s%s: %s", port,
 					b->ops->name, b->args ? ":" : "",
@@ -171,7 +154,7 @@ worker_services(struct dp_worker *w, char *err, size_t errlen)
 		s->port = (uint16_t)port;
 		rc = ptg_tcp_listen(w->tcp, (uint16_t)port, &b->ops->conn, ctx, 0);
 		if (rc != 0)
-			return errf(err, errlen, rc,
+			return ptg_errf(err, errlen, rc,
 				    "service %u:%s: listen failed: %s", port,
 				    b->ops->name, strerror(-rc));
 	}
@@ -195,7 +178,7 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 			       socket);
 	if (w == NULL) {
 		rte_errno = ENOMEM;
-		errf(err, errlen, 0, "worker %u: out of memory", index);
+		ptg_errf(err, errlen, 0, "worker %u: out of memory", index);
 		return NULL;
 	}
 	w->dp = dp;
@@ -214,7 +197,7 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 					      RING_F_SC_DEQ);
 		if (w->arp_ring == NULL) {
 			rc = -rte_errno;
-			errf(err, errlen, 0, "worker %u: ARP ring: %s", index,
+			ptg_errf(err, errlen, 0, "worker %u: ARP ring: %s", index,
 			     rte_strerror(rte_errno));
 			goto fail;
 		}
@@ -232,10 +215,10 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	if (w->stack == NULL) {
 		rc = -rte_errno;
 		if (rte_errno == ENOENT)
-			errf(err, errlen, 0, "unknown congestion control "
+			ptg_errf(err, errlen, 0, "unknown congestion control "
 			     "'%s'", cfg->tcp.cc ? cfg->tcp.cc : "(null)");
 		else
-			errf(err, errlen, 0, "worker %u: stack: %s", index,
+			ptg_errf(err, errlen, 0, "worker %u: stack: %s", index,
 			     rte_strerror(rte_errno));
 		goto fail;
 	}
@@ -262,12 +245,12 @@ ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
 	if (cfg == NULL || cfg->nb_workers == 0 ||
 	    cfg->nb_workers > RTE_MAX_LCORE || cfg->lcores == NULL ||
 	    cfg->mp == NULL) {
-		errf(err, errlen, 0, "bad dataplane configuration");
+		ptg_errf(err, errlen, 0, "bad dataplane configuration");
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	if (dp_clock.hz == 0) {
-		errf(err, errlen, 0, "ptg_dataplane_clock_init() not called");
+		ptg_errf(err, errlen, 0, "ptg_dataplane_clock_init() not called");
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -293,13 +276,13 @@ ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
 
 		for (j = 0; j < i; j++)
 			if (dp->lcores[j] == dp->lcores[i]) {
-				errf(err, errlen, 0, "lcore %u given to two "
+				ptg_errf(err, errlen, 0, "lcore %u given to two "
 				     "workers", dp->lcores[i]);
 				rte_errno = EINVAL;
 				goto fail;
 			}
 		if (!rte_lcore_is_enabled(dp->lcores[i])) {
-			errf(err, errlen, 0, "lcore %u is not enabled in EAL",
+			ptg_errf(err, errlen, 0, "lcore %u is not enabled in EAL",
 			     dp->lcores[i]);
 			rte_errno = EINVAL;
 			goto fail;
@@ -314,7 +297,7 @@ ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
 	}
 	return dp;
 nomem:
-	errf(err, errlen, 0, "out of memory");
+	ptg_errf(err, errlen, 0, "out of memory");
 	rte_errno = ENOMEM;
 fail:
 	e = rte_errno;

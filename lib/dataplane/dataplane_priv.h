@@ -13,6 +13,7 @@
 #include <rte_log.h>
 #include <rte_ring.h>
 
+#include "ptg_base.h"
 #include "ptg_dataplane.h"
 #include "ptg_service.h"
 #include "ptg_stack.h"

@@ -63,8 +63,8 @@ config_check(const struct ptg_net_config *in, struct ptg_net_config *out)
 			return -EINVAL;
 	}
 	if (out->mtu == 0)
-		out->mtu = NET_DEF_MTU;
-	if (out->mtu < NET_MTU_MIN || out->mtu > NET_MTU_MAX)
+		out->mtu = PTG_NET_MTU_DEFAULT;
+	if (out->mtu < PTG_NET_MTU_MIN || out->mtu > PTG_NET_MTU_MAX)
 		return -EINVAL;
 	if (out->arp_entries == 0)
 		out->arp_entries = NET_DEF_ARP_ENTRIES;

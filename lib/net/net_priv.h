@@ -25,7 +25,6 @@
 struct rte_hash;
 
 /* Defaults for the 0 values of struct ptg_net_config. */
-#define NET_DEF_MTU            1500
 #define NET_DEF_ARP_ENTRIES    1024
 #define NET_DEF_ARP_QUEUE      8
 #define NET_DEF_ARP_RETRIES    3
@@ -33,8 +32,6 @@ struct rte_hash;
 #define NET_DEF_ARP_MAX_AGE_NS (300ull * 1000 * 1000 * 1000)
 
 /* Bounds on the configuration. */
-#define NET_MTU_MIN            68   /* RFC 791: every host takes 68 octets */
-#define NET_MTU_MAX            9000
 #define NET_ARP_ENTRIES_MAX    (1u << 20)
 #define NET_ARP_QUEUE_MAX      1024
 #define NET_ARP_RETRIES_MAX    255

@@ -31,6 +31,11 @@ extern "C" {
 /** Frames handed to the tx callback at most at once. */
 #define PTG_NET_TX_BURST 32
 
+/** IP MTU limits the network layer accepts (ptg_net_config.mtu). */
+#define PTG_NET_MTU_MIN     68   /**< RFC 791: every host takes 68 octets */
+#define PTG_NET_MTU_MAX     9000 /**< jumbo frames, one mbuf segment */
+#define PTG_NET_MTU_DEFAULT 1500 /**< Ethernet (RFC 894) */
+
 /** Offloads the port enabled (lib/port fills these from rte_eth_dev_info). */
 #define PTG_NET_OFF_RX_IPV4_CKSUM (1u << 0) /**< trust RX IPv4 cksum flags */
 #define PTG_NET_OFF_RX_L4_CKSUM   (1u << 1) /**< trust RX TCP cksum flags */

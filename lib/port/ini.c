@@ -50,36 +50,12 @@ ptg_port_ini_errf(const struct ptg_port_ini *ini, unsigned int line,
 		  char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int rc;
 
-	if (err == NULL || errlen == 0)
-		return -EINVAL;
-	if (line > 0)
-		n = snprintf(err, errlen, "%s:%u: ", ini->name, line);
-	else
-		n = snprintf(err, errlen, "%s: ", ini->name);
-	if (n < 0 || (size_t)n >= errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - n, fmt, ap);
+	rc = ptg_verrf_at(err, errlen, -EINVAL, ini->name, line, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
-}
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	return rc;
 }
 
 /* Strip leading and trailing blanks of s[0..*len) in place: returns the
@@ -337,7 +313,7 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 	f = fopen(path, "r");
 	if (f == NULL) {
 		e = errno;
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		ptg_errf(err, errlen, 0, "%s: cannot open: %s", path, strerror(e));
 		rte_errno = e;
 		return NULL;
 	}
@@ -348,7 +324,7 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 			char *nb;
 
 			if (cap >= INI_FILE_MAX) {
-				set_err(err, errlen, "%s: larger than %u bytes",
+				ptg_errf(err, errlen, 0, "%s: larger than %u bytes",
 					path, INI_FILE_MAX);
 				rte_errno = EINVAL;
 				goto fail;
@@ -357,7 +333,7 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 			nb = realloc(buf, cap + 1);
 			if (nb == NULL) {
 				rte_errno = ENOMEM;
-				set_err(err, errlen, "%s: out of memory", path);
+				ptg_errf(err, errlen, 0, "%s: out of memory", path);
 				goto fail;
 			}
 			buf = nb;
@@ -367,7 +343,7 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 		if (r == 0) {
 			if (ferror(f)) {
 				e = errno;
-				set_err(err, errlen, "%s: read error: %s",
+				ptg_errf(err, errlen, 0, "%s: read error: %s",
 					path, strerror(e));
 				rte_errno = e ? e : EIO;
 				goto fail;
@@ -407,7 +383,7 @@ ini_load_common(const char *name, const char *path, const char *text,
 	ini = calloc(1, sizeof(*ini));
 	if (ini == NULL) {
 		rte_errno = ENOMEM;
-		set_err(err, errlen, "%s: out of memory", name);
+		ptg_errf(err, errlen, 0, "%s: out of memory", name);
 		return NULL;
 	}
 	strlcpy(ini->name, name, sizeof(ini->name));
@@ -436,7 +412,7 @@ ini_load_common(const char *name, const char *path, const char *text,
 	return ini;
 fail:
 	if (rc == -ENOMEM)
-		set_err(err, errlen, "%s: out of memory", name);
+		ptg_errf(err, errlen, 0, "%s: out of memory", name);
 	if (cfg != NULL)
 		rte_cfgfile_close(cfg);
 	ptg_port_ini_free(ini);
@@ -452,7 +428,7 @@ ptg_port_ini_load(const char *path, char *err, size_t errlen)
 	char *text;
 
 	if (path == NULL || *path == '\0') {
-		set_err(err, errlen, "empty file name");
+		ptg_errf(err, errlen, 0, "empty file name");
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -506,14 +482,14 @@ ptg_port_ini_parse(const char *name, const char *text, char *err,
 	int fd;
 
 	if (name == NULL || text == NULL) {
-		set_err(err, errlen, "no INI text");
+		ptg_errf(err, errlen, 0, "no INI text");
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	size = strlen(text);
 	fd = text_fd(text, size);
 	if (fd < 0) {
-		set_err(err, errlen, "%s: cannot stage the text: %s", name,
+		ptg_errf(err, errlen, 0, "%s: cannot stage the text: %s", name,
 			strerror(-fd));
 		rte_errno = -fd;
 		return NULL;
@@ -707,7 +683,7 @@ expand(const char *s, size_t n, struct expand_out *o, int depth,
 	int rc;
 
 	if (depth > EXPAND_DEPTH) {
-		set_err(why, whylen, "${...} nested more than %d deep",
+		ptg_errf(why, whylen, 0, "${...} nested more than %d deep",
 			EXPAND_DEPTH);
 		return -EINVAL;
 	}
@@ -726,7 +702,7 @@ expand(const char *s, size_t n, struct expand_out *o, int depth,
 		}
 		close = closing_brace(&s[i], n - i);
 		if (close < 0) {
-			set_err(why, whylen, "'${' without a closing '}'");
+			ptg_errf(why, whylen, 0, "'${' without a closing '}'");
 			return -EINVAL;
 		}
 		inner = &s[i + 2];
@@ -739,7 +715,7 @@ expand(const char *s, size_t n, struct expand_out *o, int depth,
 				break;
 		}
 		if (nl == 0 || nl >= sizeof(name)) {
-			set_err(why, whylen,
+			ptg_errf(why, whylen, 0,
 				"bad variable in '${%.*s}': expected ${NAME} "
 				"or ${NAME:-default}", (int)il, inner);
 			return -EINVAL;
@@ -749,7 +725,7 @@ expand(const char *s, size_t n, struct expand_out *o, int depth,
 		val = getenv(name);
 		if (nl == il) {
 			if (val == NULL) {
-				set_err(why, whylen,
+				ptg_errf(why, whylen, 0,
 					"environment variable %s is not set "
 					"(give a default: ${%s:-value})",
 					name, name);
@@ -766,7 +742,7 @@ expand(const char *s, size_t n, struct expand_out *o, int depth,
 			if (rc == -EINVAL)
 				return rc;
 		} else {
-			set_err(why, whylen,
+			ptg_errf(why, whylen, 0,
 				"bad '${%.*s}': expected ${NAME} or "
 				"${NAME:-default}", (int)il, inner);
 			return -EINVAL;
@@ -777,7 +753,7 @@ expand(const char *s, size_t n, struct expand_out *o, int depth,
 	}
 	return 0;
 too_long:
-	set_err(why, whylen, "longer than %zu characters after expansion",
+	ptg_errf(why, whylen, 0, "longer than %zu characters after expansion",
 		o->cap);
 	return -ENAMETOOLONG;
 }

@@ -36,7 +36,6 @@ RTE_LOG_REGISTER(ptg_port_logtype, ptg.port, INFO);
 /* Room for one VLAN and one QinQ tag beyond the Ethernet header. */
 #define FRAME_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 8)
 /* ptg_net_config.mtu's upper bound. */
-#define NET_MTU_MAX 9000
 
 /* Enable the offloads the profile wants and the device reports. */
 static void
@@ -255,8 +254,8 @@ ptg_port_open(const struct ptg_port_profile *p,
 		}
 		conf.rxmode.mtu = p->mtu;
 	}
-	if (mtu > NET_MTU_MAX)
-		mtu = NET_MTU_MAX;
+	if (mtu > PTG_NET_MTU_MAX)
+		mtu = PTG_NET_MTU_MAX;
 
 	rc = rte_eth_dev_configure(port_id, port->nb_queues, nb_txq, &conf);
 	if (rc != 0) {
@@ -354,8 +353,8 @@ ptg_port_open(const struct ptg_port_profile *p,
 	}
 	if (rte_eth_dev_get_mtu(port_id, &port->mtu) != 0)
 		port->mtu = mtu;
-	if (port->mtu > NET_MTU_MAX)
-		port->mtu = NET_MTU_MAX;
+	if (port->mtu > PTG_NET_MTU_MAX)
+		port->mtu = PTG_NET_MTU_MAX;
 	/* Frames beyond the mbuf's room would be scattered or dropped. */
 	if (port->mtu > data_room - RTE_PKTMBUF_HEADROOM - FRAME_OVERHEAD)
 		port->mtu = data_room - RTE_PKTMBUF_HEADROOM - FRAME_OVERHEAD;

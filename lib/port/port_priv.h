@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 #include <rte_log.h>
 
+#include "ptg_base.h"
 #include "ptg_port.h"
 
 extern int ptg_port_logtype;

@@ -526,20 +526,12 @@ profile_errf(const struct ptg_port_profile *p, unsigned int line, char *err,
 	     size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int rc;
 
-	if (err == NULL || errlen == 0)
-		return -EINVAL;
-	if (line > 0)
-		n = snprintf(err, errlen, "%s:%u: ", p->source, line);
-	else
-		n = snprintf(err, errlen, "%s: ", p->source);
-	if (n < 0 || (size_t)n >= errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - n, fmt, ap);
+	rc = ptg_verrf_at(err, errlen, -EINVAL, p->source, line, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return rc;
 }
 
 int

@@ -15,8 +15,6 @@
 #include "socket_priv.h"
 
 #define SOCK_MIN_SNDBUF 2048u
-#define TCP_MIN_MAXSEG 88      /* as the engine's floor for a peer's MSS */
-#define TCP_IPV4_HDRS 40u
 
 static struct sock *
 opt_enter(struct ptg_socket_stack *st, int fd, int *err)
@@ -53,7 +51,7 @@ opt_leave(struct sock *so, int err)
 static int
 engine_mss(const struct ptg_socket_stack *st)
 {
-	int mss = ptg_net_config(st->net)->mtu - (int)TCP_IPV4_HDRS;
+	int mss = ptg_net_config(st->net)->mtu - (int)PTG_TCP_IPV4_HDR_LEN;
 
 	if (st->cfg.tcp.mss != 0 && st->cfg.tcp.mss < mss)
 		mss = st->cfg.tcp.mss;
@@ -139,7 +137,7 @@ ptg_socket_setsockopt(struct ptg_socket_stack *st, int fd, int level,
 			}
 			return opt_leave(so, 0);
 		case TCP_MAXSEG:
-			if (v < TCP_MIN_MAXSEG || v > UINT16_MAX)
+			if (v < PTG_TCP_MSS_MIN || v > UINT16_MAX)
 				return opt_leave(so, EINVAL);
 			/* Only a value at or above the engine's MSS can be
 			 * honoured: it changes nothing (ptg_socket.h). */

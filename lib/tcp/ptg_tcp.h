@@ -35,6 +35,15 @@ extern "C" {
  * visibility (see lib/meson.build). */
 #pragma GCC visibility push(default)
 
+/** IPv4 + TCP header bytes without options: MSS = MTU - this. */
+#define PTG_TCP_IPV4_HDR_LEN 40u
+/** The MSS assumed when a SYN has no MSS option (RFC 9293 3.7.1). */
+#define PTG_TCP_MSS_DEFAULT 536
+/** The smallest MSS the engine takes from a peer or a configuration;
+ *  smaller values are raised to it (silly values cost a segment per few
+ *  bytes). */
+#define PTG_TCP_MSS_MIN 88
+
 /** SYN cookie policy (RFC 4987 3.6). */
 enum ptg_tcp_syncookies {
 	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full */

@@ -80,7 +80,7 @@ tcp_bufq_append_mbuf(struct tcp_bufq *q, struct rte_mbuf *m)
 void
 tcp_bufq_drop(struct tcp_bufq *q, uint32_t len)
 {
-	TCP_ASSERT(len <= q->bytes);
+	PTG_ASSERT(len <= q->bytes);
 	q->bytes -= len;
 	len += q->head_off;
 	while (q->head != NULL && len >= q->head->data_len) {

@@ -80,7 +80,7 @@ config_check(const struct ptg_tcp_config *cfg)
 	    cfg->rto_max_ns < cfg->rto_min_ns ||
 	    cfg->rto_initial_ns < cfg->rto_min_ns ||
 	    cfg->delack_ns == 0 || cfg->delack_ns > 500000000ULL ||
-	    (cfg->mss != 0 && cfg->mss < TCP_MIN_MSS))
+	    (cfg->mss != 0 && cfg->mss < PTG_TCP_MSS_MIN))
 		return -EINVAL;
 	return 0;
 }
@@ -232,7 +232,7 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->ts_offset = (uint32_t)(secret >> 32);
 	c->iss = tcp_isn_from(secret, tcp->now);
 	c->mss = tcp_mss_for_mtu(tcp);
-	c->peer_mss = TCP_DEFAULT_MSS;
+	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
 	key_of(c, &k);
 	if (rte_hash_add_key_data(tcp->table, &k, c) != 0) {
@@ -247,6 +247,7 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 void
 tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s)
 {
+	PTG_ASSERT(tcp_state_legal((enum ptg_tcp_state)c->state, s));
 	c->state = (uint8_t)s;
 }
 
@@ -297,6 +298,7 @@ ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns)
 	tcp_timer_advance(tcp, now_ns);
 	tcp_listen_hand_over(tcp);
 	tcp_conn_reap(tcp);
+	tcp_table_check(tcp);
 }
 
 void

@@ -418,8 +418,8 @@ tcp_negotiate(struct ptg_conn *c, const struct tcp_seg *seg)
 	uint16_t ours = tcp_mss_for_mtu(tcp);
 
 	/* RFC 9293 3.7.1: no MSS option means 536. */
-	c->peer_mss = seg->opt.has_mss ? seg->opt.mss : TCP_DEFAULT_MSS;
-	c->mss = RTE_MIN(ours, RTE_MAX(c->peer_mss, (uint16_t)TCP_MIN_MSS));
+	c->peer_mss = seg->opt.has_mss ? seg->opt.mss : PTG_TCP_MSS_DEFAULT;
+	c->mss = RTE_MIN(ours, RTE_MAX(c->peer_mss, (uint16_t)PTG_TCP_MSS_MIN));
 	/* RFC 7323 2.2: scaling only if both SYNs carry WS. */
 	if (seg->opt.has_ws) {
 		c->flags |= TF_WS_OK;
@@ -849,6 +849,7 @@ tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 	}
 	if (likely(c != NULL)) {
 		tcp_conn_input(c, &seg);
+		tcp_conn_check(c);
 	} else if ((l = tcp->listeners[key.lport]) != NULL) {
 		tcp_listen_input(tcp, l, &seg);
 	} else {

@@ -129,7 +129,7 @@ uint32_t
 tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
 		uint64_t now_ns)
 {
-	uint16_t want = seg->opt.has_mss ? seg->opt.mss : TCP_DEFAULT_MSS;
+	uint16_t want = seg->opt.has_mss ? seg->opt.mss : PTG_TCP_MSS_DEFAULT;
 	uint64_t t = now_ns >> COOKIE_T_SHIFT;
 	unsigned int i = 0;
 

@@ -216,6 +216,7 @@ drop:
 drop_quiet:
 	rte_pktmbuf_free(seg->m);
 	seg->m = NULL;
+	tcp_listen_check(tcp, l);
 }
 
 void
@@ -399,6 +400,7 @@ tcp_listen_hand_over(struct ptg_tcp *tcp)
 
 		TAILQ_REMOVE(&tcp->ready, l, rlink);
 		l->in_ready = 0;
+		tcp_listen_check(tcp, l);
 		while ((c = TAILQ_FIRST(&l->acceptq)) != NULL) {
 			TAILQ_REMOVE(&l->acceptq, c, qlink);
 			l->acceptq_len--;

@@ -423,8 +423,8 @@ tcp_retransmit_one(struct ptg_conn *c, uint32_t seq, uint32_t max_len)
  * pipe) decides; otherwise the usable window is min(cwnd, SND.WND) minus
  * what is in flight (with NewReno's inflated cwnd during recovery).
  */
-int
-tcp_output(struct ptg_conn *c)
+static int
+output(struct ptg_conn *c)
 {
 	struct ptg_tcp *tcp = c->tcp;
 	int sent = 0;
@@ -534,4 +534,13 @@ tcp_output(struct ptg_conn *c)
 	if (!sent && (c->flags & (TF_ACKNOW | TF_WND_UPDATE)))
 		tcp_send_ack(c);
 	return 0;
+}
+
+int
+tcp_output(struct ptg_conn *c)
+{
+	int sent = output(c);
+
+	tcp_conn_check(c);
+	return sent;
 }

@@ -6,6 +6,8 @@
 #ifndef TCP_PRIV_H
 #define TCP_PRIV_H
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -16,14 +18,10 @@
 #include <rte_mempool.h>
 #include <rte_tcp.h>
 
+#include "ptg_base.h"
 #include "ptg_tcp.h"
 #include "tcp_seq.h"
 
-#ifdef PTG_DEBUG
-#define TCP_ASSERT(x) RTE_VERIFY(x)
-#else
-#define TCP_ASSERT(x) do { } while (0)
-#endif
 
 #define TCP_STAT(tcp, name) ((tcp)->stats.name++)
 #define TCP_STAT_ADD(tcp, name, n) ((tcp)->stats.name += (n))
@@ -32,8 +30,6 @@
 #define TCP_HDR_LEN 20u
 #define TCP_MAX_OPT_LEN 40u
 #define TCP_IP_HDR_LEN 20u
-#define TCP_DEFAULT_MSS 536           /* RFC 9293 3.7.1: no MSS option */
-#define TCP_MIN_MSS 88                /* refuse silly peer MSS values */
 #define TCP_MAX_WSCALE 14             /* RFC 7323 2.3 */
 #define TCP_WIN_MAX 65535u            /* largest unscaled window */
 #define TCP_SACK_MAX_BLOCKS 4u        /* on the wire, per segment */
@@ -199,6 +195,16 @@ struct ptg_conn {
 } __rte_cache_aligned;
 
 TAILQ_HEAD(tcp_conn_list, ptg_conn);
+
+/* Layout, checked at build time: the block stays at 9 cache lines (the
+ * README's figure), and what a segment's lookup and header prediction
+ * read (4-tuple, state, flags, SND.UNA..SND.MAX, RCV.NXT, RCV.ADV) sits in
+ * the first one. */
+static_assert(sizeof(struct ptg_conn) == 9 * RTE_CACHE_LINE_SIZE,
+	      "struct ptg_conn is no longer 576 bytes: update the README");
+static_assert(offsetof(struct ptg_conn, rcv_adv) + sizeof(uint32_t) <=
+	      RTE_CACHE_LINE_SIZE,
+	      "the header-prediction fields left the first cache line");
 
 /* A listening port. */
 struct tcp_listener {
@@ -387,6 +393,28 @@ int tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 /* RTT (tcp_output.c) */
 void tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us);
 uint64_t tcp_rto_ns(const struct ptg_conn *c);
+
+/*
+ * Invariants (tcp_check.c), checked with PTG_ASSERT wherever NDEBUG is off
+ * (debug and sanitizer builds); in release builds the calls vanish.
+ *   tcp_conn_check():   SND.UNA <= SND.NXT <= SND.MAX, queue and flag
+ *                       consistency, timers filed when armed
+ *   tcp_listen_check(): SYN and accept queue lengths match their lists
+ *   tcp_table_check():  the connection count matches the table
+ *   tcp_state_legal():  a state change follows RFC 9293's diagram
+ */
+#if PTG_ASSERTS_ON
+void tcp_conn_check(const struct ptg_conn *c);
+void tcp_listen_check(const struct ptg_tcp *tcp, const struct tcp_listener *l);
+void tcp_table_check(const struct ptg_tcp *tcp);
+#else
+static inline void tcp_conn_check(const struct ptg_conn *c) { RTE_SET_USED(c); }
+static inline void tcp_listen_check(const struct ptg_tcp *tcp,
+				    const struct tcp_listener *l)
+{ RTE_SET_USED(tcp); RTE_SET_USED(l); }
+static inline void tcp_table_check(const struct ptg_tcp *tcp) { RTE_SET_USED(tcp); }
+#endif
+int tcp_state_legal(enum ptg_tcp_state from, enum ptg_tcp_state to);
 
 static inline uint32_t tcp_flight(const struct ptg_conn *c)
 {

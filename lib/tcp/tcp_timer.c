@@ -86,10 +86,13 @@ tcp_timer_arm(struct ptg_conn *c, enum tcp_timer_kind k, uint64_t at_ns)
 {
 	uint64_t tick = (at_ns >> TCP_TICK_SHIFT) + 1;
 
+	PTG_ASSERT(!(c->flags & TF_DEAD));
 	c->t_deadline[k] = at_ns;
 	/* Only an earlier deadline moves the entry (see top of file). */
 	if (!timer_filed(c) || tick < c->timer.slot_tick)
 		timer_file(c, at_ns);
+	/* Filed no later than the deadline's tick: it cannot be missed. */
+	PTG_ASSERT(c->timer.slot_tick <= RTE_MAX(tick, c->tcp->wheel_tick + 1));
 }
 
 void
@@ -354,12 +357,15 @@ slot_run(struct ptg_tcp *tcp, uint64_t tick, int all_due)
 			LIST_INSERT_HEAD(slot, t, link);
 			continue;
 		}
+		/* tcp_conn_destroy() unfiles: no dead block is on the wheel. */
+		PTG_ASSERT(!(c->flags & TF_DEAD));
 		timer_fire(c);
 		if (c->flags & TF_DEAD)
 			continue;
 		next = next_deadline(c);
 		if (next != 0 && !timer_filed(c))
 			timer_file(c, next);
+		tcp_conn_check(c);
 	}
 }
 
