@@ -5,10 +5,11 @@
  * per-worker stats, telemetry, and the graceful stop.
  *
  * Run-to-completion: worker i polls RX/TX queue i of one port and owns one
- * net instance and one TCP engine (share-nothing). Its loop:
+ * stack object (ptg_stack.h: a net instance and a TCP engine,
+ * share-nothing). Its loop:
  *
- *   rx burst (32) -> ptg_net_input() -> ptg_net_timer() -> ptg_tcp_poll(now)
- *   -> TX drained (ptg_net_flush()) when RX came back empty or on a TSC
+ *   rx burst (32) -> ptg_stack_rx(now) -> ptg_stack_poll(now)
+ *   -> TX drained (ptg_stack_flush()) when RX came back empty or on a TSC
  *      deadline (tx_drain_ns); the net layer pushes full bursts itself.
  *
  * With several workers, ARP replies are copied to every other worker (ring
