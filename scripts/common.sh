@@ -136,8 +136,10 @@ ptg_build() {
 			# Configured once, generation failed since: start over.
 			opts+=(--wipe)
 		fi
+		# A release build unless the options name another buildtype.
+		[[ " ${opts[*]} " == *buildtype* ]] || opts=(--buildtype=release "${opts[@]}")
 		ptg_log "configuring $PTG_BUILD_DIR"
-		meson setup --buildtype=release "${opts[@]}" "$PTG_BUILD_DIR" \
+		meson setup "${opts[@]}" "$PTG_BUILD_DIR" \
 			"$PTG_ROOT" || ptg_die "meson setup failed"
 	elif ((${#opts[@]})); then
 		meson configure "${opts[@]}" "$PTG_BUILD_DIR" ||

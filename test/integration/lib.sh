@@ -227,7 +227,9 @@ ptg_it_malformed() {
 	ptg_it_counters "$before"
 	ip netns exec "$ns" "$PTG_IT_PY" "$PTG_IT_DIR/ptg_malformed.py" \
 		--iface "$ifname" --dst-mac "$mac" --src-ip "$src" \
-		--dst-ip "$dst" --count "$count" --exclude "$exclude" >"$expect" ||
+		--dst-ip "$dst" --count "$count" --exclude "$exclude" \
+		--drop-counter "/sys/class/net/$ifname/statistics/tx_dropped" \
+		>"$expect" ||
 		ptg_it_fail "malformed frame sender failed"
 	# Let portgate drain its RX queue.
 	sleep 1

@@ -220,19 +220,40 @@ def mac_bytes(text):
     return bytes(int(p, 16) for p in parts)
 
 
-def send_paced(sock, frames, burst, gap_s):
-    sent = 0
+def read_counter(path):
+    with open(path, encoding="ascii") as f:
+        return int(f.read().strip() or 0)
+
+
+def send_paced(sock, frames, burst, gap_s, drop_counter=None):
+    """Send every frame once into the interface. With drop_counter (the
+    sending interface's tx_dropped in sysfs), a frame the kernel dropped
+    on its way out (a full TAP ring while the reader was not scheduled)
+    is sent again after a pause, so that exactly one copy of each frame
+    reaches the other side; the number of such resends is returned too."""
+    sent = resent = 0
+    drops = read_counter(drop_counter) if drop_counter else 0
     for i, frame in enumerate(frames):
-        while True:
+        for _ in range(1000):
             try:
                 sock.send(frame)
-                break
             except BlockingIOError:
                 time.sleep(gap_s)
+                continue
+            if drop_counter is None:
+                break
+            now = read_counter(drop_counter)
+            if now == drops:
+                break
+            drops = now
+            resent += 1
+            time.sleep(gap_s)
+        else:
+            raise RuntimeError(f"frame {i} could not be delivered")
         sent += 1
         if (i + 1) % burst == 0:
             time.sleep(gap_s)
-    return sent
+    return sent, resent
 
 
 def main():
@@ -244,6 +265,8 @@ def main():
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--burst", type=int, default=32)
     ap.add_argument("--gap-ms", type=float, default=1.0)
+    ap.add_argument("--drop-counter",
+                    help="sysfs tx_dropped of --iface: resend what it drops")
     ap.add_argument("--exclude", default="",
                     help="comma-separated kinds not to send")
     ap.add_argument("--list", action="store_true",
@@ -277,7 +300,11 @@ def main():
         _, counter, build = kinds[i % len(kinds)]
         frames.append(build(ctx))
         expect[counter] = expect.get(counter, 0) + 1
-    sent = send_paced(sock, frames, args.burst, args.gap_ms / 1000.0)
+    sent, resent = send_paced(sock, frames, args.burst, args.gap_ms / 1000.0,
+                              args.drop_counter)
+    if resent:
+        print(f"# {resent} frame(s) dropped by the kernel on the way out, "
+              "sent again", file=sys.stderr)
     sock.close()
     if sent != args.count:
         print(f"ptg_malformed: sent {sent} of {args.count}", file=sys.stderr)
