@@ -13,7 +13,9 @@
  * go to, and what time it is.
  *
  *   ptg_stack_create() -> ptg_net_create() -> ptg_tcp_create()
- *   ptg_stack_rx()     -> ptg_net_input() -> eth -> arp | ipv4 -> icmp | tcp
+ *   ptg_stack_rx()     -> [ptg_steer_owner(): another worker's flow ->
+ *                         cfg.stray()] -> ptg_net_input()
+ *                         -> eth -> arp | ipv4 -> icmp | tcp
  *   ptg_stack_poll()   -> ptg_net_timer() (ARP) -> ptg_tcp_poll() (timers,
  *                         accept queues -> ops->on_accept, reap)
  *   ptg_stack_flush()  -> ptg_net_flush() -> cfg.net.tx()
@@ -30,6 +32,7 @@
 #include <rte_mempool.h>
 
 #include "ptg_net.h"
+#include "ptg_steer.h"
 #include "ptg_tcp.h"
 
 #ifdef __cplusplus
@@ -39,6 +42,14 @@ extern "C" {
 /* The public API: exported although the library builds with hidden
  * visibility (see lib/meson.build). */
 #pragma GCC visibility push(default)
+
+/**
+ * Hand frame @p m, which belongs to worker @p owner's flow, to that
+ * worker. The callee owns @p m from here (it counts and frees what it
+ * cannot deliver).
+ */
+typedef void (*ptg_stack_stray_t)(void *arg, struct rte_mbuf *m,
+				  uint16_t owner);
 
 /** What a stack is made of. ptg_stack_config_default() fills it. */
 struct ptg_stack_config {
@@ -52,6 +63,16 @@ struct ptg_stack_config {
 	/** Run the ARP timer at most once per this many ns of stack time
 	 *  (0: at every ptg_stack_poll()). */
 	uint64_t net_timer_ns;
+	/** Steering over several workers (NULL, or one worker: every flow
+	 *  is this stack's). With it, ptg_stack_rx() hands each TCP segment
+	 *  of another worker's flow to @c stray instead of taking it, and
+	 *  active opens pick source ports that steer back to @c worker. */
+	const struct ptg_steer *steer;
+	uint16_t worker;           /**< this stack's worker index */
+	uint8_t steer_use_rx_hash; /**< trust m->hash.rss (the NIC's RSS
+					with the steering key) */
+	ptg_stack_stray_t stray;   /**< required with steer */
+	void *stray_arg;
 	/** Pool of frames the stack allocates from (required). */
 	struct rte_mempool *mp;
 	/** NUMA socket of the stack's memory (SOCKET_ID_ANY: any). */
@@ -79,8 +100,9 @@ void ptg_stack_free(struct ptg_stack *st);
 /**
  * Hand @p n received frames to the stack at time @p now_ns (ns, any
  * monotonic epoch). The stack owns them from here: each is consumed,
- * queued or dropped with a counter. Replies are batched: they leave on
- * ptg_stack_flush() or when a batch of PTG_NET_TX_BURST is full.
+ * queued, dropped with a counter, or (with steering) handed to the
+ * worker that owns its flow through cfg.stray. Replies are batched: they
+ * leave on ptg_stack_flush() or when a batch of PTG_NET_TX_BURST is full.
  */
 void ptg_stack_rx(struct ptg_stack *st, struct rte_mbuf **pkts, uint16_t n,
 		  uint64_t now_ns);
@@ -100,6 +122,9 @@ struct ptg_net *ptg_stack_net(const struct ptg_stack *st);
 
 /** The stack's TCP engine (NULL with no_tcp). */
 struct ptg_tcp *ptg_stack_tcp(const struct ptg_stack *st);
+
+/** Frames handed to other workers by ptg_stack_rx() so far. */
+uint64_t ptg_stack_strays(const struct ptg_stack *st);
 
 /** The config the stack was created with. */
 const struct ptg_stack_config *ptg_stack_config(const struct ptg_stack *st);

@@ -12,6 +12,7 @@
 
 #include <rte_common.h>
 #include <rte_errno.h>
+#include <rte_branch_prediction.h>
 #include <rte_malloc.h>
 
 #include "ptg_stack.h"
@@ -19,9 +20,23 @@
 struct ptg_stack {
 	struct ptg_net *net;
 	struct ptg_tcp *tcp;
+	const struct ptg_steer *steer; /* NULL: one worker */
 	uint64_t net_timer_at;   /* next ARP timer run, stack time */
+	uint64_t strays;         /* frames handed to their owners */
 	struct ptg_stack_config cfg;
 } __rte_cache_aligned;
+
+/* An ephemeral port is ours when the peer's answers to it (source and
+ * destination swapped; the key is symmetric) steer to this worker. */
+static int
+sport_steers_here(void *arg, rte_be32_t laddr, uint16_t lport,
+		  rte_be32_t raddr, uint16_t rport)
+{
+	const struct ptg_stack *st = arg;
+	uint32_t h = ptg_steer_hash(st->steer, raddr, laddr, rport, lport);
+
+	return ptg_steer_worker(st->steer, h) == st->cfg.worker;
+}
 
 void
 ptg_stack_config_default(struct ptg_stack_config *cfg)
@@ -40,6 +55,9 @@ ptg_stack_create(const struct ptg_stack_config *cfg)
 
 	if (cfg == NULL || cfg->mp == NULL || cfg->net.tx == NULL)
 		goto fail;
+	if (cfg->steer != NULL && cfg->steer->nb_workers > 1 &&
+	    (cfg->stray == NULL || cfg->worker >= cfg->steer->nb_workers))
+		goto fail;
 	st = rte_zmalloc_socket("ptg_stack", sizeof(*st), RTE_CACHE_LINE_SIZE,
 				cfg->socket);
 	err = ENOMEM;
@@ -57,6 +75,11 @@ ptg_stack_create(const struct ptg_stack_config *cfg)
 			err = rte_errno;
 			goto free_net;
 		}
+	}
+	if (cfg->steer != NULL && cfg->steer->nb_workers > 1) {
+		st->steer = cfg->steer;
+		if (st->tcp != NULL)
+			ptg_tcp_set_sport_filter(st->tcp, sport_steers_here, st);
 	}
 	return st;
 
@@ -84,8 +107,35 @@ void
 ptg_stack_rx(struct ptg_stack *st, struct rte_mbuf **pkts, uint16_t n,
 	     uint64_t now_ns)
 {
+	if (st->steer != NULL) {
+		const uint16_t self = st->cfg.worker;
+		const int use_rx_hash = st->cfg.steer_use_rx_hash;
+		uint16_t i, k = 0;
+
+		/* Each flow belongs to one worker, whatever queue the device
+		 * put its segment on: another worker's goes to its owner. */
+		for (i = 0; i < n; i++) {
+			int owner = ptg_steer_owner(st->steer, pkts[i],
+						    use_rx_hash);
+
+			if (likely(owner < 0 || owner == self)) {
+				pkts[k++] = pkts[i];
+			} else {
+				st->strays++;
+				st->cfg.stray(st->cfg.stray_arg, pkts[i],
+					      (uint16_t)owner);
+			}
+		}
+		n = k;
+	}
 	if (n > 0)
 		ptg_net_input(st->net, pkts, n, now_ns);
+}
+
+uint64_t
+ptg_stack_strays(const struct ptg_stack *st)
+{
+	return st->strays;
 }
 
 void

@@ -279,6 +279,24 @@ struct ptg_conn *ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst,
 			     uint64_t now_ns);
 
 /**
+ * Whether an ephemeral source port may be used for an active open from
+ * @p laddr:@p lport to @p raddr:@p rport (addresses network order, ports
+ * host order): with several engines, only ports whose return traffic is
+ * steered to this engine's core will do.
+ */
+typedef int (*ptg_tcp_sport_filter_t)(void *arg, rte_be32_t laddr,
+				      uint16_t lport, rte_be32_t raddr,
+				      uint16_t rport);
+
+/**
+ * Install @p fn (NULL: none) as the engine's filter for ephemeral ports
+ * of ptg_connect(). A port given explicitly to ptg_connect() is not
+ * filtered: the caller chose it.
+ */
+void ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
+			      void *arg);
+
+/**
  * Queue @p len bytes for sending (copied).
  * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
  *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),

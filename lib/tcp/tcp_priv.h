@@ -263,6 +263,8 @@ struct ptg_tcp {
 	uint8_t stopping;
 	uint16_t ip_id;
 	uint16_t eph_next;
+	ptg_tcp_sport_filter_t sport_ok; /* ephemeral ports this core may use */
+	void *sport_ok_arg;
 
 	/* RFC 6528 / RFC 4987 keys, fresh each start. */
 	uint64_t isn_key[2];

@@ -67,6 +67,10 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 
 		for (tries = 0; tries < 16384; tries++) {
 			k.lport = 49152 + (tcp->eph_next++ & 16383);
+			if (tcp->sport_ok != NULL &&
+			    !tcp->sport_ok(tcp->sport_ok_arg, k.laddr, k.lport,
+					   k.raddr, k.rport))
+				continue;
 			if (tcp->listeners[k.lport] == NULL &&
 			    tcp_lookup(tcp, &k) == NULL)
 				break;
@@ -99,6 +103,14 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 	tcp_send_syn(c);
 	tcp_rexmt_restart(c);
 	return c;
+}
+
+void
+ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
+			 void *arg)
+{
+	tcp->sport_ok = fn;
+	tcp->sport_ok_arg = arg;
 }
 
 ssize_t
