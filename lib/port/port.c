@@ -180,7 +180,6 @@ ptg_port_open(const struct ptg_port_profile *p,
 	struct rte_eth_rxconf rxconf;
 	struct rte_eth_txconf txconf;
 	struct port_offloads off;
-	struct port_rss rss;
 	struct ptg_port *port;
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
 	uint32_t nb_mbufs, cache;
@@ -252,16 +251,18 @@ ptg_port_open(const struct ptg_port_profile *p,
 	port->features = off.features;
 	conf.rxmode.offloads = off.rx;
 	conf.txmode.offloads = off.tx;
-	rc = port_pick_rss(p, port->nb_queues, &info, port->driver, &rss,
-			   err, errlen);
+	rc = port_pick_rss(p, port->nb_queues, &info, port->driver,
+			   &port->rss, err, errlen);
 	if (rc < 0)
 		goto fail;
-	if (rss.hf != 0) {
+	if (port->rss.hf != 0) {
+		/* ethdev keeps this pointer in the device's configuration
+		 * (drivers may read the key again at a restart): the key
+		 * lives as long as the port. */
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_key = rss.key;
-		conf.rx_adv_conf.rss_conf.rss_key_len = rss.key_len;
-		conf.rx_adv_conf.rss_conf.rss_hf = rss.hf;
-		port->rss_hf = rss.hf;
+		conf.rx_adv_conf.rss_conf.rss_key = port->rss.key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = port->rss.key_len;
+		conf.rx_adv_conf.rss_conf.rss_hf = port->rss.hf;
 		port->features |= PTG_PORT_F_RSS;
 	}
 

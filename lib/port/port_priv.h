@@ -111,7 +111,8 @@ struct ptg_port {
 	uint32_t features;       /* PTG_PORT_F_* */
 	uint64_t rx_offloads;    /* RTE_ETH_RX_OFFLOAD_* enabled */
 	uint64_t tx_offloads;    /* RTE_ETH_TX_OFFLOAD_* enabled */
-	uint64_t rss_hf;
+	struct port_rss rss;     /* hash functions; the key ethdev's
+				    configuration points at */
 	uint8_t started;
 	struct rte_ether_addr mac;
 	struct rte_mempool *mp;

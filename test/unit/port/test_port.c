@@ -759,6 +759,40 @@ test_open_rss_over_queues(void **state)
 	vport_free(v);
 }
 
+/* Overwrite the stack below the caller, where ptg_port_open() ran. */
+static __attribute__((noinline)) unsigned int
+scribble(void)
+{
+	volatile uint8_t junk[16384];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 31);
+	return junk[sizeof(junk) - 1] + 1u;
+}
+
+static void
+test_open_rss_key_outlives_open(void **state)
+{
+	struct vport *v = null_new("");
+	struct rte_eth_conf conf;
+	const uint8_t *key;
+	unsigned int i;
+
+	(void)state;
+	vport_open_ok(v, 2);
+	/* ethdev keeps the key pointer of the configuration (drivers may
+	 * read it again when the port restarts): it must stay valid */
+	assert_true(scribble() != 0);
+	assert_int_equal(rte_eth_dev_conf_get(ptg_port_id(v->port), &conf), 0);
+	key = conf.rx_adv_conf.rss_conf.rss_key;
+	assert_non_null(key);
+	assert_int_equal(conf.rx_adv_conf.rss_conf.rss_key_len, 40);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(key[i], (i & 1) ? 0x5a : 0x6d);
+	vport_free(v);
+}
+
 static void
 test_open_rss_profile_key(void **state)
 {
@@ -1045,6 +1079,7 @@ main(void)
 		cmocka_unit_test(test_open_no_rss_on_device_without_it),
 		cmocka_unit_test(test_open_rss_required_on_device_without_it),
 		cmocka_unit_test(test_open_rss_over_queues),
+		cmocka_unit_test(test_open_rss_key_outlives_open),
 		cmocka_unit_test(test_open_rss_profile_key),
 		cmocka_unit_test(test_open_rss_off_by_profile),
 		cmocka_unit_test(test_open_mtu),
