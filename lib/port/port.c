@@ -272,10 +272,11 @@ ptg_port_open(const struct ptg_port_profile *p,
 	rc = port_check_mtu(p, &info, port->driver, err, errlen);
 	if (rc < 0)
 		goto fail;
-	if (p->mtu != 0)
-		conf.rxmode.mtu = p->mtu;
 	if (mtu > NET_MTU_MAX)
 		mtu = NET_MTU_MAX;
+	/* Always name the MTU: rte_eth_dev_configure() reads 0 as 1500,
+	 * not as "keep the device's". */
+	conf.rxmode.mtu = mtu;
 
 	rc = rte_eth_dev_configure(port_id, port->nb_queues, nb_txq, &conf);
 	if (rc != 0) {

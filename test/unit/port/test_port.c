@@ -836,6 +836,27 @@ test_open_mtu(void **state)
 }
 
 static void
+test_open_mtu_zero_keeps_device_mtu(void **state)
+{
+	struct rte_eth_conf conf = { .rxmode = { .mtu = 9000 } };
+	struct vport *v = ring_new("[port]\nmtu = 0\n");
+	uint16_t id, mtu = 0;
+
+	(void)state;
+	/* the device is at 9000 before we open it (as a driver that takes
+	 * its MTU from the host would be); mtu = 0 keeps that */
+	assert_int_equal(rte_eth_dev_get_port_by_name(v->name, &id), 0);
+	assert_int_equal(rte_eth_dev_configure(id, 1, 1, &conf), 0);
+	vport_open_ok(v, 1);
+	assert_int_equal(ptg_port_mtu(v->port), 9000);
+	assert_int_equal(rte_eth_dev_get_mtu(id, &mtu), 0);
+	assert_int_equal(mtu, 9000);
+	assert_int_equal(rte_pktmbuf_data_room_size(ptg_port_mempool(v->port)),
+			 RTE_PKTMBUF_HEADROOM + 9026);
+	vport_free(v);
+}
+
+static void
 test_open_too_many_queues(void **state)
 {
 	struct vport *v = ring_new("");
@@ -1083,6 +1104,7 @@ main(void)
 		cmocka_unit_test(test_open_rss_profile_key),
 		cmocka_unit_test(test_open_rss_off_by_profile),
 		cmocka_unit_test(test_open_mtu),
+		cmocka_unit_test(test_open_mtu_zero_keeps_device_mtu),
 		cmocka_unit_test(test_open_too_many_queues),
 		cmocka_unit_test(test_open_not_probed),
 		cmocka_unit_test(test_open_bad_arguments),
