@@ -670,6 +670,30 @@ test_eal_args_device_options_rejected(void **state)
 }
 
 static void
+test_eal_args_attached_short_options_rejected(void **state)
+{
+	static const char *const attached[][2] = {
+		{ "-a0000:3b:00.0", "-a" },
+		{ "-b0000:00:1f.6", "-b" },
+		{ "-w0000:3b:00.1", "-w" },
+	};
+	unsigned int i;
+	char *text;
+
+	(void)state;
+	/* EAL reads "-aADDR" as "-a ADDR" */
+	for (i = 0; i < RTE_DIM(attached); i++) {
+		assert_true(asprintf(&text, "[device]\nvdev = net_null0\n"
+				     "eal_args = --in-memory %s\n",
+				     attached[i][0]) > 0);
+		assert_load_failsf(text, 3, "eal_args: %s is not allowed here: "
+				   "devices come from vdev= or pci=",
+				   attached[i][1]);
+		free(text);
+	}
+}
+
+static void
 test_eal_args_other_options_accepted(void **state)
 {
 	struct ptg_port_profile p;
@@ -1490,6 +1514,8 @@ main(void)
 		cmocka_unit_test_setup(test_eal_args_too_long, setup),
 		cmocka_unit_test_setup(test_eal_args_device_options_rejected,
 				       setup),
+		cmocka_unit_test_setup(
+			test_eal_args_attached_short_options_rejected, setup),
 		cmocka_unit_test_setup(test_eal_args_other_options_accepted,
 				       setup),
 		cmocka_unit_test_setup(test_eal_args_unset_variable, setup),
