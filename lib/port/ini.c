@@ -347,12 +347,10 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 		if (n == cap) {
 			char *nb;
 
-			if (cap >= INI_FILE_MAX) {
-				set_err(err, errlen, "%s: larger than %u bytes",
-					path, INI_FILE_MAX);
-				rte_errno = EINVAL;
-				goto fail;
-			}
+			/* Room for one doubling past the limit: a file of
+			 * exactly INI_FILE_MAX bytes must reach EOF. */
+			if (cap > INI_FILE_MAX)
+				goto too_large;
 			cap = cap ? cap * 2 : 4096;
 			nb = realloc(buf, cap + 1);
 			if (nb == NULL) {
@@ -375,6 +373,8 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 			break;
 		}
 	}
+	if (n > INI_FILE_MAX)
+		goto too_large;
 	fclose(f);
 	if (buf == NULL) {
 		buf = malloc(1);
@@ -386,6 +386,9 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 	buf[n] = '\0';
 	*size = n;
 	return buf;
+too_large:
+	set_err(err, errlen, "%s: larger than %u bytes", path, INI_FILE_MAX);
+	rte_errno = EINVAL;
 fail:
 	fclose(f);
 	free(buf);

@@ -502,17 +502,40 @@ comment_file(size_t size)
 }
 
 static void
-test_load_too_large(void **state)
+test_load_largest_file(void **state)
 {
-	char *path = comment_file(FILE_MAX_BYTES + 1);
+	char *path = comment_file(FILE_MAX_BYTES);
 	char err[PT_ERR_MAX] = "";
+	struct ptg_port_ini *ini;
 
 	(void)state;
+	ini = ptg_port_ini_load(path, err, sizeof(err));
+	if (ini == NULL)
+		fail_msg("a file of exactly %u bytes: %s", FILE_MAX_BYTES, err);
+	ptg_port_ini_free(ini);
+	pt_file_free(path);
+}
+
+static void
+assert_too_large(size_t size)
+{
+	char *path = comment_file(size);
+	char err[PT_ERR_MAX] = "";
+
 	rte_errno = 0;
 	assert_null(ptg_port_ini_load(path, err, sizeof(err)));
 	assert_int_equal(rte_errno, EINVAL);
 	pt_assert_err(err, path, 0, "larger than %u bytes", FILE_MAX_BYTES);
 	pt_file_free(path);
+}
+
+static void
+test_load_too_large(void **state)
+{
+	(void)state;
+	assert_too_large(FILE_MAX_BYTES + 1);
+	/* stops reading long before the end */
+	assert_too_large(3 * FILE_MAX_BYTES);
 }
 
 /* ---- schema check -------------------------------------------------------------- */
@@ -1165,6 +1188,7 @@ main(void)
 		cmocka_unit_test(test_load_directory),
 		cmocka_unit_test(test_load_empty_path),
 		cmocka_unit_test(test_parse_null_text),
+		cmocka_unit_test(test_load_largest_file),
 		cmocka_unit_test(test_load_too_large),
 		cmocka_unit_test(test_check_accepts_schema),
 		cmocka_unit_test(test_check_unknown_section),
