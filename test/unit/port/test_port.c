@@ -856,26 +856,42 @@ test_open_mtu_zero_keeps_device_mtu(void **state)
 	vport_free(v);
 }
 
+/* Open a net_ring port with @nrx workers and "tx_queues = @ntx" (0:
+ * auto); it must fail on the queue count. */
+static void
+assert_too_many_queues(uint16_t nrx, uint16_t ntx)
+{
+	char extra[32] = "";
+	struct vport *v;
+	struct rte_eth_dev_info info;
+	uint16_t id;
+
+	if (ntx != 0)
+		snprintf(extra, sizeof(extra), "tx_queues = %u\n", ntx);
+	v = ring_new(extra);
+	assert_int_equal(rte_eth_dev_get_port_by_name(v->name, &id), 0);
+	assert_int_equal(rte_eth_dev_info_get(id, &info), 0);
+	assert_int_equal(info.max_rx_queues, 16);
+	assert_int_equal(info.max_tx_queues, 16);
+	rte_errno = 0;
+	assert_null(vport_open(v, nrx));
+	assert_int_equal(rte_errno, EINVAL);
+	/* reported at the device's line (no queues_devarg) */
+	pt_assert_err(v->err, v->path, 2, "%s (net_ring) has at most 16 RX / "
+		      "16 TX queues; %u worker%s need%s %u RX and %u TX",
+		      v->name, nrx, nrx == 1 ? "" : "s", nrx == 1 ? "s" : "",
+		      nrx, ntx ? ntx : nrx);
+	vport_free(v);
+}
+
 static void
 test_open_too_many_queues(void **state)
 {
-	struct vport *v = ring_new("");
-	struct rte_eth_dev_info info;
-	uint16_t id, nq;
-
 	(void)state;
-	assert_int_equal(rte_eth_dev_get_port_by_name(v->name, &id), 0);
-	assert_int_equal(rte_eth_dev_info_get(id, &info), 0);
-	nq = info.max_rx_queues + 1;
-	rte_errno = 0;
-	assert_null(vport_open(v, nq));
-	assert_int_equal(rte_errno, EINVAL);
-	/* reported at the device's line (no queues_devarg) */
-	pt_assert_err(v->err, v->path, 2, "%s (net_ring) has at most %u RX / "
-		      "%u TX queues; %u workers need %u RX and %u TX",
-		      v->name, info.max_rx_queues, info.max_tx_queues, nq, nq,
-		      nq);
-	vport_free(v);
+	assert_too_many_queues(17, 0);
+	assert_too_many_queues(17, 16);   /* RX alone over */
+	assert_too_many_queues(2, 17);    /* TX alone over */
+	assert_too_many_queues(1, 17);
 }
 
 static void
