@@ -84,7 +84,7 @@ setup_env(void)
 	setenv("PTG_UT_EMPTY", "", 1);
 }
 
-/* ---- what loads ------------------------------------------------------------ */
+/* ---- what loads ---------------------------------------------------------- */
 
 static void
 test_parse_sections_keys_and_lines(void **state)
@@ -203,7 +203,7 @@ test_free_accepts_null(void **state)
 	ptg_port_ini_free(NULL);
 }
 
-/* ---- malformed lines: one case each ------------------------------------------ */
+/* ---- malformed lines: one case each -------------------------------------- */
 
 static void
 test_reject_text_neither_section_nor_key(void **state)
@@ -538,7 +538,7 @@ test_load_too_large(void **state)
 	assert_too_large(3 * FILE_MAX_BYTES);
 }
 
-/* ---- schema check -------------------------------------------------------------- */
+/* ---- schema check -------------------------------------------------------- */
 
 static const struct ptg_port_ini_key schema[] = {
 	{ "a", "k1", 0 },
@@ -576,7 +576,8 @@ test_check_unknown_section(void **state)
 	(void)state;
 	assert_int_equal(check("[a]\nk1 = 1\n\n[extra]\n", err, sizeof(err)),
 			 -EINVAL);
-	pt_assert_err(err, NAME, 4, "unknown section [extra] (known: [a], [b])");
+	pt_assert_err(err, NAME, 4,
+		      "unknown section [extra] (known: [a], [b])");
 }
 
 static void
@@ -632,7 +633,7 @@ test_check_repeatable_key(void **state)
 	ptg_port_ini_free(ini);
 }
 
-/* ---- getters -------------------------------------------------------------------- */
+/* ---- getters ------------------------------------------------------------- */
 
 static void
 test_get_absent(void **state)
@@ -905,7 +906,7 @@ test_errf_formats(void **state)
 	ptg_port_ini_free(ini);
 }
 
-/* ---- ${VAR} expansion -------------------------------------------------------------- */
+/* ---- ${VAR} expansion ---------------------------------------------------- */
 
 /* Expand @in into a buffer of @outlen; returns the result (static). */
 static const char *
@@ -1166,7 +1167,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_sections_keys_and_lines),
 		cmocka_unit_test(test_parse_value_forms),
-		cmocka_unit_test(test_parse_comment_after_escaped_semicolon_is_value),
+		cmocka_unit_test(
+			test_parse_comment_after_escaped_semicolon_is_value),
 		cmocka_unit_test(test_parse_empty_text),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_free_accepts_null),

@@ -74,7 +74,7 @@ assert_offloads(struct port_offloads o, uint64_t rx, uint64_t tx,
 	assert_int_equal(o.features, features);
 }
 
-/* ---- port_pick_offloads() ------------------------------------------------------- */
+/* ---- port_pick_offloads() ------------------------------------------------ */
 
 static void
 test_offloads_nothing_wanted_nothing_reported(void **state)
@@ -144,7 +144,8 @@ test_offloads_tx_checksum_per_protocol(void **state)
 	(void)state;
 	/* virtio: TCP checksum and TSO, no IPv4 header checksum */
 	assert_offloads(port_pick_offloads(WANT_ALL, 0,
-			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO),
+					   RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+					   RTE_ETH_TX_OFFLOAD_TCP_TSO),
 			0, RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_TSO,
 			PTG_NET_OFF_TX_TCP_CKSUM, PTG_PORT_F_TSO);
@@ -210,7 +211,7 @@ test_offloads_multi_segs_when_reported(void **state)
 			PTG_PORT_F_TSO);
 }
 
-/* ---- port_pick_rss() ------------------------------------------------------------------ */
+/* ---- port_pick_rss() ----------------------------------------------------- */
 
 static void
 rss_info(struct rte_eth_dev_info *info, uint64_t flow_types,
@@ -420,7 +421,7 @@ test_rss_profile_key_wrong_size(void **state)
 		      "takes 52-byte RSS keys (or use key = symmetric)");
 }
 
-/* ---- port_check_mtu() ---------------------------------------------------------------- */
+/* ---- port_check_mtu() ---------------------------------------------------- */
 
 static void
 mtu_info(struct rte_eth_dev_info *info, uint16_t min, uint16_t max,
@@ -515,7 +516,7 @@ test_mtu_frame_too_long(void **state)
 		      " (" DRV ") takes at most 10 (mtu 0)");
 }
 
-/* ---- ptg_port_open() on virtual devices ------------------------------------------------ */
+/* ---- ptg_port_open() on virtual devices ---------------------------------- */
 
 /*
  * What the vdevs used here report (DPDK 22.11):
@@ -1000,7 +1001,7 @@ test_open_tap_tso_and_partial_wishes(void **state)
 	vport_free(v);
 }
 
-/* ---- ptg_port_wait_link() ---------------------------------------------------------------- */
+/* ---- ptg_port_wait_link() ------------------------------------------------ */
 
 static int
 abort_now(void)

@@ -94,7 +94,7 @@ assert_load_fails(const char *text, unsigned int line, const char *why)
 		assert_load_fails((text), (line), why_); \
 	} while (0)
 
-/* ---- what loads ------------------------------------------------------------------ */
+/* ---- what loads ---------------------------------------------------------- */
 
 static void
 test_minimal_profile_defaults(void **state)
@@ -360,7 +360,7 @@ test_rss_key_longest(void **state)
 	free(hex);
 }
 
-/* ---- loading errors --------------------------------------------------------------- */
+/* ---- loading errors ------------------------------------------------------ */
 
 static void
 test_missing_file(void **state)
@@ -422,7 +422,7 @@ test_duplicate_key(void **state)
 			  "line 4)");
 }
 
-/* ---- load_device ---------------------------------------------------------------------- */
+/* ---- load_device --------------------------------------------------------- */
 
 static void
 test_no_device_section(void **state)
@@ -713,7 +713,7 @@ test_eal_args_unset_variable(void **state)
 			  "}\n", 3, UNSET_MSG("eal_args"));
 }
 
-/* ---- load_queues ------------------------------------------------------------------------ */
+/* ---- load_queues --------------------------------------------------------- */
 
 static void
 test_rx_queues_invalid(void **state)
@@ -738,7 +738,8 @@ test_tx_queues_invalid(void **state)
 	(void)state;
 	assert_load_fails("[device]\nvdev = net_null0\n[queues]\n"
 			  "rx_queues = auto\ntx_queues = 0\n", 5,
-			  "tx_queues: '0' is not 'auto' or a number in 1..1024");
+			  "tx_queues: '0' is not 'auto' or a number in "
+			  "1..1024");
 }
 
 static void
@@ -776,7 +777,7 @@ test_tx_desc_invalid(void **state)
 			  "tx_desc: '16' is not a number in 32..32768");
 }
 
-/* ---- load_port ------------------------------------------------------------------------------ */
+/* ---- load_port ----------------------------------------------------------- */
 
 static void
 test_mtu_below_ipv4_minimum(void **state)
@@ -816,7 +817,8 @@ test_link_wait_ms_invalid(void **state)
 	(void)state;
 	assert_load_fails("[device]\nvdev = net_null0\n[port]\n"
 			  "link_wait_ms = 600001\n", 4,
-			  "link_wait_ms: '600001' is not a number in 0..600000");
+			  "link_wait_ms: '600001' is not a number in "
+			  "0..600000");
 }
 
 static void
@@ -829,7 +831,7 @@ test_link_required_invalid(void **state)
 			  "on/off, true/false, 1/0)");
 }
 
-/* ---- load_offloads ---------------------------------------------------------------------------- */
+/* ---- load_offloads ------------------------------------------------------- */
 
 static void
 assert_offload_key_fails(const char *key)
@@ -864,7 +866,7 @@ test_offload_tso_invalid(void **state)
 	assert_offload_key_fails("tso");
 }
 
-/* ---- load_rss ------------------------------------------------------------------------------------ */
+/* ---- load_rss ------------------------------------------------------------ */
 
 static void
 test_rss_mode_invalid(void **state)
@@ -940,7 +942,7 @@ test_rss_key_unset_variable(void **state)
 			  "}\n", 4, UNSET_MSG("key"));
 }
 
-/* ---- check_workers ------------------------------------------------------------------------------------ */
+/* ---- check_workers ------------------------------------------------------- */
 
 static void
 test_check_workers_auto(void **state)
@@ -996,7 +998,7 @@ test_check_workers_tx_queues_too_few(void **state)
 		      "need their own TX queue (use tx_queues = auto)");
 }
 
-/* ---- check_device ----------------------------------------------------------------------------------------- */
+/* ---- check_device -------------------------------------------------------- */
 
 /* Load "[device]\n@key = @device\n" and run check_device. */
 static int
@@ -1182,7 +1184,7 @@ test_check_device_other_vdev(void **state)
 				      &p), 0);
 }
 
-/* ---- EAL arguments ------------------------------------------------------------------------------------------- */
+/* ---- EAL arguments ------------------------------------------------------- */
 
 /* Bytes the strings of @argv take, NULs included. */
 static size_t
@@ -1282,7 +1284,7 @@ test_eal_args_no_space(void **state)
 						   RTE_DIM(argv)), -ENOSPC);
 }
 
-/* ---- the embedded profile and drivers-config/ ------------------------------------------------------------------ */
+/* ---- the embedded profile and drivers-config/ ---------------------------- */
 
 /* Line of the first line of @text that starts with @start, or 0. */
 static unsigned int
@@ -1482,8 +1484,8 @@ main(void)
 		cmocka_unit_test_setup(test_full_profile, setup),
 		cmocka_unit_test_setup(test_pci_profile, setup),
 		cmocka_unit_test_setup(test_device_from_environment, setup),
-		cmocka_unit_test_setup(test_queue_and_descriptor_limits_accepted,
-				       setup),
+		cmocka_unit_test_setup(
+			test_queue_and_descriptor_limits_accepted, setup),
 		cmocka_unit_test_setup(test_port_limits_accepted, setup),
 		cmocka_unit_test_setup(test_offload_choices, setup),
 		cmocka_unit_test_setup(test_rss_modes, setup),
@@ -1509,8 +1511,10 @@ main(void)
 		cmocka_unit_test_setup(test_pci_bad_address, setup),
 		cmocka_unit_test_setup(test_queues_devarg_on_pci, setup),
 		cmocka_unit_test_setup(test_queues_devarg_bad_name, setup),
-		cmocka_unit_test_setup(test_queues_devarg_already_in_vdev, setup),
-		cmocka_unit_test_setup(test_queues_devarg_unset_variable, setup),
+		cmocka_unit_test_setup(test_queues_devarg_already_in_vdev,
+				       setup),
+		cmocka_unit_test_setup(test_queues_devarg_unset_variable,
+				       setup),
 		cmocka_unit_test_setup(test_eal_args_too_long, setup),
 		cmocka_unit_test_setup(test_eal_args_device_options_rejected,
 				       setup),
