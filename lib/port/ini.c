@@ -323,12 +323,10 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 		if (n == cap) {
 			char *nb;
 
-			if (cap >= INI_FILE_MAX) {
-				ptg_errf(err, errlen, 0, "%s: larger than %u bytes",
-					path, INI_FILE_MAX);
-				rte_errno = EINVAL;
-				goto fail;
-			}
+			/* Room for one doubling past the limit: a file of
+			 * exactly INI_FILE_MAX bytes must reach EOF. */
+			if (cap > INI_FILE_MAX)
+				goto too_large;
 			cap = cap ? cap * 2 : 4096;
 			nb = realloc(buf, cap + 1);
 			if (nb == NULL) {
@@ -351,6 +349,8 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 			break;
 		}
 	}
+	if (n > INI_FILE_MAX)
+		goto too_large;
 	fclose(f);
 	if (buf == NULL) {
 		buf = malloc(1);
@@ -362,6 +362,9 @@ read_file(const char *path, size_t *size, char *err, size_t errlen)
 	buf[n] = '\0';
 	*size = n;
 	return buf;
+too_large:
+	ptg_errf(err, errlen, 0, "%s: larger than %u bytes", path, INI_FILE_MAX);
+	rte_errno = EINVAL;
 fail:
 	fclose(f);
 	free(buf);

@@ -3,8 +3,9 @@
  * Bring an ethdev port up from a loaded profile (after rte_eal_init()).
  *
  * ptg_port_open() -> rte_eth_dev_get_port_by_name() -> rte_eth_dev_info_get()
- *   -> pick_offloads()   only what rx/tx_offload_capa report
- *   -> pick_rss()        symmetric key sized for the device
+ *   -> port_pick_offloads()  only what rx/tx_offload_capa report
+ *   -> port_pick_rss()       symmetric key sized for the device
+ *   -> port_check_mtu()      min/max MTU, frame size
  *   -> rte_eth_dev_configure() -> rte_eth_dev_adjust_nb_rx_tx_desc()
  *   -> rte_pktmbuf_pool_create() -> rx/tx queue setup
  *   -> promiscuous -> rte_eth_dev_start() -> MAC, MTU read back
@@ -37,61 +38,60 @@ RTE_LOG_REGISTER(ptg_port_logtype, ptg.port, INFO);
 #define FRAME_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 8)
 /* ptg_net_config.mtu's upper bound. */
 
-/* Enable the offloads the profile wants and the device reports. */
-static void
-pick_offloads(struct ptg_port *port, const struct ptg_port_profile *p,
-	      const struct rte_eth_dev_info *info)
+struct port_offloads
+port_pick_offloads(uint32_t wanted, uint64_t rx_capa, uint64_t tx_capa)
 {
-	uint64_t rxc = info->rx_offload_capa, txc = info->tx_offload_capa;
+	struct port_offloads o = { 0 };
 
-	if (p->offloads_wanted & PTG_PORT_WANT_RX_CKSUM) {
-		if (rxc & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) {
-			port->rx_offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
-			port->net_offloads |= PTG_NET_OFF_RX_IPV4_CKSUM;
+	if (wanted & PTG_PORT_WANT_RX_CKSUM) {
+		if (rx_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) {
+			o.rx |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+			o.net |= PTG_NET_OFF_RX_IPV4_CKSUM;
 		}
-		if (rxc & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) {
-			port->rx_offloads |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
-			port->net_offloads |= PTG_NET_OFF_RX_L4_CKSUM;
+		if (rx_capa & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) {
+			o.rx |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+			o.net |= PTG_NET_OFF_RX_L4_CKSUM;
 		}
 	}
-	if (p->offloads_wanted & PTG_PORT_WANT_TX_CKSUM) {
-		if (txc & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
-			port->tx_offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
-			port->net_offloads |= PTG_NET_OFF_TX_IPV4_CKSUM;
+	if (wanted & PTG_PORT_WANT_TX_CKSUM) {
+		if (tx_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+			o.tx |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+			o.net |= PTG_NET_OFF_TX_IPV4_CKSUM;
 		}
-		if (txc & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-			port->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
-			port->net_offloads |= PTG_NET_OFF_TX_TCP_CKSUM;
+		if (tx_capa & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+			o.tx |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+			o.net |= PTG_NET_OFF_TX_TCP_CKSUM;
 		}
 	}
 	/* TSO needs the TCP checksum offload underneath it. */
-	if ((p->offloads_wanted & PTG_PORT_WANT_TSO) &&
-	    (txc & RTE_ETH_TX_OFFLOAD_TCP_TSO) &&
-	    (port->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
-		port->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
-		port->features |= PTG_PORT_F_TSO;
+	if ((wanted & PTG_PORT_WANT_TSO) &&
+	    (tx_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO) &&
+	    (o.tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
+		o.tx |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+		o.features |= PTG_PORT_F_TSO;
 	}
-	if (txc & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
-		port->tx_offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-		port->features |= PTG_PORT_F_MULTI_SEGS;
+	if (tx_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
+		o.tx |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+		o.features |= PTG_PORT_F_MULTI_SEGS;
 	}
+	return o;
 }
 
-/* RSS over the RX queues when there is more than one. */
-static int
-pick_rss(struct ptg_port *port, const struct ptg_port_profile *p,
-	 const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
-	 uint8_t *key, char *err, size_t errlen)
+int
+port_pick_rss(const struct ptg_port_profile *p, uint16_t nb_rxq,
+	      const struct rte_eth_dev_info *info, const char *driver,
+	      struct port_rss *rss, char *err, size_t errlen)
 {
 	uint64_t hf;
 	uint8_t len;
 	unsigned int i;
 
-	if (port->nb_queues <= 1 || p->rss_mode == PTG_PORT_RSS_OFF) {
-		if (port->nb_queues > 1)
+	memset(rss, 0, sizeof(*rss));
+	if (nb_rxq <= 1 || p->rss_mode == PTG_PORT_RSS_OFF) {
+		if (nb_rxq > 1)
 			PORT_LOG(INFO, "%s: RSS off by profile: the driver "
 				 "spreads flows over its %u queues",
-				 port->name, port->nb_queues);
+				 p->dev_name, nb_rxq);
 		return 0;
 	}
 	hf = info->flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP);
@@ -99,40 +99,66 @@ pick_rss(struct ptg_port *port, const struct ptg_port_profile *p,
 		if (p->rss_mode == PTG_PORT_RSS_ON)
 			return profile_errf(p, p->line.rss_mode, err, errlen,
 				"rss mode = on, but %s (%s) reports no RSS "
-				"for IPv4/TCP", port->name, port->driver);
+				"for IPv4/TCP", p->dev_name, driver);
 		PORT_LOG(INFO, "%s (%s) has no RSS: the driver spreads "
-			 "flows over its %u queues", port->name, port->driver,
-			 port->nb_queues);
+			 "flows over its %u queues", p->dev_name, driver,
+			 nb_rxq);
 		return 0;
 	}
 	len = info->hash_key_size ? info->hash_key_size : 40;
 	if (len > PTG_PORT_RSS_KEY_MAX)
 		return profile_errf(p, p->line.device, err, errlen,
 			"%s wants a %u-byte RSS key, more than the %d "
-			"supported", port->name, len, PTG_PORT_RSS_KEY_MAX);
+			"supported", p->dev_name, len, PTG_PORT_RSS_KEY_MAX);
 	if (p->rss_key_len != 0) {
 		if (info->hash_key_size != 0 &&
 		    p->rss_key_len != info->hash_key_size)
 			return profile_errf(p, p->line.rss_key, err, errlen,
 				"key is %u bytes but %s (%s) takes %u-byte "
 				"RSS keys (or use key = symmetric)",
-				p->rss_key_len, port->name, port->driver,
+				p->rss_key_len, p->dev_name, driver,
 				info->hash_key_size);
 		len = p->rss_key_len;
-		memcpy(key, p->rss_key, len);
+		memcpy(rss->key, p->rss_key, len);
 	} else {
 		/* 0x6d5a repeated: the Toeplitz hash of (src, dst) equals
 		 * that of (dst, src), so both directions of a flow land on
 		 * the same queue. */
 		for (i = 0; i < len; i++)
-			key[i] = (i & 1) ? 0x5a : 0x6d;
+			rss->key[i] = (i & 1) ? 0x5a : 0x6d;
 	}
-	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-	conf->rx_adv_conf.rss_conf.rss_key = key;
-	conf->rx_adv_conf.rss_conf.rss_key_len = len;
-	conf->rx_adv_conf.rss_conf.rss_hf = hf;
-	port->rss_hf = hf;
-	port->features |= PTG_PORT_F_RSS;
+	rss->key_len = len;
+	rss->hf = hf;
+	return 0;
+}
+
+int
+port_check_mtu(const struct ptg_port_profile *p,
+	       const struct rte_eth_dev_info *info, const char *driver,
+	       char *err, size_t errlen)
+{
+	uint32_t overhead;
+
+	if (p->mtu == 0)
+		return 0;
+	if (p->mtu < info->min_mtu || p->mtu > info->max_mtu)
+		return profile_errf(p, p->line.mtu, err, errlen,
+			"mtu %u is outside what %s (%s) supports: %u..%u",
+			p->mtu, p->dev_name, driver, info->min_mtu,
+			info->max_mtu);
+	/* ethdev's own check: the frame must fit max_rx_pktlen. */
+	if (info->max_mtu != UINT16_MAX &&
+	    info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	else
+		overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	if ((uint32_t)p->mtu + overhead > info->max_rx_pktlen)
+		return profile_errf(p, p->line.mtu, err, errlen,
+			"mtu %u needs %u-byte frames; %s (%s) takes at most "
+			"%u (mtu %u)", p->mtu, p->mtu + overhead, p->dev_name,
+			driver, info->max_rx_pktlen,
+			info->max_rx_pktlen > overhead ?
+			info->max_rx_pktlen - overhead : 0);
 	return 0;
 }
 
@@ -152,10 +178,10 @@ ptg_port_open(const struct ptg_port_profile *p,
 	struct rte_eth_dev_info info;
 	struct rte_eth_rxconf rxconf;
 	struct rte_eth_txconf txconf;
-	uint8_t rss_key[PTG_PORT_RSS_KEY_MAX];
+	struct port_offloads off;
 	struct ptg_port *port;
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
-	uint32_t nb_mbufs, cache, overhead;
+	uint32_t nb_mbufs, cache;
 	uint16_t port_id, nb_txq, q, mtu, data_room;
 	int rc;
 
@@ -216,46 +242,40 @@ ptg_port_open(const struct ptg_port_profile *p,
 	}
 
 	memset(&conf, 0, sizeof(conf));
-	pick_offloads(port, p, &info);
-	conf.rxmode.offloads = port->rx_offloads;
-	conf.txmode.offloads = port->tx_offloads;
-	rc = pick_rss(port, p, &info, &conf, rss_key, err, errlen);
+	off = port_pick_offloads(p->offloads_wanted, info.rx_offload_capa,
+				 info.tx_offload_capa);
+	port->rx_offloads = off.rx;
+	port->tx_offloads = off.tx;
+	port->net_offloads = off.net;
+	port->features = off.features;
+	conf.rxmode.offloads = off.rx;
+	conf.txmode.offloads = off.tx;
+	rc = port_pick_rss(p, port->nb_queues, &info, port->driver,
+			   &port->rss, err, errlen);
 	if (rc < 0)
 		goto fail;
+	if (port->rss.hf != 0) {
+		/* ethdev keeps this pointer in the device's configuration
+		 * (drivers may read the key again at a restart): the key
+		 * lives as long as the port. */
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = port->rss.key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = port->rss.key_len;
+		conf.rx_adv_conf.rss_conf.rss_hf = port->rss.hf;
+		port->features |= PTG_PORT_F_RSS;
+	}
 
 	mtu = p->mtu;
 	if (mtu == 0 && rte_eth_dev_get_mtu(port_id, &mtu) != 0)
 		mtu = RTE_ETHER_MTU;
-	if (p->mtu != 0) {
-		if (p->mtu < info.min_mtu || p->mtu > info.max_mtu) {
-			rc = -EINVAL;
-			profile_errf(p, p->line.mtu, err, errlen,
-				"mtu %u is outside what %s (%s) supports: "
-				"%u..%u", p->mtu, port->name, port->driver,
-				info.min_mtu, info.max_mtu);
-			goto fail;
-		}
-		/* ethdev's own check: the frame must fit max_rx_pktlen. */
-		if (info.max_mtu != UINT16_MAX &&
-		    info.max_rx_pktlen > info.max_mtu)
-			overhead = info.max_rx_pktlen - info.max_mtu;
-		else
-			overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
-		if ((uint32_t)p->mtu + overhead > info.max_rx_pktlen) {
-			rc = -EINVAL;
-			profile_errf(p, p->line.mtu, err, errlen,
-				"mtu %u needs %u-byte frames; %s (%s) takes "
-				"at most %u (mtu %u)", p->mtu,
-				p->mtu + overhead, port->name, port->driver,
-				info.max_rx_pktlen,
-				info.max_rx_pktlen > overhead ?
-				info.max_rx_pktlen - overhead : 0);
-			goto fail;
-		}
-		conf.rxmode.mtu = p->mtu;
-	}
+	rc = port_check_mtu(p, &info, port->driver, err, errlen);
+	if (rc < 0)
+		goto fail;
 	if (mtu > PTG_NET_MTU_MAX)
 		mtu = PTG_NET_MTU_MAX;
+	/* Always name the MTU: rte_eth_dev_configure() reads 0 as 1500,
+	 * not as "keep the device's". */
+	conf.rxmode.mtu = mtu;
 
 	rc = rte_eth_dev_configure(port_id, port->nb_queues, nb_txq, &conf);
 	if (rc != 0) {

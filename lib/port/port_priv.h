@@ -62,6 +62,45 @@ int profile_errf(const struct ptg_port_profile *p, unsigned int line,
 /* Find a section's index, or -1. */
 int ini_section_find(const struct ptg_port_ini *ini, const char *name);
 
+/* What ptg_port_open() enables, decided by port_pick_offloads(). */
+struct port_offloads {
+	uint64_t rx;        /* RTE_ETH_RX_OFFLOAD_* */
+	uint64_t tx;        /* RTE_ETH_TX_OFFLOAD_* */
+	uint32_t net;       /* PTG_NET_OFF_* for lib/net */
+	uint32_t features;  /* PTG_PORT_F_TSO, PTG_PORT_F_MULTI_SEGS */
+};
+
+/* The offloads of @wanted (PTG_PORT_WANT_*) that the device reports in
+ * @rx_capa / @tx_capa (rte_eth_dev_info's rx/tx_offload_capa); what the
+ * device lacks stays off and lib/net does it in software. TSO only on
+ * top of TX TCP checksum; chained mbufs whenever the device takes them. */
+struct port_offloads port_pick_offloads(uint32_t wanted, uint64_t rx_capa,
+					uint64_t tx_capa);
+
+/* RSS as ptg_port_open() configures it (port_pick_rss()). */
+struct port_rss {
+	uint64_t hf;        /* RTE_ETH_RSS_* hashed on; 0: RSS off */
+	uint8_t key_len;
+	uint8_t key[PTG_PORT_RSS_KEY_MAX];
+};
+
+/* RSS for @nb_rxq RX queues of a device that reports @info
+ * (flow_type_rss_offloads, hash_key_size) under driver name @driver:
+ * off with one queue or mode = off; hashing IPv4/TCP as far as the
+ * device supports it; the profile's key or the symmetric one, sized for
+ * the device. Messages name the profile's line.
+ * @return 0 (@rss filled), or -EINVAL with a message. */
+int port_pick_rss(const struct ptg_port_profile *p, uint16_t nb_rxq,
+		  const struct rte_eth_dev_info *info, const char *driver,
+		  struct port_rss *rss, char *err, size_t errlen);
+
+/* Check the profile's MTU (0: none asked) against @info's min_mtu,
+ * max_mtu and max_rx_pktlen, as rte_eth_dev_configure() will.
+ * @return 0, or -EINVAL with a message. */
+int port_check_mtu(const struct ptg_port_profile *p,
+		   const struct rte_eth_dev_info *info, const char *driver,
+		   char *err, size_t errlen);
+
 struct ptg_port {
 	uint16_t port_id;
 	int socket;
@@ -73,7 +112,8 @@ struct ptg_port {
 	uint32_t features;       /* PTG_PORT_F_* */
 	uint64_t rx_offloads;    /* RTE_ETH_RX_OFFLOAD_* enabled */
 	uint64_t tx_offloads;    /* RTE_ETH_TX_OFFLOAD_* enabled */
-	uint64_t rss_hf;
+	struct port_rss rss;     /* hash functions; the key ethdev's
+				    configuration points at */
 	uint8_t started;
 	struct rte_ether_addr mac;
 	struct rte_mempool *mp;

@@ -234,9 +234,12 @@ load_device(struct ptg_port_profile *p, const struct ptg_port_ini *ini,
 		     tok = strtok_r(NULL, " \t", &save)) {
 			for (i = 0; i < RTE_DIM(banned); i++) {
 				size_t bl = strlen(banned[i]);
+				/* getopt reads "-aADDR" as "-a ADDR" */
+				int is_short = banned[i][1] != '-';
 
 				if (strncmp(tok, banned[i], bl) == 0 &&
-				    (tok[bl] == '\0' || tok[bl] == '='))
+				    (is_short || tok[bl] == '\0' ||
+				     tok[bl] == '='))
 					return ptg_port_ini_errf(ini, line,
 						err, errlen,
 						"eal_args: %s is not allowed "
