@@ -80,7 +80,7 @@ port_pick_offloads(uint32_t wanted, uint64_t rx_capa, uint64_t tx_capa)
 int
 port_pick_rss(const struct ptg_port_profile *p, uint16_t nb_rxq,
 	      const struct rte_eth_dev_info *info, const char *driver,
-	      struct port_rss *rss, char *err, size_t errlen)
+	      uint16_t word, struct port_rss *rss, char *err, size_t errlen)
 {
 	uint64_t hf;
 	uint8_t len;
@@ -121,11 +121,15 @@ port_pick_rss(const struct ptg_port_profile *p, uint16_t nb_rxq,
 		len = p->rss_key_len;
 		memcpy(rss->key, p->rss_key, len);
 	} else {
-		/* 0x6d5a repeated: the Toeplitz hash of (src, dst) equals
-		 * that of (dst, src), so both directions of a flow land on
-		 * the same queue. */
+		/* One 16-bit word repeated (0x6d5a unless the caller drew
+		 * another): the Toeplitz hash of (src, dst) equals that of
+		 * (dst, src), so both directions of a flow land on the same
+		 * queue. */
+		if (word == 0)
+			word = 0x6d5a;
 		for (i = 0; i < len; i++)
-			rss->key[i] = (i & 1) ? 0x5a : 0x6d;
+			rss->key[i] = (i & 1) ? (uint8_t)word :
+				      (uint8_t)(word >> 8);
 	}
 	rss->key_len = len;
 	rss->hf = hf;
@@ -251,7 +255,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 	conf.rxmode.offloads = off.rx;
 	conf.txmode.offloads = off.tx;
 	rc = port_pick_rss(p, port->nb_queues, &info, port->driver,
-			   &port->rss, err, errlen);
+			   params->rss_word, &port->rss, err, errlen);
 	if (rc < 0)
 		goto fail;
 	if (port->rss.hf != 0) {
@@ -263,6 +267,7 @@ ptg_port_open(const struct ptg_port_profile *p,
 		conf.rx_adv_conf.rss_conf.rss_key_len = port->rss.key_len;
 		conf.rx_adv_conf.rss_conf.rss_hf = port->rss.hf;
 		port->features |= PTG_PORT_F_RSS;
+		port->rss.reta_size = info.reta_size;
 	}
 
 	mtu = p->mtu;
@@ -522,4 +527,68 @@ ptg_port_describe(const struct ptg_port *port, char *buf, size_t len)
 		"offloads %s rss %s", port->name, port->driver, port->port_id,
 		mac, port->mtu, port->nb_queues, port->rx_desc, port->tx_desc,
 		list, (port->features & PTG_PORT_F_RSS) ? "on" : "off");
+}
+
+int
+ptg_port_probe_caps(const struct ptg_port_profile *p,
+		    struct ptg_port_caps *caps)
+{
+	struct rte_eth_dev_info info;
+	uint16_t port_id;
+	int rc;
+
+	if (p == NULL || caps == NULL)
+		return -EINVAL;
+	if (rte_eth_dev_get_port_by_name(p->dev_name, &port_id) != 0)
+		return -ENODEV;
+	rc = rte_eth_dev_info_get(port_id, &info);
+	if (rc != 0)
+		return rc;
+	memset(caps, 0, sizeof(*caps));
+	caps->max_rx_queues = info.max_rx_queues;
+	caps->max_tx_queues = info.max_tx_queues;
+	caps->reta_size = info.reta_size;
+	caps->hash_key_size = info.hash_key_size;
+	caps->rss_tcp = (info.flow_type_rss_offloads &
+			 RTE_ETH_RSS_NONFRAG_IPV4_TCP) != 0;
+	return 0;
+}
+
+uint16_t
+ptg_port_reta_size(const struct ptg_port *port)
+{
+	return port->rss.hf != 0 ? port->rss.reta_size : 0;
+}
+
+unsigned int
+ptg_port_rss_key(const struct ptg_port *port, uint8_t *key)
+{
+	if (port->rss.hf == 0)
+		return 0;
+	memcpy(key, port->rss.key, port->rss.key_len);
+	return port->rss.key_len;
+}
+
+int
+ptg_port_set_reta(struct ptg_port *port, const uint16_t *reta, uint16_t size)
+{
+	struct rte_eth_rss_reta_entry64 conf[PTG_PORT_RETA_MAX /
+					     RTE_ETH_RETA_GROUP_SIZE];
+	unsigned int i;
+
+	if (port->rss.hf == 0)
+		return -ENOTSUP;
+	if (reta == NULL || size == 0 || size != port->rss.reta_size ||
+	    size > PTG_PORT_RETA_MAX)
+		return -EINVAL;
+	memset(conf, 0, sizeof(conf));
+	for (i = 0; i < size; i++) {
+		if (reta[i] >= port->nb_queues)
+			return -EINVAL;
+		conf[i / RTE_ETH_RETA_GROUP_SIZE].mask |=
+			1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+		conf[i / RTE_ETH_RETA_GROUP_SIZE].reta[i %
+			RTE_ETH_RETA_GROUP_SIZE] = reta[i];
+	}
+	return rte_eth_dev_rss_reta_update(port->port_id, conf, size);
 }

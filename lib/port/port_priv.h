@@ -80,6 +80,7 @@ struct port_offloads port_pick_offloads(uint32_t wanted, uint64_t rx_capa,
 /* RSS as ptg_port_open() configures it (port_pick_rss()). */
 struct port_rss {
 	uint64_t hf;        /* RTE_ETH_RSS_* hashed on; 0: RSS off */
+	uint16_t reta_size; /* the device's (set by ptg_port_open()) */
 	uint8_t key_len;
 	uint8_t key[PTG_PORT_RSS_KEY_MAX];
 };
@@ -87,12 +88,14 @@ struct port_rss {
 /* RSS for @nb_rxq RX queues of a device that reports @info
  * (flow_type_rss_offloads, hash_key_size) under driver name @driver:
  * off with one queue or mode = off; hashing IPv4/TCP as far as the
- * device supports it; the profile's key or the symmetric one, sized for
- * the device. Messages name the profile's line.
+ * device supports it; the profile's key or the symmetric one (@word
+ * repeated; 0: 0x6d5a), sized for the device. Messages name the
+ * profile's line.
  * @return 0 (@rss filled), or -EINVAL with a message. */
 int port_pick_rss(const struct ptg_port_profile *p, uint16_t nb_rxq,
 		  const struct rte_eth_dev_info *info, const char *driver,
-		  struct port_rss *rss, char *err, size_t errlen);
+		  uint16_t word, struct port_rss *rss, char *err,
+		  size_t errlen);
 
 /* Check the profile's MTU (0: none asked) against @info's min_mtu,
  * max_mtu and max_rx_pktlen, as rte_eth_dev_configure() will.

@@ -47,6 +47,7 @@ static const struct ptg_port_ini_key profile_schema[] = {
 	{ "queues", "tx_queues", 0 },
 	{ "queues", "rx_desc", 0 },
 	{ "queues", "tx_desc", 0 },
+	{ "queues", "mode", 0 },
 	{ "port", "mtu", 0 },
 	{ "port", "promiscuous", 0 },
 	{ "port", "link_wait_ms", 0 },
@@ -322,6 +323,30 @@ load_queues(struct ptg_port_profile *p, const struct ptg_port_ini *ini,
 		return rc;
 	p->tx_desc = (uint16_t)v;
 	p->line.tx_desc = key_line(ini, "queues", "tx_desc");
+
+	p->mode = PTG_PORT_MODE_AUTO;
+	{
+		char buf[PTG_PORT_INI_VALUE_MAX];
+		unsigned int line = 0;
+
+		rc = ptg_port_ini_get(ini, "queues", "mode", 0, buf,
+				      sizeof(buf), &line, err, errlen);
+		if (rc == -EINVAL || rc == -ENAMETOOLONG)
+			return -EINVAL;
+		if (rc == 0) {
+			p->line.mode = line;
+			if (strcasecmp(buf, "auto") == 0)
+				p->mode = PTG_PORT_MODE_AUTO;
+			else if (strcasecmp(buf, "rtc") == 0)
+				p->mode = PTG_PORT_MODE_RTC;
+			else if (strcasecmp(buf, "pipeline") == 0)
+				p->mode = PTG_PORT_MODE_PIPELINE;
+			else
+				return ptg_port_ini_errf(ini, line, err, errlen,
+					"mode: '%s' is not auto, rtc or "
+					"pipeline", buf);
+		}
+	}
 	return 0;
 }
 

@@ -198,6 +198,16 @@ enum ptg_port_rss_mode {
 	PTG_PORT_RSS_OFF,      /**< never (the driver or peer spreads flows) */
 };
 
+/**
+ * How flows reach the workers ([queues] mode), read by the app to pick
+ * the dataplane mode (ptg_dataplane.h).
+ */
+enum ptg_port_mode {
+	PTG_PORT_MODE_AUTO = 0, /**< rtc with usable RSS, else pipeline */
+	PTG_PORT_MODE_RTC,      /**< one queue pair per worker */
+	PTG_PORT_MODE_PIPELINE, /**< one queue, an I/O lcore steers */
+};
+
 /** Lines the values of a profile came from (0: default, not in file). */
 struct ptg_port_profile_lines {
 	unsigned int device;
@@ -212,6 +222,7 @@ struct ptg_port_profile_lines {
 	unsigned int offloads;
 	unsigned int rss_mode;
 	unsigned int rss_key;
+	unsigned int mode;
 };
 
 /** A loaded profile: everything needed to bring the port up. */
@@ -235,6 +246,7 @@ struct ptg_port_profile {
 	uint32_t link_wait_ms;            /**< how long to wait for link */
 	uint32_t offloads_wanted;         /**< PTG_PORT_WANT_* */
 	enum ptg_port_rss_mode rss_mode;
+	enum ptg_port_mode mode;          /**< [queues] mode */
 	uint8_t rss_key_len;              /**< 0: symmetric 0x6d5a pattern
 					       sized for the device */
 	uint8_t rss_key[PTG_PORT_RSS_KEY_MAX];
@@ -306,7 +318,29 @@ struct ptg_port_params {
 	uint32_t nb_mbufs;   /**< mempool size; raised to what the queues
 				  need (0: 65535) */
 	uint32_t mbuf_cache; /**< per-lcore mempool cache (0: 256) */
+	/** The 16-bit word the symmetric RSS key repeats (profile key =
+	 *  symmetric); 0: 0x6d5a. Draw a fresh one per start
+	 *  (ptg_steer_key_random()) so the mapping of flows to queues is not
+	 *  the well-known one. */
+	uint16_t rss_word;
 };
+
+/** What a probed device offers for spreading flows over cores. */
+struct ptg_port_caps {
+	uint16_t max_rx_queues;
+	uint16_t max_tx_queues;
+	uint16_t reta_size;       /**< redirection table entries (0: none) */
+	uint8_t hash_key_size;    /**< RSS key bytes (0: not reported) */
+	uint8_t rss_tcp;          /**< hashes IPv4 TCP 4-tuples */
+};
+
+/**
+ * Read the capabilities of the profile's device (after rte_eal_init(),
+ * before ptg_port_open()), to choose the dataplane mode.
+ * @return 0; -ENODEV (not probed); the driver's error.
+ */
+int ptg_port_probe_caps(const struct ptg_port_profile *p,
+			struct ptg_port_caps *caps);
 
 /** An open, started port. */
 struct ptg_port;
@@ -357,6 +391,26 @@ uint32_t ptg_port_net_offloads(const struct ptg_port *port);
 
 /** Other features enabled (PTG_PORT_F_*). */
 uint32_t ptg_port_features(const struct ptg_port *port);
+
+/** Largest redirection table ptg_port_set_reta() programs. */
+#define PTG_PORT_RETA_MAX 512
+
+/** RSS redirection table entries of the open port (0: RSS off). */
+uint16_t ptg_port_reta_size(const struct ptg_port *port);
+
+/**
+ * Copy the RSS key in force to @p key (PTG_PORT_RSS_KEY_MAX bytes).
+ * @return its length, 0 when RSS is off.
+ */
+unsigned int ptg_port_rss_key(const struct ptg_port *port, uint8_t *key);
+
+/**
+ * Program the redirection table: entry i sends hash values whose low
+ * bits are i to queue @p reta[i]; @p size must be the port's reta size.
+ * @return 0; -EINVAL; -ENOTSUP (RSS off); the driver's error.
+ */
+int ptg_port_set_reta(struct ptg_port *port, const uint16_t *reta,
+		      uint16_t size);
 
 /** RX/TX queue pairs configured. */
 uint16_t ptg_port_nb_queues(const struct ptg_port *port);

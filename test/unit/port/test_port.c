@@ -231,7 +231,7 @@ rss_ok(const struct ptg_port_profile *p, uint16_t nb_rxq,
 	struct port_rss rss;
 
 	memset(&rss, 0xa5, sizeof(rss));
-	if (port_pick_rss(p, nb_rxq, info, DRV, &rss, err, sizeof(err)) != 0)
+	if (port_pick_rss(p, nb_rxq, info, DRV, 0, &rss, err, sizeof(err)) != 0)
 		fail_msg("unexpected error: %s", err);
 	return rss;
 }
@@ -310,7 +310,7 @@ test_rss_on_without_device_support(void **state)
 	profile_init(&p);
 	p.rss_mode = PTG_PORT_RSS_ON;
 	rss_info(&info, RTE_ETH_RSS_NONFRAG_IPV4_UDP, 40);
-	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, &rss, err,
+	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, 0, &rss, err,
 				       sizeof(err)), -EINVAL);
 	pt_assert_err(err, SRC, 21, "rss mode = on, but " DEV " (" DRV ") "
 		      "reports no RSS for IPv4/TCP");
@@ -334,6 +334,25 @@ test_rss_hash_functions_masked_by_device(void **state)
 	p.rss_mode = PTG_PORT_RSS_ON;
 	rss_info(&info, RTE_ETH_RSS_IPV4, 40);
 	assert_true(rss_ok(&p, 2, &info).hf == RTE_ETH_RSS_IPV4);
+}
+
+/* A word drawn at start replaces 0x6d5a in every pair of bytes. */
+static void
+test_rss_symmetric_key_drawn_word(void **state)
+{
+	struct ptg_port_profile p;
+	struct rte_eth_dev_info info;
+	struct port_rss rss;
+	char err[256];
+
+	(void)state;
+	profile_init(&p);
+	rss_info(&info, RTE_ETH_RSS_IP, 52);
+	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, 0x1f3c, &rss, err,
+				       sizeof(err)), 0);
+	assert_int_equal(rss.key_len, 52);
+	for (unsigned int i = 0; i < 52; i++)
+		assert_int_equal(rss.key[i], (i & 1) ? 0x3c : 0x1f);
 }
 
 static void
@@ -368,7 +387,7 @@ test_rss_device_key_too_long(void **state)
 	(void)state;
 	profile_init(&p);
 	rss_info(&info, RTE_ETH_RSS_IP, PTG_PORT_RSS_KEY_MAX + 1);
-	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, &rss, err,
+	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, 0, &rss, err,
 				       sizeof(err)), -EINVAL);
 	pt_assert_err(err, SRC, 3, DEV " wants a 129-byte RSS key, more than "
 		      "the 128 supported");
@@ -415,7 +434,7 @@ test_rss_profile_key_wrong_size(void **state)
 	memset(p.rss_key, 0x6d, 40);
 	p.rss_key_len = 40;
 	rss_info(&info, RTE_ETH_RSS_IP, 52);
-	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, &rss, err,
+	assert_int_equal(port_pick_rss(&p, 2, &info, DRV, 0, &rss, err,
 				       sizeof(err)), -EINVAL);
 	pt_assert_err(err, SRC, 22, "key is 40 bytes but " DEV " (" DRV ") "
 		      "takes 52-byte RSS keys (or use key = symmetric)");
@@ -1105,6 +1124,7 @@ main(void)
 		cmocka_unit_test(test_rss_on_without_device_support),
 		cmocka_unit_test(test_rss_hash_functions_masked_by_device),
 		cmocka_unit_test(test_rss_symmetric_key_sized_for_device),
+		cmocka_unit_test(test_rss_symmetric_key_drawn_word),
 		cmocka_unit_test(test_rss_device_key_too_long),
 		cmocka_unit_test(test_rss_profile_key_used),
 		cmocka_unit_test(test_rss_profile_key_wrong_size),

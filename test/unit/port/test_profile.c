@@ -316,6 +316,38 @@ test_rss_modes(void **state)
 	}
 }
 
+/* [queues] mode: how flows reach the workers. */
+static void
+test_queue_modes(void **state)
+{
+	static const struct {
+		const char *word;
+		enum ptg_port_mode mode;
+	} cases[] = {
+		{ "auto", PTG_PORT_MODE_AUTO }, { "RTC", PTG_PORT_MODE_RTC },
+		{ "pipeline", PTG_PORT_MODE_PIPELINE },
+		{ "Pipeline", PTG_PORT_MODE_PIPELINE },
+	};
+	struct ptg_port_profile p;
+	unsigned int i;
+	char *text;
+
+	(void)state;
+	load_ok(&p, "[device]\nvdev = net_null0\n");
+	assert_int_equal(p.mode, PTG_PORT_MODE_AUTO);
+	assert_int_equal(p.line.mode, 0);
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		assert_true(asprintf(&text, "[device]\nvdev = net_null0\n"
+				     "[queues]\nmode = %s\n", cases[i].word) > 0);
+		load_ok(&p, text);
+		assert_int_equal(p.mode, cases[i].mode);
+		assert_int_equal(p.line.mode, 4);
+		free(text);
+	}
+	assert_load_fails("[device]\nvdev = net_null0\n[queues]\nmode = rss\n",
+			  4, "mode: 'rss' is not auto, rtc or pipeline");
+}
+
 static void
 test_rss_key_symmetric_word(void **state)
 {
@@ -1489,6 +1521,7 @@ main(void)
 		cmocka_unit_test_setup(test_port_limits_accepted, setup),
 		cmocka_unit_test_setup(test_offload_choices, setup),
 		cmocka_unit_test_setup(test_rss_modes, setup),
+		cmocka_unit_test_setup(test_queue_modes, setup),
 		cmocka_unit_test_setup(test_rss_key_symmetric_word, setup),
 		cmocka_unit_test_setup(test_rss_key_asymmetric_loads, setup),
 		cmocka_unit_test_setup(test_rss_key_longest, setup),
