@@ -365,6 +365,36 @@ drop_malformed:
 	net_drop(m);
 }
 
+/*
+ * Whether @p m is an ARP reply that every worker may learn from: well
+ * formed (RFC 826), to our address, from a unicast station with an
+ * address we could send to (not ours, not a martian). The same checks
+ * arp_input() makes before it learns; a reply failing them is not copied
+ * to other workers.
+ */
+int
+ptg_net_arp_reply_shareable(const struct ptg_net *net, const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_arp_hdr *ah;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ah))
+		return 0;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+		return 0;
+	ah = (const struct rte_arp_hdr *)(eth + 1);
+	return ah->arp_hardware == RTE_BE16(RTE_ARP_HRD_ETHER) &&
+	       ah->arp_protocol == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	       ah->arp_hlen == RTE_ETHER_ADDR_LEN &&
+	       ah->arp_plen == sizeof(rte_be32_t) &&
+	       ah->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) &&
+	       ah->arp_data.arp_tip == net->cfg.addr &&
+	       rte_is_valid_assigned_ether_addr(&ah->arp_data.arp_sha) &&
+	       ah->arp_data.arp_sip != net->cfg.addr &&
+	       !net_ipv4_is_martian(net, ah->arp_data.arp_sip);
+}
+
 /* ---- output ------------------------------------------------------------ */
 
 /*

@@ -161,6 +161,15 @@ void ptg_net_timer(struct ptg_net *net, uint64_t now_ns);
 /** Send a gratuitous ARP announcing our address (RFC 5227 2.3). */
 int ptg_net_announce(struct ptg_net *net);
 
+/**
+ * Whether frame @p m is an ARP reply other instances on the same port may
+ * learn from (RFC 826 well formed, to our address, from a unicast sender
+ * that is neither us nor a martian): the check a worker makes before it
+ * copies a reply to the others. Reads @p net's configuration only.
+ */
+int ptg_net_arp_reply_shareable(const struct ptg_net *net,
+				const struct rte_mbuf *m);
+
 /** Counters of @p net (read-only; updated by the owning lcore only). */
 const struct ptg_net_stats *ptg_net_stats(const struct ptg_net *net);
 

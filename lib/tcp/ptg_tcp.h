@@ -247,6 +247,24 @@ struct ptg_conn *ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port);
 int ptg_tcp_listen_set_rcvbuf(struct ptg_tcp *tcp, uint16_t port,
 			      uint32_t bytes);
 
+/** The queues of one listener (ptg_tcp_listener_info()). */
+struct ptg_tcp_listener_info {
+	uint16_t port;
+	uint32_t synq_len;          /**< SYN-RECEIVED connections queued */
+	uint32_t synq_max;          /**< the engine's syn_queue_len */
+	uint32_t acceptq_len;       /**< established, not yet accepted */
+	uint32_t backlog;           /**< accept queue bound */
+	uint64_t synq_overflow;     /**< SYNs met a full SYN queue */
+	uint64_t acceptq_overflow;  /**< handshakes met a full accept queue */
+};
+
+/**
+ * The queues of the listener on @p port.
+ * @return 0; -ENOENT no listener.
+ */
+int ptg_tcp_listener_info(const struct ptg_tcp *tcp, uint16_t port,
+			  struct ptg_tcp_listener_info *info);
+
 /** Connections in @p port's accept queue. */
 unsigned int ptg_tcp_accept_queue_len(struct ptg_tcp *tcp, uint16_t port);
 

@@ -545,6 +545,7 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 			 * tries again (our SYN-ACK retransmits prompt it),
 			 * or refuse if the listener says so. */
 			TCP_STAT(tcp, acceptq_overflow);
+			c->listener->acceptq_overflow++;
 			if (tcp->cfg.accept_overflow_rst) {
 				tcp_respond_rst(tcp, seg);
 				tcp_conn_destroy(c, PTG_CLOSE_ABORT);

@@ -93,6 +93,7 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 	}
 	if (l->acceptq_len >= l->backlog) {
 		TCP_STAT(tcp, acceptq_overflow);
+		l->acceptq_overflow++;
 		return NULL;
 	}
 	c = tcp_conn_alloc(tcp, seg->ip->dst_addr,
@@ -169,7 +170,10 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 	if (l->synq_len >= tcp->cfg.syn_queue_len ||
 	    tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_ALWAYS) {
 		if (l->synq_len >= tcp->cfg.syn_queue_len)
+		{
 			TCP_STAT(tcp, synq_overflow);
+			l->synq_overflow++;
+		}
 		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
 			listen_cookie_synack(tcp, seg);
 		goto drop_quiet;
@@ -378,6 +382,24 @@ ptg_tcp_listen_set_rcvbuf(struct ptg_tcp *tcp, uint16_t port, uint32_t bytes)
 	if (bytes != 0 && bytes < 1024)
 		return -EINVAL;
 	l->rcvbuf = RTE_MIN(bytes, tcp->cfg.rcvbuf);
+	return 0;
+}
+
+int
+ptg_tcp_listener_info(const struct ptg_tcp *tcp, uint16_t port,
+		      struct ptg_tcp_listener_info *info)
+{
+	const struct tcp_listener *l = tcp ? tcp->listeners[port] : NULL;
+
+	if (l == NULL)
+		return -ENOENT;
+	info->port = port;
+	info->synq_len = l->synq_len;
+	info->synq_max = tcp->cfg.syn_queue_len;
+	info->acceptq_len = l->acceptq_len;
+	info->backlog = l->backlog;
+	info->synq_overflow = l->synq_overflow;
+	info->acceptq_overflow = l->acceptq_overflow;
 	return 0;
 }
 

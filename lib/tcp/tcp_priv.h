@@ -217,6 +217,7 @@ struct tcp_listener {
 	uint32_t backlog;
 	uint32_t rcvbuf;              /* 0: the engine's */
 	uint32_t synq_len, acceptq_len;
+	uint64_t synq_overflow, acceptq_overflow; /* this listener's share */
 	struct tcp_conn_list synq;
 	struct tcp_conn_list acceptq;
 };
