@@ -6,6 +6,7 @@
  *        -> ptg_recv_resume() -> tcp_deliver() -> cb_data() copies into
  *           the caller's iovec (the engine keeps what is not read: the
  *           receive window is the engine's queue, RFC 9293 3.8.6.2.2)
+ *        -> MSG_PEEK: ptg_recv_peek() copies, the engine keeps it all
  *        -> [sock_wait() until cb_data/cb_fin/cb_close]
  *   ptg_socket_write/writev/send/sendto() -> ptg_socket_sendmsg()
  *        -> ptg_send() -> tcp_output() -> [sock_wait() for send room]
@@ -137,6 +138,30 @@ io_enter(struct ptg_socket_stack *st, int fd, int *err)
 	return so;
 }
 
+/*
+ * MSG_PEEK: as many queued bytes as fit in @p iov, whichever mbufs they
+ * sit in (on_data offers one mbuf at a time, and a peek consumes none, so
+ * it cannot go through on_data).
+ */
+static size_t
+peek_some(struct sock *so, const struct iovec *iov, int iovcnt)
+{
+	size_t done = 0;
+
+	for (int i = 0; i < iovcnt; i++) {
+		size_t n;
+
+		if (iov[i].iov_len == 0)
+			continue;
+		n = ptg_recv_peek(so->conn, done, iov[i].iov_base,
+				  iov[i].iov_len);
+		done += n;
+		if (n < iov[i].iov_len)
+			break;
+	}
+	return done;
+}
+
 /* Take the pending error (SO_ERROR semantics: reported once). */
 static int
 take_err(struct sock *so)
@@ -167,6 +192,7 @@ ptg_socket_recvmsg(struct ptg_socket_stack *st, int fd, struct msghdr *msg,
 	if (so == NULL)
 		return sock_fail(err);
 	peek = !!(flags & MSG_PEEK);
+	/* POSIX recv(): with MSG_PEEK, MSG_WAITALL may return less. */
 	waitall = (flags & MSG_WAITALL) && !peek;
 	msg->msg_flags = 0;
 	msg->msg_controllen = 0;
@@ -188,12 +214,15 @@ ptg_socket_recvmsg(struct ptg_socket_stack *st, int fd, struct msghdr *msg,
 			return io_leave(so, 0, 0);
 		if (so->state == SS_CONNECTED && so->rd_shut)
 			return io_leave(so, done, 0);
-		if (so->state == SS_CONNECTED && so->conn != NULL) {
+		if (so->state == SS_CONNECTED && so->conn != NULL && peek) {
+			done = peek_some(so, msg->msg_iov,
+					 (int)msg->msg_iovlen);
+		} else if (so->state == SS_CONNECTED && so->conn != NULL) {
 			so->rd_iov = msg->msg_iov;
 			so->rd_iovcnt = (int)msg->msg_iovlen;
 			so->rd_total = total;
-			so->rd_done = peek ? 0 : done;
-			so->rd_peek = (uint8_t)peek;
+			so->rd_done = done;
+			so->rd_peek = 0;
 			so->rd_active = 1;
 			ptg_recv_resume(so->conn);
 			so->rd_active = 0;

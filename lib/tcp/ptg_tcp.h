@@ -342,6 +342,15 @@ int ptg_abort(struct ptg_conn *c);
 void ptg_recv_resume(struct ptg_conn *c);
 
 /**
+ * Copy received in-order bytes that on_data has not consumed, without
+ * consuming them (MSG_PEEK): up to @p len of them, from @p off bytes past
+ * the first, whatever the mbufs they sit in.
+ * @return bytes copied (0 past the end, or when @p c is NULL or gone).
+ */
+size_t ptg_recv_peek(const struct ptg_conn *c, size_t off, void *buf,
+		     size_t len);
+
+/**
  * Set the receive buffer of @p c, clamped to the engine's rcvbuf (which
  * also fixed the window scale at the handshake). A smaller buffer never
  * moves an advertised right edge back (RFC 9293 3.8.6.2.2).

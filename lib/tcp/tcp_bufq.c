@@ -6,6 +6,7 @@
  *
  *   ptg_send() -> tcp_bufq_append()        tcp_output() -> tcp_bufq_copy()
  *   ACK        -> tcp_bufq_drop()          tcp_input()  -> tcp_bufq_append_mbuf()
+ *   ptg_recv_peek() -> bufq_read()         (receive queue, nothing consumed)
  */
 #include <string.h>
 
@@ -140,4 +141,39 @@ tcp_bufq_copy(const struct tcp_bufq *q, uint32_t off, uint32_t len,
 		}
 	}
 	return len == 0 ? 0 : -1;
+}
+
+/* Copy up to @len bytes at @off into @buf; returns the bytes copied. */
+static size_t
+bufq_read(const struct tcp_bufq *q, size_t off, uint8_t *buf, size_t len)
+{
+	const struct rte_mbuf *m = q->head;
+	size_t done = 0;
+
+	if (off >= q->bytes)
+		return 0;
+	len = RTE_MIN(len, q->bytes - off);
+	off += q->head_off;
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (done < len && m != NULL) {
+		size_t n = RTE_MIN(len - done, (size_t)m->data_len - off);
+
+		memcpy(buf + done, rte_pktmbuf_mtod_offset(m, const uint8_t *,
+							   off), n);
+		done += n;
+		off = 0;
+		m = m->next;
+	}
+	return done;
+}
+
+size_t
+ptg_recv_peek(const struct ptg_conn *c, size_t off, void *buf, size_t len)
+{
+	if (c == NULL || (c->flags & TF_DEAD) || buf == NULL)
+		return 0;
+	return bufq_read(&c->rcvq, off, buf, len);
 }

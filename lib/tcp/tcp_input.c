@@ -628,6 +628,8 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 
 	c->last_rx_ns = tcp->now;
 	c->keep_probes = 0;
+	/* RFC 2883 4 rule 1: a D-SACK block reports the latest segment. */
+	c->flags &= ~TF_DSACK;
 
 	if (c->state == PTG_TCPS_SYN_SENT) {
 		synsent_input(c, seg);
@@ -682,6 +684,11 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 		if (c->state == PTG_TCPS_TIME_WAIT && (seg->flags & TH_FIN))
 			/* A retransmitted FIN: re-ACK, restart 2*MSL. */
 			tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
+		/* RFC 2883 4: data below RCV.NXT came twice; the ACK says
+		 * which in a D-SACK block (example 1). */
+		if (seg->len > 0 && seq_lt(seg->seq, c->rcv_nxt))
+			tcp_reass_dsack(c, seg->seq,
+					seq_min(seg->seq + seg->len, c->rcv_nxt));
 		TCP_STAT(tcp, drop_out_of_window);
 		c->flags |= TF_ACKNOW;
 		goto drop_ack;
@@ -723,6 +730,8 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 		}
 		len -= skip;
 		c->flags |= TF_ACKNOW; /* a duplicate: tell the peer */
+		/* RFC 2883 4: the part below RCV.NXT came twice (example 4). */
+		tcp_reass_dsack(c, seg->seq, seg->seq + skip);
 	}
 	if (len > 0 && seq_gt(seg->seq + skip + len, c->rcv_nxt + rcv_wnd(c))) {
 		uint32_t edge = c->rcv_nxt + rcv_wnd(c);

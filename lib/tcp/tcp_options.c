@@ -155,8 +155,9 @@ tcp_write_syn_options(uint8_t *p, uint16_t mss, int ws, uint8_t wscale,
 }
 
 /* Options on a synchronized segment: timestamps, then SACK blocks for what
- * sits in the out-of-order queue (RFC 2018 4: the block holding the most
- * recent arrival first, then the others; tcp_reass_sack_blocks()). */
+ * sits in the out-of-order queue, after a D-SACK block if one is pending
+ * (RFC 2018 4, RFC 2883 4; tcp_reass_sack_blocks()). With timestamps
+ * three blocks fit, four without. */
 unsigned int
 tcp_write_options(const struct ptg_conn *c, uint8_t *p, uint32_t tsval,
 		  int with_sack)
@@ -172,7 +173,7 @@ tcp_write_options(const struct ptg_conn *c, uint8_t *p, uint32_t tsval,
 		put32(p + n + 4, c->ts_recent);
 		n += 8;
 	}
-	if (with_sack && (c->flags & TF_SACK_OK) && c->ooo != NULL) {
+	if (with_sack && tcp_reass_has_sack(c)) {
 		uint32_t blocks[TCP_SACK_MAX_BLOCKS][2];
 		unsigned int max = (TCP_MAX_OPT_LEN - n - 4) / 8;
 		unsigned int nb = tcp_reass_sack_blocks(c, blocks,

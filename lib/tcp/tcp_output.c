@@ -43,7 +43,7 @@ tcp_seg_room(const struct ptg_conn *c)
 	unsigned int used = (c->flags & TF_TS_OK) ? 12 : 0;
 	unsigned int nb;
 
-	if (c->ooo == NULL || !(c->flags & TF_SACK_OK))
+	if (!tcp_reass_has_sack(c))
 		return c->mss;
 	nb = tcp_reass_sack_blocks(c, blocks,
 				   RTE_MIN((TCP_MAX_OPT_LEN - used - 4) / 8,
@@ -195,6 +195,9 @@ send_seg(struct ptg_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 
 	if (m == NULL)
 		return -ENOBUFS;
+	/* RFC 2883 4 rule 2: a duplicate is reported in one D-SACK block. */
+	if (with_sack)
+		c->flags &= ~TF_DSACK;
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->tcp_flags = flags;
 	if (flags & RTE_TCP_ACK_FLAG) {

@@ -94,6 +94,7 @@ struct tcp_seg {
 #define TF_FIN_NOTIFIED  (1u << 23) /* on_fin was called */
 #define TF_IN_ON_DATA    (1u << 24) /* on_data runs: rcvq holds its bytes */
 #define TF_CLOSE_PENDING (1u << 25) /* ptg_close() from on_data, after it */
+#define TF_DSACK         (1u << 26) /* dsack_start/end go out first (RFC 2883) */
 
 /* Timer kinds a control block can have armed at once. */
 enum tcp_timer_kind {
@@ -174,10 +175,13 @@ struct ptg_conn {
 	struct tcp_bufq rcvq;         /* in order, not yet consumed */
 	struct rte_mbuf *ooo;         /* out of order, sorted, via m->next */
 	uint32_t ooo_bytes;
-	uint32_t ooo_last;            /* seq of the latest ooo arrival */
+	uint32_t ooo_stamp;           /* ooo arrivals so far: held segments
+					 carry the count at their arrival */
 	uint16_t ooo_nb;
 	uint16_t retransmits_total;
 	uint32_t rcvbuf;              /* window ceiling (SO_RCVBUF) */
+	uint32_t dsack_start, dsack_end; /* duplicate bytes of the segment
+					    being processed (TF_DSACK) */
 
 	/* --- timers --- */
 	uint64_t t_deadline[TT_NB];   /* ns; 0 = off */
@@ -372,8 +376,19 @@ int tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		     uint32_t len);
 void tcp_reass_pull(struct ptg_conn *c);
 void tcp_reass_free(struct ptg_conn *c);
+/* The SACK blocks of the next segment: a D-SACK block first if one is
+ * pending, then held data, most recently reported first (RFC 2018 4,
+ * RFC 2883 4); at most @max. */
 unsigned int tcp_reass_sack_blocks(const struct ptg_conn *c,
 				   uint32_t blocks[][2], unsigned int max);
+/* Bytes [start, end) of the segment being processed arrived before. */
+void tcp_reass_dsack(struct ptg_conn *c, uint32_t start, uint32_t end);
+/* Whether the next segment carries a SACK option. */
+static inline int tcp_reass_has_sack(const struct ptg_conn *c)
+{
+	return (c->flags & TF_SACK_OK) &&
+	       (c->ooo != NULL || (c->flags & TF_DSACK));
+}
 
 /* tcp_sack.c: sender scoreboard (RFC 6675) */
 uint32_t tcp_sack_update(struct ptg_conn *c, const struct tcp_opts *o);

@@ -2,18 +2,56 @@
 /*
  * Reassembly: segments that arrive above RCV.NXT wait here, sorted and
  * trimmed so no byte is held twice, until the hole before them fills.
+ * The receiver's SACK scoreboard is this queue: its blocks, the order in
+ * which they were last reported, and the duplicate (D-SACK) range of the
+ * segment being processed.
  *
  *   tcp_input() -> tcp_reass_insert()      (out of order, RFC 9293 3.10.7.4)
  *   tcp_input() -> tcp_reass_pull()        (RCV.NXT advanced)
- *   tcp_write_options() -> tcp_reass_sack_blocks()   (RFC 2018 4)
+ *   tcp_input() -> tcp_reass_dsack()       (bytes below RCV.NXT, RFC 2883)
+ *   tcp_write_options() -> tcp_reass_sack_blocks()   (RFC 2018 4, RFC 2883 4)
  *
  * Each held mbuf is trimmed to its payload; its sequence number is kept in
- * m->hash.usr (the RSS hash is dead by then).
+ * m->hash.usr and its arrival stamp (c->ooo_stamp when it came, or when a
+ * duplicate of it came) in m->hash.fdir.hi (the RX hash is dead by then).
+ *
+ * Recency: every out-of-order arrival is acknowledged at once (RFC 5681
+ * 4.2) with the block holding it first (RFC 2018 4), so the newest stamp
+ * of a block is the last time it was reported as the first block, which
+ * is the order RFC 2018 4 asks the other blocks to be repeated in.
  */
 #include "tcp_priv.h"
 
 #define SEQ(m) ((m)->hash.usr)
 #define END(m) (SEQ(m) + (m)->data_len)
+#define STAMP(m) ((m)->hash.fdir.hi)
+
+/* Stamps wrap like sequence numbers; held ones are never 2^31 apart. */
+static inline int
+stamp_newer(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+/*
+ * RFC 2883 4: a D-SACK block reports one contiguous duplicate range of
+ * the segment that triggered the ACK: the first one found (ranges are
+ * found in ascending order), extended while the next one continues it.
+ * Only where the peer sent SACK-permitted (RFC 2018 2).
+ */
+void
+tcp_reass_dsack(struct ptg_conn *c, uint32_t start, uint32_t end)
+{
+	if (!(c->flags & TF_SACK_OK) || !seq_lt(start, end))
+		return;
+	if (!(c->flags & TF_DSACK)) {
+		c->flags |= TF_DSACK;
+		c->dsack_start = start;
+		c->dsack_end = end;
+	} else if (start == c->dsack_end) {
+		c->dsack_end = end;
+	}
+}
 
 /* Bound on held segments, against a peer that sends one-byte segments
  * across the window (each one costs a whole mbuf). */
@@ -43,12 +81,13 @@ tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 	struct rte_mbuf **pp = &c->ooo;
 	struct rte_mbuf *q;
 	uint32_t end = seq + len;
+	uint32_t stamp;
 
 	if (c->ooo_nb >= ooo_max_segs(c)) {
 		rte_pktmbuf_free(m);
 		return -1;
 	}
-	c->ooo_last = seq;
+	stamp = ++c->ooo_stamp;
 	while ((q = *pp) != NULL) {
 		if (seq_leq(END(q), seq)) {
 			pp = &q->next;
@@ -56,8 +95,14 @@ tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		}
 		if (seq_geq(SEQ(q), end))
 			break;
+		/* RFC 2883 4: what q holds of [seq, end) came twice. */
+		tcp_reass_dsack(c, seq_max(SEQ(q), seq), seq_min(END(q), end));
 		if (seq_leq(SEQ(q), seq) && seq_geq(END(q), end)) {
-			rte_pktmbuf_free(m); /* all of it is held already */
+			/* All of it is held already. Its block still holds
+			 * the segment that triggers this ACK (RFC 2018 4,
+			 * RFC 2883 4 rule 4): it is the newest. */
+			STAMP(q) = stamp;
+			rte_pktmbuf_free(m);
 			return 0;
 		}
 		if (seq_leq(SEQ(q), seq)) {
@@ -79,6 +124,7 @@ tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		break;
 	}
 	SEQ(m) = seq;
+	STAMP(m) = stamp;
 	m->next = *pp;
 	*pp = m;
 	c->ooo_bytes += m->data_len;
@@ -94,6 +140,9 @@ tcp_reass_pull(struct ptg_conn *c)
 
 	while ((m = c->ooo) != NULL && seq_leq(SEQ(m), c->rcv_nxt)) {
 		c->ooo = m->next;
+		/* The in-order segment just queued ran into held data:
+		 * those bytes came twice (RFC 2883 4). */
+		tcp_reass_dsack(c, SEQ(m), seq_min(END(m), c->rcv_nxt));
 		if (seq_leq(END(m), c->rcv_nxt)) {
 			free_one(c, m);
 			continue;
@@ -119,41 +168,55 @@ tcp_reass_free(struct ptg_conn *c)
 	c->ooo_nb = 0;
 }
 
-/* RFC 2018 4: first the block holding the latest arrival, then the
- * others in sequence order. */
+/*
+ * RFC 2018 4: the first block holds the segment that triggered the ACK
+ * (unless it advanced RCV.NXT); the others repeat the most recently
+ * reported blocks, none a subset of one already in the option, as many
+ * as fit. Blocks are built from the queue, merged, so none is a subset of
+ * another: they are picked by their newest stamp. RFC 2883 4: a pending
+ * D-SACK block goes before all of them; when it lies above RCV.NXT the
+ * block holding it is the newest and comes second (rule 4).
+ */
 unsigned int
 tcp_reass_sack_blocks(const struct ptg_conn *c, uint32_t blocks[][2],
 		      unsigned int max)
 {
-	uint32_t all[TCP_SACK_MAX_BLOCKS + 8][2];
-	unsigned int nb = 0, out = 0, first = 0;
-	const struct rte_mbuf *m;
+	uint32_t stamps[TCP_SACK_MAX_BLOCKS];
+	unsigned int first = 0, nb = 0, cap;
+	const struct rte_mbuf *m = c->ooo;
 
-	for (m = c->ooo; m != NULL; m = m->next) {
-		if (nb > 0 && SEQ(m) == all[nb - 1][1]) {
-			all[nb - 1][1] = END(m);
-			continue;
-		}
-		if (nb == RTE_DIM(all))
-			break;
-		all[nb][0] = SEQ(m);
-		all[nb][1] = END(m);
-		nb++;
-	}
-	for (unsigned int i = 0; i < nb; i++)
-		if (seq_in(c->ooo_last, all[i][0], all[i][1]))
-			first = i;
-	if (nb == 0 || max == 0)
+	if (max == 0)
 		return 0;
-	blocks[out][0] = all[first][0];
-	blocks[out][1] = all[first][1];
-	out++;
-	for (unsigned int i = 0; i < nb && out < max; i++) {
-		if (i == first)
-			continue;
-		blocks[out][0] = all[i][0];
-		blocks[out][1] = all[i][1];
-		out++;
+	max = RTE_MIN(max, TCP_SACK_MAX_BLOCKS);
+	if (c->flags & TF_DSACK) {
+		blocks[0][0] = c->dsack_start;
+		blocks[0][1] = c->dsack_end;
+		first = 1;
 	}
-	return out;
+	cap = max - first;
+	while (m != NULL && cap > 0) {
+		uint32_t s = SEQ(m), e = END(m), st = STAMP(m);
+		unsigned int i;
+
+		for (m = m->next; m != NULL && SEQ(m) == e; m = m->next) {
+			e = END(m);
+			if (stamp_newer(STAMP(m), st))
+				st = STAMP(m);
+		}
+		/* Keep the @cap newest, newest first. */
+		if (nb == cap) {
+			if (!stamp_newer(st, stamps[nb - 1]))
+				continue;
+			nb--;
+		}
+		for (i = nb++; i > 0 && stamp_newer(st, stamps[i - 1]); i--) {
+			stamps[i] = stamps[i - 1];
+			blocks[first + i][0] = blocks[first + i - 1][0];
+			blocks[first + i][1] = blocks[first + i - 1][1];
+		}
+		stamps[i] = st;
+		blocks[first + i][0] = s;
+		blocks[first + i][1] = e;
+	}
+	return first + nb;
 }

@@ -12,6 +12,8 @@
  *        returns once the stack has processed it (in_wait())
  *   the stack's frames  -> backend tx -> ARP: answered here, at once;
  *        IPv4: Ethernet stripped -> out queue -> ifc.netdev_receive()
+ *        (which gives up at the packet's expected time plus tolerance:
+ *        see "expected times" below)
  *
  * packetdrill talks IPv4 without a link layer, so the adapter plays the
  * link: every address the stack asks ARP about is at one fixed MAC.
@@ -29,6 +31,9 @@
  *   backlog=N synq=N delack_ms=N rto_min_ms=N rto_init_ms=N rto_max_ms=N
  *   syn_retries=N synack_retries=N max_retries=N msl_ms=N
  *   chack_limit=N fin_wait2_ms=N
+ *   rx_deadline=0|1  give up waiting for a packet the script expects once
+ *                    its time plus tolerance has passed (default 1)
+ *   rx_slack_ms=N    more time past that tolerance (default 50)
  *   debug=1          print every frame on stderr
  * A bad flag stops packetdrill with a message naming it (exit status 2):
  * packetdrill's init hook has no way to report an error.
@@ -160,9 +165,15 @@ struct adapter {
 	struct out_pkt *out_head, *out_tail;
 	unsigned int out_count;
 	unsigned long out_dropped, tx_other;
+
+	struct pd_script *script; /* expected times; NULL: wait forever */
+	long long first_call_us;  /* packetdrill's first call (monotonic) */
+	int rx_deadline;
+	long long rx_slack_us;
 };
 
 static int eal_ready;
+static unsigned int nb_inits;  /* scripts of this packetdrill run so far */
 
 static long long
 now_usecs(void)
@@ -171,6 +182,359 @@ now_usecs(void)
 
 	gettimeofday(&tv, NULL);
 	return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+static long long
+mono_usecs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* ---- expected times ------------------------------------------------------------ */
+
+/*
+ * packetdrill's netdev_receive hook has no timeout: packetdrill computes
+ * one for its own devices and calls the hook once per outbound packet of
+ * the script, straight away (it checks the time after). A stack that
+ * stays silent would keep the script waiting until the runner's timeout.
+ * So the adapter reads the script itself: the time of each outbound
+ * ("... >") event, and the options packetdrill times them with
+ * (--tolerance_usecs, --tolerance_percent, --strict_segments, from the
+ * script and then its command line, which wins). The n-th call of the
+ * hook belongs to the n-th outbound event (with --strict_segments one
+ * packet each; without, packets until the event's payload is reached, as
+ * packetdrill merges them). When the event's time plus its tolerance
+ * (plus rx_slack_ms) has passed and nothing came, the hook returns an
+ * empty packet, which packetdrill reports as an error at that line.
+ *
+ * Times: "+T" counts from the moment packetdrill reaches the event, which
+ * is just before it calls the hook; "T" from the script's start, taken as
+ * packetdrill's first call into the adapter (a little after it, so the
+ * deadline errs late, never early); "*" has no deadline. A script that
+ * cannot be read, or more calls than outbound events, wait as before.
+ */
+#define PD_DEFAULT_TOLERANCE_US 4000  /* packetdrill's defaults */
+#define PD_DEFAULT_TOLERANCE_PCT 12.5
+
+enum { EXP_ANY, EXP_ABS, EXP_REL };
+
+struct pd_expect {
+	int line;
+	int kind;                 /* EXP_* */
+	long long end_us;         /* the event's time, or its range's end */
+	long long payload;        /* bytes the script expects */
+};
+
+struct pd_script {
+	char path[512];
+	struct pd_expect *ev;
+	unsigned int nb, cap;
+	long long tol_us;
+	double tol_pct;
+	int strict;
+	/* the event being waited for */
+	unsigned int next;
+	int armed;
+	long long deadline_us;    /* monotonic; -1: none */
+	long long payload_seen;
+};
+
+/* "0", "+.01", "1.5~2", "+0~+.1", "*": a packetdrill event time at @p p.
+ * Returns the characters used, 0 if @p p does not start with one. */
+static size_t
+parse_event_time(const char *p, int *kind, long long *end_us)
+{
+	const char *q = p;
+	int rel = 0;
+	double v;
+	char *e;
+
+	if (*q == '*') {
+		*kind = EXP_ANY;
+		*end_us = 0;
+		return 1;
+	}
+	if (*q == '+') {
+		rel = 1;
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+	}
+	if (!(*q >= '0' && *q <= '9') && *q != '.')
+		return 0;
+	v = strtod(q, &e);
+	if (e == q || v < 0)
+		return 0;
+	q = e;
+	if (*q == '~') {
+		q++;
+		if (rel && *q++ != '+')
+			return 0;
+		if (!(*q >= '0' && *q <= '9') && *q != '.')
+			return 0;
+		v = strtod(q, &e);
+		if (e == q || v < 0)
+			return 0;
+		q = e;
+	}
+	*kind = rel ? EXP_REL : EXP_ABS;
+	*end_us = (long long)(v * 1e6 + 0.5);
+	return (size_t)(q - p);
+}
+
+/* The payload a "> flags start:end(len) ..." line expects: len. */
+static long long
+line_payload(const char *p)
+{
+	for (const char *q = strchr(p, '('); q != NULL; q = strchr(q + 1, '(')) {
+		const char *d = q;
+
+		while (d > p && d[-1] >= '0' && d[-1] <= '9')
+			d--;
+		if (d < q && d > p && d[-1] == ':' && q[1] >= '0' && q[1] <= '9')
+			return strtoll(q + 1, NULL, 10);
+	}
+	return 0;
+}
+
+/* One option of packetdrill's that sets how it times events. */
+static void
+script_option(struct pd_script *sc, const char *opt, const char *next_arg)
+{
+	const char *v;
+
+	if (strncmp(opt, "--tolerance_usecs", 17) == 0) {
+		v = opt[17] == '=' ? opt + 18 : opt[17] == '\0' ? next_arg : NULL;
+		if (v != NULL && atoll(v) > 0)
+			sc->tol_us = atoll(v);
+	} else if (strncmp(opt, "--tolerance_percent", 19) == 0) {
+		v = opt[19] == '=' ? opt + 20 : opt[19] == '\0' ? next_arg : NULL;
+		if (v != NULL)
+			sc->tol_pct = atof(v);
+	} else if (strcmp(opt, "--strict_segments") == 0) {
+		sc->strict = 1;
+	}
+}
+
+static int
+script_add(struct pd_script *sc, int line, int kind, long long end_us,
+	   long long payload)
+{
+	if (sc->nb == sc->cap) {
+		unsigned int cap = sc->cap ? 2 * sc->cap : 64;
+		struct pd_expect *ev = realloc(sc->ev, cap * sizeof(*ev));
+
+		if (ev == NULL)
+			return -1;
+		sc->ev = ev;
+		sc->cap = cap;
+	}
+	sc->ev[sc->nb++] = (struct pd_expect){ .line = line, .kind = kind,
+		.end_us = end_us, .payload = payload };
+	return 0;
+}
+
+/* Read @p path: its option lines and its outbound events. 0, or -1 when
+ * it is not a script (no event at all) or cannot be read. */
+static int
+script_read(struct pd_script *sc, const char *path)
+{
+	char buf[4096];
+	int line = 0, in_comment = 0, in_code = 0, events = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	if (fread(buf, 1, 4, f) == 4 && memcmp(buf, "\177ELF", 4) == 0) {
+		fclose(f);
+		return -1;
+	}
+	rewind(f);
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		const char *p = buf;
+		long long end_us;
+		size_t n;
+		int kind;
+
+		line++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (in_comment || in_code) {
+			const char *close = strstr(p, in_comment ? "*/" : "}%");
+
+			if (close == NULL)
+				continue;
+			in_comment = in_code = 0;
+			p = close + 2;
+			while (*p == ' ' || *p == '\t')
+				p++;
+		}
+		if (strncmp(p, "/*", 2) == 0) {
+			const char *close = strstr(p + 2, "*/");
+
+			if (close == NULL) {
+				in_comment = 1;
+				continue;
+			}
+			p = close + 2;
+			while (*p == ' ' || *p == '\t')
+				p++;
+		}
+		if (strncmp(p, "--", 2) == 0) {
+			char opt[128];
+
+			sscanf(p, "%127s", opt);
+			script_option(sc, opt, NULL);
+			continue;
+		}
+		n = parse_event_time(p, &kind, &end_us);
+		if (n == 0 || (p[n] != ' ' && p[n] != '\t'))
+			continue;
+		events++;
+		p += n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "%{", 2) == 0 && strstr(p, "}%") == NULL)
+			in_code = 1;
+		if (*p == '>' && script_add(sc, line, kind, end_us,
+					    line_payload(p)) != 0) {
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return events > 0 ? 0 : -1;
+}
+
+/*
+ * The script of this run: packetdrill's arguments are in
+ * /proc/self/cmdline ("packetdrill [options] script..."), and it loads
+ * the adapter once per script, in order. Its options override the
+ * script's.
+ */
+static struct pd_script *
+script_load(unsigned int index)
+{
+	char *args[256], raw[16384];
+	int argc = 0, first, k;
+	unsigned int seen = 0;
+	struct pd_script *sc;
+	size_t len;
+	FILE *f = fopen("/proc/self/cmdline", "r");
+
+	if (f == NULL)
+		return NULL;
+	len = fread(raw, 1, sizeof(raw) - 1, f);
+	fclose(f);
+	raw[len] = '\0';
+	for (size_t i = 0; i < len && argc < (int)RTE_DIM(args); ) {
+		args[argc++] = raw + i;
+		i += strlen(raw + i) + 1;
+	}
+	/* The scripts are the arguments after the last option. */
+	for (first = argc; first > 1 && args[first - 1][0] != '-'; first--)
+		;
+	sc = calloc(1, sizeof(*sc));
+	if (sc == NULL)
+		return NULL;
+	for (k = first; k < argc; k++) {
+		sc->nb = 0;
+		sc->tol_us = PD_DEFAULT_TOLERANCE_US;
+		sc->tol_pct = PD_DEFAULT_TOLERANCE_PCT;
+		sc->strict = 0;
+		/* An option's value given apart ("--x VALUE") is no script. */
+		if (script_read(sc, args[k]) != 0)
+			continue;
+		if (seen++ == index)
+			break;
+	}
+	if (k == argc) {
+		free(sc->ev);
+		free(sc);
+		return NULL;
+	}
+	snprintf(sc->path, sizeof(sc->path), "%s", args[k]);
+	for (int i = 1; i < first; i++)
+		script_option(sc, args[i], i + 1 < argc ? args[i + 1] : NULL);
+	sc->deadline_us = -1;
+	return sc;
+}
+
+static void
+script_free(struct pd_script *sc)
+{
+	if (sc == NULL)
+		return;
+	free(sc->ev);
+	free(sc);
+}
+
+/* The deadline of the event the next packet belongs to (monotonic), or
+ * -1 for none. Called as packetdrill starts waiting for it. */
+static long long
+rx_deadline(struct adapter *ad)
+{
+	struct pd_script *sc = ad->script;
+	const struct pd_expect *e;
+	long long tol;
+
+	if (sc == NULL || !ad->rx_deadline || sc->next >= sc->nb)
+		return -1;
+	if (sc->armed)
+		return sc->deadline_us;
+	e = &sc->ev[sc->next];
+	sc->armed = 1;
+	sc->payload_seen = 0;
+	tol = (long long)(sc->tol_pct / 100.0 * (double)e->end_us);
+	tol = RTE_MAX(tol, sc->tol_us);
+	switch (e->kind) {
+	case EXP_REL:
+		sc->deadline_us = mono_usecs() + e->end_us + tol + ad->rx_slack_us;
+		break;
+	case EXP_ABS:
+		sc->deadline_us = ad->first_call_us + e->end_us + tol +
+				  ad->rx_slack_us;
+		break;
+	default:
+		sc->deadline_us = -1;
+		break;
+	}
+	return sc->deadline_us;
+}
+
+/* A packet of @p payload bytes went to packetdrill: the event is done
+ * unless packetdrill merges more into it. */
+static void
+rx_delivered(struct adapter *ad, long long payload)
+{
+	struct pd_script *sc = ad->script;
+
+	if (sc == NULL || !sc->armed)
+		return;
+	sc->payload_seen += payload;
+	if (sc->strict || sc->payload_seen >= sc->ev[sc->next].payload) {
+		sc->next++;
+		sc->armed = 0;
+	}
+}
+
+/* TCP payload bytes of an IPv4 packet. */
+static long long
+ip_tcp_payload(const uint8_t *p, size_t len)
+{
+	size_t ihl, doff, tot;
+
+	if (len < 20 || (p[0] >> 4) != 4 || p[9] != IPPROTO_TCP)
+		return 0;
+	ihl = (p[0] & 0xf) * 4u;
+	tot = ((size_t)p[2] << 8) | p[3];
+	if (len < ihl + 20 || tot > len)
+		return 0;
+	doff = (p[ihl + 12] >> 4) * 4u;
+	return tot > ihl + doff ? (long long)(tot - ihl - doff) : 0;
 }
 
 static void
@@ -403,6 +767,15 @@ backend_rx(void *arg, struct rte_mbuf **pkts, uint16_t n, uint64_t wait_ns)
 
 /* ---- netdev hooks -------------------------------------------------------------- */
 
+/* packetdrill's first call into the adapter (not its clock): the script
+ * has started. */
+static void
+first_call(struct adapter *ad)
+{
+	if (ad->first_call_us == 0)
+		ad->first_call_us = mono_usecs();
+}
+
 static int
 pd_netdev_send(void *ud, const void *buf, size_t n)
 {
@@ -410,6 +783,8 @@ pd_netdev_send(void *ud, const void *buf, size_t n)
 	struct rte_ether_hdr eth;
 	struct rte_mbuf *m;
 	uint64_t seq;
+
+	first_call(ad);
 
 	if (n < sizeof(struct rte_ipv4_hdr) || (((const uint8_t *)buf)[0] >> 4) != 4) {
 		errno = EAFNOSUPPORT; /* IPv4 only */
@@ -439,13 +814,41 @@ pd_netdev_receive(void *ud, void *buf, size_t *n, long long *usecs)
 {
 	struct adapter *ad = ud;
 	struct out_pkt *p;
+	long long deadline;
 
-	/* packetdrill asks only when it expects a packet: wait for one
-	 * (its own timeout ends a script that never sees it). */
+	first_call(ad);
+	deadline = rx_deadline(ad);
+	/* packetdrill asks only when the script expects a packet: wait for
+	 * one until the script's time for it has passed. */
 	pthread_mutex_lock(&ad->out_lock);
-	while (ad->out_head == NULL)
-		pthread_cond_wait(&ad->out_cond, &ad->out_lock);
+	while (ad->out_head == NULL) {
+		struct timespec ts;
+
+		if (deadline < 0) {
+			pthread_cond_wait(&ad->out_cond, &ad->out_lock);
+			continue;
+		}
+		if (mono_usecs() >= deadline)
+			break;
+		ts.tv_sec = deadline / 1000000LL;
+		ts.tv_nsec = (deadline % 1000000LL) * 1000L;
+		pthread_cond_timedwait(&ad->out_cond, &ad->out_lock, &ts);
+	}
 	p = ad->out_head;
+	if (p == NULL) {
+		const struct pd_expect *e = &ad->script->ev[ad->script->next];
+
+		pthread_mutex_unlock(&ad->out_lock);
+		/* An empty packet: packetdrill fails the script at the
+		 * event's line (run.sh retries timing errors once). */
+		fprintf(stderr, "ptg_packetdrill: timing error: %s:%d: the "
+			"stack sent nothing by the expected time plus "
+			"tolerance (and %lld ms)\n", ad->script->path, e->line,
+			ad->rx_slack_us / 1000);
+		*n = 0;
+		*usecs = now_usecs();
+		return 0;
+	}
 	ad->out_head = p->next;
 	if (ad->out_head == NULL)
 		ad->out_tail = NULL;
@@ -455,13 +858,23 @@ pd_netdev_receive(void *ud, void *buf, size_t *n, long long *usecs)
 		*n = p->len;
 	memcpy(buf, p->data, *n);
 	*usecs = p->usecs;
+	rx_delivered(ad, ip_tcp_payload(p->data, p->len));
 	free(p);
 	return 0;
 }
 
 /* ---- system calls --------------------------------------------------------------- */
 
-#define AD(ud) (((struct adapter *)(ud))->st)
+static struct ptg_socket_stack *
+stack_of(void *ud)
+{
+	struct adapter *ad = ud;
+
+	first_call(ad);
+	return ad->st;
+}
+
+#define AD(ud) stack_of(ud)
 
 static int
 pd_socket(void *ud, int domain, int type, int protocol)
@@ -684,6 +1097,7 @@ pd_free(void *ud)
 		free(p);
 	}
 	rte_mempool_free(ad->mp);
+	script_free(ad->script);
 	pthread_cond_destroy(&ad->in_cond);
 	pthread_cond_destroy(&ad->done_cond);
 	pthread_mutex_destroy(&ad->in_lock);
@@ -816,7 +1230,8 @@ num(const char *key, const char *val, unsigned long max)
 }
 
 static void
-parse_flags(const char *flags, struct ptg_socket_config *cfg, int *debug)
+parse_flags(const char *flags, struct ptg_socket_config *cfg,
+	    struct adapter *ad)
 {
 	char *copy, *tok, *save = NULL;
 
@@ -898,8 +1313,12 @@ parse_flags(const char *flags, struct ptg_socket_config *cfg, int *debug)
 			t->challenge_ack_limit = (uint32_t)num(tok, val, 1000000);
 		} else if (strcmp(tok, "fin_wait2_ms") == 0) {
 			t->fin_wait2_ns = num(tok, val, 3600000) * 1000000ULL;
+		} else if (strcmp(tok, "rx_deadline") == 0) {
+			ad->rx_deadline = (int)num(tok, val, 1);
+		} else if (strcmp(tok, "rx_slack_ms") == 0) {
+			ad->rx_slack_us = (long long)num(tok, val, 3600000) * 1000;
 		} else if (strcmp(tok, "debug") == 0) {
-			*debug = (int)num(tok, val, 1);
+			ad->debug = (int)num(tok, val, 1);
 		} else {
 			die_flag("(unknown key)", tok);
 		}
@@ -937,14 +1356,20 @@ packetdrill_interface_init(const char *flags, struct pd_ifc *ifc)
 		fprintf(stderr, "ptg_packetdrill: out of memory\n");
 		exit(2);
 	}
-	parse_flags(flags, &cfg, &ad->debug);
+	ad->rx_deadline = 1;
+	ad->rx_slack_us = 50000;
+	parse_flags(flags, &cfg, ad);
+	ad->script = script_load(nb_inits++);
+	if (ad->script == NULL && ad->rx_deadline)
+		fprintf(stderr, "ptg_packetdrill: script not found in the "
+			"command line: waiting for packets without deadline\n");
 	eal_init();
 
 	pthread_mutex_init(&ad->in_lock, NULL);
 	cond_init_mono(&ad->in_cond);
 	cond_init_mono(&ad->done_cond);
 	pthread_mutex_init(&ad->out_lock, NULL);
-	pthread_cond_init(&ad->out_cond, NULL);
+	cond_init_mono(&ad->out_cond);
 	snprintf(name, sizeof(name), "ptgpd_%ld", (long)getpid());
 	/* No per-lcore cache: every thread here is a non-EAL thread. */
 	ad->mp = rte_pktmbuf_pool_create(name, POOL_MBUFS, 0, 0,

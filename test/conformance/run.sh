@@ -16,7 +16,10 @@
 #   PACKETDRILL   the packetdrill binary; unset: say so and skip (exit 0)
 #   BUILD         meson build directory (default: build, from the current
 #                 directory, else from the repository root)
-#   PTG_PD_TIMEOUT    seconds per script (default 60)
+#   PTG_PD_TIMEOUT    seconds per script (default 60), a backstop only: the
+#                 adapter gives up on a packet the script expects once its
+#                 time plus tolerance (plus 50 ms, --so_flags rx_slack_ms)
+#                 has passed, so a missing segment fails in milliseconds
 #   PTG_PD_LOCAL_IP   the stack's address (default 198.18.0.1)
 #   PTG_PD_REMOTE_IP  packetdrill's address (default 198.18.0.2)
 #   PTG_PD_TOLERANCE_USECS  timing tolerance (default 10000: portgate's

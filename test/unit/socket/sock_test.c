@@ -125,6 +125,52 @@ q_len(struct st_queue *q)
 	return n;
 }
 
+/* @m (one mbuf) as a chain: @hdr + @first bytes, then @piece per mbuf. */
+static struct rte_mbuf *
+chain_frame(struct rte_mempool *mp, struct rte_mbuf *m, uint32_t hdr,
+	    uint16_t first, uint16_t piece)
+{
+	const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = m->data_len, done;
+	struct rte_mbuf *head = rte_pktmbuf_alloc(mp), *seg;
+
+	assert_non_null(head);
+	done = RTE_MIN(len, hdr + first);
+	memcpy(rte_pktmbuf_append(head, (uint16_t)done), src, done);
+	while (done < len) {
+		uint16_t n = (uint16_t)RTE_MIN((uint32_t)piece, len - done);
+
+		seg = rte_pktmbuf_alloc(mp);
+		assert_non_null(seg);
+		memcpy(rte_pktmbuf_append(seg, n), src + done, n);
+		assert_int_equal(rte_pktmbuf_chain(head, seg), 0);
+		done += n;
+	}
+	head->ol_flags = m->ol_flags;
+	rte_pktmbuf_free(m);
+	return head;
+}
+
+unsigned int
+st_to_stack_chain(struct st *t, uint16_t first, uint16_t piece)
+{
+	struct st_queue *q = &t->to_stack;
+	unsigned int n = 0;
+
+	assert_true(t->manual);
+	assert_true(first >= 40 && piece > 0);
+	for (unsigned int i = 0; i < q->count; i++) {
+		struct rte_mbuf **m = &q->q[(q->head + i) % ST_QCAP];
+		uint32_t pay = tcp_payload_len(*m);
+
+		if (pay <= first || (*m)->nb_segs != 1)
+			continue;
+		*m = chain_frame(t->mp, *m, (*m)->data_len - pay, first, piece);
+		n++;
+	}
+	return n;
+}
+
 /* The stack's backend: its frames go to the peer, the peer's come in. */
 static uint16_t
 backend_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)

@@ -96,6 +96,12 @@ uint64_t st_stack_stat(struct st *t, size_t offset);
 #define ST_STACK_STAT(t, name) \
 	st_stack_stat((t), offsetof(struct ptg_tcp_stats, name))
 
+/* Manual mode: rebuild each TCP frame with payload waiting for the stack
+ * as a chain of mbufs: headers and @first payload bytes in the first
+ * (40 or more, so the engine need not linearize the headers), then
+ * @piece bytes per mbuf. Returns the frames rebuilt. */
+unsigned int st_to_stack_chain(struct st *t, uint16_t first, uint16_t piece);
+
 /* A socket address on the peer / the stack. */
 struct sockaddr_in st_addr(rte_be32_t ip, uint16_t port);
 
