@@ -541,7 +541,8 @@ test_cookie_round_trip_options(void **state)
 		assert_int_equal(ci.mss, v[i].mss);
 		assert_int_equal(ci.snd_wscale, v[i].snd_wscale);
 		assert_int_equal(ci.snd_wnd, 1000u << v[i].snd_wscale);
-		assert_int_equal(ci.rcv_wscale, v[i].ws_ok ? tcp_rcv_wscale(t->tcp) : 0);
+		assert_int_equal(ci.rcv_wscale,
+				 v[i].ws_ok ? tcp_rcv_wscale(t->tcp) : 0);
 		assert_int_equal(ci.sack_ok, v[i].sack_ok);
 		assert_int_equal(ci.ts_ok, v[i].ts_ok);
 		assert_int_equal(ci.rcv_nxt, 101);

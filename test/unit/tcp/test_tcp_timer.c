@@ -26,12 +26,18 @@
 #include "tcp_priv.h"
 
 #define TICK (1ull << TCP_TICK_SHIFT)
-#define WHEEL_TURN_TICKS 16384ull /* WHEEL_SLOTS in tcp_timer.c */
 
 static uint64_t
 fire_time(uint64_t deadline)
 {
 	return ((deadline >> TCP_TICK_SHIFT) + 1) << TCP_TICK_SHIFT;
+}
+
+/* Ticks in one turn of the wheel (16384, ~17.2 s). */
+static uint64_t
+turn_ticks(const struct tt *t)
+{
+	return (uint64_t)t->tcp->wheel_mask + 1;
 }
 
 static unsigned int
@@ -364,11 +370,13 @@ test_far_future(void **state)
 	 * before they are due. */
 	ahead[0] = (fire_time(d[0]) - now) >> TCP_TICK_SHIFT;
 	ahead[1] = (fire_time(d[1]) - now) >> TCP_TICK_SHIFT;
-	assert_true(ahead[0] > WHEEL_TURN_TICKS && ahead[0] < 2 * WHEEL_TURN_TICKS);
-	assert_true(ahead[1] > 3 * WHEEL_TURN_TICKS && ahead[1] < 4 * WHEEL_TURN_TICKS);
+	assert_int_equal(turn_ticks(t), 16384);
+	assert_true(ahead[0] > turn_ticks(t) && ahead[0] < 2 * turn_ticks(t));
+	assert_true(ahead[1] > 3 * turn_ticks(t) && ahead[1] < 4 * turn_ticks(t));
 	/* Walk the clock in 1 s steps (the normal, tick by tick path, every
 	 * slot visited), checking nothing fires early. */
-	for (step = now + PTG_TEST_S(1); step < fire_time(d[0]); step += PTG_TEST_S(1)) {
+	for (step = now + PTG_TEST_S(1); step < fire_time(d[0]);
+	     step += PTG_TEST_S(1)) {
 		run_to(t, step);
 		assert_int_equal(TT_STAT(t, timewait_expired), 0);
 		assert_int_equal(wheel_entries(t->tcp), 2);
@@ -444,7 +452,7 @@ test_many_in_one_slot(void **state)
 {
 	struct tt *t = timer_kit(tweak_many);
 	const uint64_t edge = ((t->env->now >> TCP_TICK_SHIFT) + 50) << TCP_TICK_SHIFT;
-	const uint64_t turn = WHEEL_TURN_TICKS * TICK;
+	const uint64_t turn = turn_ticks(t) * TICK;
 	const uint64_t tick = (edge >> TCP_TICK_SHIFT) + 1;
 	uint16_t ports[300];
 	unsigned int n;
