@@ -770,10 +770,12 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 					seg->flags &= ~TH_FIN;
 				}
 				m = seg_payload(seg, skip, len);
-				if (m->nb_segs > 1 ||
-				    tcp_reass_insert(c, m, seg->seq + skip, len) != 0) {
-					if (m->nb_segs > 1)
-						rte_pktmbuf_free(m);
+				if (m->nb_segs > 1) {
+					rte_pktmbuf_free(m);
+					TCP_STAT(tcp, drop_ooo_full);
+				} else if (tcp_reass_insert(c, m, seg->seq + skip,
+							    len) != 0) {
+					/* Freed by tcp_reass_insert(). */
 					TCP_STAT(tcp, drop_ooo_full);
 				}
 				/* RFC 5681 4.2: immediate duplicate ACK. */

@@ -105,7 +105,7 @@ tcp_isn_from(uint64_t secret, uint64_t now_ns)
  * SYN cookie layout (RFC 4987 3.6 leaves it to the implementation):
  *   bits 31..27  t mod 32, t = now >> 36 ns (one slot ~68.7 s)
  *   bits 26..24  index into cookie_mss[] (the peer's MSS, rounded down)
- *   bits 23..0   SipHash(key, 4-tuple, peer ISN, t) truncated
+ *   bits 23..0   SipHash(key, 4-tuple, peer ISN, t, index) truncated
  * Window scale and SACK ride in the low bits of our TSval (see
  * tcp_input.c), so they survive only when the peer does timestamps.
  */
@@ -116,13 +116,16 @@ static const uint16_t cookie_mss[8] = {
 	536, 1200, 1300, 1400, 1440, 1460, 4312, 8960
 };
 
+/* The MSS index is hashed too: flipping its bits must not make another
+ * valid cookie. t < 2^28 (now >> 36), so t << 3 | index loses nothing. */
 static uint32_t
 cookie_hash(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint32_t peer_isn,
-	    uint64_t t)
+	    uint64_t t, unsigned int mss_idx)
 {
 	return (uint32_t)tuple_hash(tcp->cookie_key, seg->ip->dst_addr,
 				    seg->th->dst_port, seg->ip->src_addr,
-				    seg->th->src_port, peer_isn, t) & 0xffffff;
+				    seg->th->src_port, peer_isn,
+				    (t << 3) | mss_idx) & 0xffffff;
 }
 
 uint32_t
@@ -138,7 +141,7 @@ tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
 			i = j;
 	*mss = cookie_mss[i];
 	return ((uint32_t)(t & 31) << 27) | (i << 24) |
-		cookie_hash(tcp, seg, seg->seq, t);
+		cookie_hash(tcp, seg, seg->seq, t, i);
 }
 
 /* The ACK completing a cookie handshake acknowledges cookie + 1 and carries
@@ -150,13 +153,14 @@ tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
 	uint32_t cookie = seg->ack - 1;
 	uint64_t now_t = now_ns >> COOKIE_T_SHIFT;
 	uint32_t age = ((uint32_t)now_t - (cookie >> 27)) & 31;
+	unsigned int idx = (cookie >> 24) & 7;
 	uint64_t t;
 
 	if (age > COOKIE_MAX_AGE || now_t < age)
 		return -1;
 	t = now_t - age;
-	if ((cookie & 0xffffff) != cookie_hash(tcp, seg, seg->seq - 1, t))
+	if ((cookie & 0xffffff) != cookie_hash(tcp, seg, seg->seq - 1, t, idx))
 		return -1;
-	*mss = cookie_mss[(cookie >> 24) & 7];
+	*mss = cookie_mss[idx];
 	return 0;
 }
