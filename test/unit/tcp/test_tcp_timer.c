@@ -81,7 +81,9 @@ bare(struct tt *t, uint16_t rport, enum ptg_tcp_state st)
 					    PTG_TEST_IP_PEER, rport);
 
 	assert_non_null(c);
-	tcp_set_state(c, st);
+	/* Put in place, not reached: tcp_set_state() would (rightly) refuse
+	 * CLOSED -> TIME-WAIT in a build with the invariants on. */
+	c->state = (uint8_t)st;
 	return c;
 }
 
