@@ -74,6 +74,7 @@ stop_requested(void)
 struct app {
 	const struct portgate_opts *opts;
 	const struct ptg_port *port;
+	enum ptg_dataplane_mode mode;
 };
 
 static void
@@ -83,6 +84,92 @@ format_ipv4(rte_be32_t a, char *buf, size_t len)
 
 	snprintf(buf, len, "%u.%u.%u.%u", h >> 24, (h >> 16) & 0xff,
 		 (h >> 8) & 0xff, h & 0xff);
+}
+
+/*
+ * Queue pairs to ask of the device: one per worker, but one in all when
+ * pipeline mode is asked for outright (a vdev then gets one socket or
+ * queue). When auto falls back to pipeline, the device already has one
+ * per worker: the I/O lcore polls them all.
+ */
+static uint16_t
+queues_wanted(const struct portgate_opts *o, const struct ptg_port_profile *p)
+{
+	enum ptg_port_mode m = o->have_mode ? o->mode : p->mode;
+
+	return m == PTG_PORT_MODE_PIPELINE ? 1 : (uint16_t)o->workers;
+}
+
+/* --mode, else the profile's [queues] mode; auto: rtc when the device
+ * hashes TCP flows over enough queues, else pipeline. One worker needs
+ * no steering: rtc. */
+static enum ptg_dataplane_mode
+pick_mode(const struct portgate_opts *o, const struct ptg_port_profile *p)
+{
+	enum ptg_port_mode m = o->have_mode ? o->mode : p->mode;
+	struct ptg_port_caps caps;
+
+	if (o->workers <= 1)
+		return PTG_DATAPLANE_RTC;
+	if (m == PTG_PORT_MODE_RTC)
+		return PTG_DATAPLANE_RTC;
+	if (m == PTG_PORT_MODE_PIPELINE)
+		return PTG_DATAPLANE_PIPELINE;
+	if (ptg_port_probe_caps(p, &caps) == 0 && caps.rss_tcp &&
+	    caps.reta_size > 0 && caps.max_rx_queues >= o->workers &&
+	    caps.max_tx_queues >= o->workers)
+		return PTG_DATAPLANE_RTC;
+	return PTG_DATAPLANE_PIPELINE;
+}
+
+/*
+ * The steering every worker checks its segments against. In rtc mode on
+ * a device with RSS: the key in force on the port and its redirection
+ * table, programmed here from ours, so that the NIC and the workers agree
+ * on every flow's owner. Otherwise (pipeline, or a device without RSS
+ * whose driver spreads flows its own way): our key and table, the
+ * workers hand what they get of others' flows to them.
+ */
+static int
+steer_setup(struct ptg_port *port, enum ptg_dataplane_mode mode,
+	    const uint8_t *drawn, uint16_t workers,
+	    struct ptg_dataplane_config *dcfg)
+{
+	uint8_t key[PTG_PORT_RSS_KEY_MAX], k40[PTG_STEER_KEY_LEN];
+	unsigned int len = 0;
+	uint16_t reta_size = 0;
+	int rc;
+
+	if (mode == PTG_DATAPLANE_RTC) {
+		len = ptg_port_rss_key(port, key);
+		reta_size = ptg_port_reta_size(port);
+	}
+	/* The IPv4 4-tuple hash reads the key's first 16 bytes. */
+	if (len >= 16 && reta_size > 0 && reta_size <= PTG_STEER_RETA_MAX &&
+	    rte_is_power_of_2(reta_size)) {
+		memset(k40, 0, sizeof(k40));
+		memcpy(k40, key, RTE_MIN(len, (unsigned int)sizeof(k40)));
+	} else {
+		memcpy(k40, drawn, sizeof(k40));
+		reta_size = 0;
+	}
+	if (ptg_steer_init(&dcfg->steer, k40, reta_size, workers) != 0) {
+		fprintf(stderr, "portgate: steering table of %u entries "
+			"refused\n", reta_size);
+		return -1;
+	}
+	if (reta_size == 0)
+		return 0;
+	rc = ptg_port_set_reta(port, dcfg->steer.reta, reta_size);
+	if (rc != 0) {
+		fprintf(stderr, "portgate: warning: the port's RSS table "
+			"cannot be programmed (%s): workers hand each other "
+			"the segments RSS puts on the wrong queue\n",
+			strerror(-rc));
+		return 0;
+	}
+	dcfg->rx_hash_trusted = 1;
+	return 0;
 }
 
 static void
@@ -117,10 +204,10 @@ on_ready(struct ptg_dataplane *dp, void *arg)
 	else
 		snprintf(gw, sizeof(gw), "none");
 	printf("portgate: ready addr=%s/%u gateway=%s mac=%s port=%s "
-	       "mtu=%u workers=%u lcores=%s services=%s\n", addr,
+	       "mtu=%u workers=%u mode=%s lcores=%s services=%s\n", addr,
 	       app->opts->prefix_len, gw, mac, ptg_port_name(app->port),
-	       ptg_port_mtu(app->port), ptg_dataplane_nb_workers(dp), lcores,
-	       services);
+	       ptg_port_mtu(app->port), ptg_dataplane_nb_workers(dp),
+	       ptg_dataplane_mode_name(app->mode), lcores, services);
 	fflush(stdout);
 }
 
@@ -210,6 +297,9 @@ main(int argc, char **argv)
 	struct ptg_port_profile profile;
 	struct ptg_dataplane_config dcfg;
 	struct ptg_port_params pparams;
+	struct ptg_port_caps caps;
+	enum ptg_dataplane_mode mode;
+	uint8_t steer_key[PTG_STEER_KEY_LEN];
 	struct ptg_dataplane *dp = NULL;
 	struct ptg_port *port = NULL;
 	struct app app;
@@ -232,8 +322,8 @@ main(int argc, char **argv)
 				   opts.profile[0] ? opts.profile : NULL,
 				   err, sizeof(err));
 	if (rc == 0)
-		rc = ptg_port_profile_check_workers(&profile, opts.workers,
-						    err, sizeof(err));
+		rc = ptg_port_profile_check_workers(&profile,
+			queues_wanted(&opts, &profile), err, sizeof(err));
 	if (rc == 0)
 		rc = ptg_port_profile_check_device(&profile, err,
 						   sizeof(err));
@@ -262,7 +352,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 
-	prof_argc = ptg_port_profile_eal_args(&profile, opts.workers,
+	prof_argc = ptg_port_profile_eal_args(&profile,
+		queues_wanted(&opts, &profile),
 		!has_arg(user_eal_argc, user_eal, "--no-pci"),
 		profile_buf, sizeof(profile_buf), prof_argv,
 		PROFILE_EAL_ARGS);
@@ -310,18 +401,35 @@ main(int argc, char **argv)
 		fprintf(stderr, "portgate: out of memory\n");
 		goto out;
 	}
-	if (ptg_dataplane_pick_lcores(opts.workers, lcores) < 0) {
-		fprintf(stderr, "portgate: --workers %u needs %u lcores "
-			"besides the main one (or %u in all); EAL has %u: "
-			"give more with -l\n", opts.workers, opts.workers,
-			opts.workers, rte_lcore_count());
+	mode = pick_mode(&opts, &profile);
+	if (ptg_dataplane_pick_lcores(opts.workers, lcores,
+				      mode != PTG_DATAPLANE_PIPELINE) < 0) {
+		if (mode == PTG_DATAPLANE_PIPELINE)
+			fprintf(stderr, "portgate: --workers %u in pipeline "
+				"mode needs %u lcores besides the main one (the "
+				"I/O lcore); EAL has %u: give more with -l or "
+				"--lcores\n", opts.workers, opts.workers,
+				rte_lcore_count());
+		else
+			fprintf(stderr, "portgate: --workers %u needs %u "
+				"lcores besides the main one (or %u in all); "
+				"EAL has %u: give more with -l\n",
+				opts.workers, opts.workers, opts.workers,
+				rte_lcore_count());
 		status = PORTGATE_EXIT_USAGE;
 		goto out;
 	}
 
+	/* A fresh symmetric RSS key each start (ptg_steer.h). */
+	ptg_steer_key_random(steer_key);
 	memset(&pparams, 0, sizeof(pparams));
-	pparams.nb_queues = (uint16_t)opts.workers;
+	pparams.nb_queues = queues_wanted(&opts, &profile);
+	if (mode == PTG_DATAPLANE_PIPELINE &&
+	    ptg_port_probe_caps(&profile, &caps) == 0 &&
+	    caps.max_rx_queues < pparams.nb_queues)
+		pparams.nb_queues = caps.max_rx_queues;
 	pparams.nb_mbufs = opts.mbufs;
+	pparams.rss_word = (uint16_t)(steer_key[0] << 8 | steer_key[1]);
 	port = ptg_port_open(&profile, &pparams, err, sizeof(err));
 	if (port == NULL) {
 		fprintf(stderr, "portgate: %s\n", err);
@@ -345,6 +453,12 @@ main(int argc, char **argv)
 	memset(&dcfg, 0, sizeof(dcfg));
 	dcfg.port_id = ptg_port_id(port);
 	dcfg.nb_workers = (uint16_t)opts.workers;
+	dcfg.mode = mode;
+	dcfg.nb_rx_queues = ptg_port_nb_queues(port);
+	if (opts.workers > 1 &&
+	    steer_setup(port, mode, steer_key, (uint16_t)opts.workers,
+			&dcfg) != 0)
+		goto out;
 	dcfg.lcores = lcores;
 	dcfg.mp = ptg_port_mempool(port);
 	ptg_port_mac(port, &dcfg.net.mac);
@@ -373,6 +487,7 @@ main(int argc, char **argv)
 
 	app.opts = &opts;
 	app.port = port;
+	app.mode = mode;
 	rc = ptg_dataplane_run(dp, on_ready, &app);
 	printf("portgate: stopping (%s)\n",
 	       got_signal == SIGINT ? "SIGINT" :

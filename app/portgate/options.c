@@ -47,6 +47,7 @@ enum opt_id {
 	OPT_SYNCOOKIES,
 	OPT_BACKLOG,
 	OPT_MAX_CONNS,
+	OPT_MODE,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +67,7 @@ static const struct option long_opts[] = {
 	{ "syncookies", required_argument, NULL, OPT_SYNCOOKIES },
 	{ "backlog", required_argument, NULL, OPT_BACKLOG },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -88,6 +90,7 @@ static const struct ptg_port_ini_key config_schema[] = {
 	{ "portgate", "syncookies", 0 },
 	{ "portgate", "backlog", 0 },
 	{ "portgate", "max_conns", 0 },
+	{ "portgate", "mode", 0 },
 };
 
 void
@@ -117,9 +120,17 @@ portgate_usage(FILE *f, const char *prog)
 "                         built-ins: echo, discard, chargen, http. Without\n"
 "                         any: echo on 7, discard on 9, chargen on 19,\n"
 "                         http on 80\n"
-"  --workers N            worker lcores, one RX/TX queue each (default 1);\n"
-"                         EAL needs N lcores besides the main one, or N in\n"
-"                         all (the main lcore then works too)\n"
+"  --workers N            worker lcores (default 1); EAL needs N lcores\n"
+"                         besides the main one, or N in all in rtc mode\n"
+"                         (the main lcore then works too); in pipeline\n"
+"                         mode the main lcore is the I/O lcore\n"
+"  --mode auto|rtc|pipeline\n"
+"                         how flows reach the workers (default: the\n"
+"                         profile's [queues] mode, else auto): rtc, one\n"
+"                         RX/TX queue per worker spread by the NIC's RSS;\n"
+"                         pipeline, the main lcore polls one queue and\n"
+"                         steers each flow to its worker by the same hash;\n"
+"                         auto, rtc when the device has RSS for TCP\n"
 "  --profile FILE         drivers-config profile of the port (default: the\n"
 "                         embedded drivers-config/tap.ini: net_tap with\n"
 "                         iface=${PTG_TAP_IFACE:-ptg0})\n"
@@ -302,6 +313,20 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		return 0;
 	case OPT_SERVICE:
 		return service_add(services, val, where);
+	case OPT_MODE:
+		if (strcmp(val, "auto") == 0)
+			o->mode = PTG_PORT_MODE_AUTO;
+		else if (strcmp(val, "rtc") == 0)
+			o->mode = PTG_PORT_MODE_RTC;
+		else if (strcmp(val, "pipeline") == 0)
+			o->mode = PTG_PORT_MODE_PIPELINE;
+		else {
+			fail_msg(where, "'%s' is not auto, rtc or pipeline",
+				 val);
+			return -EINVAL;
+		}
+		o->have_mode = 1;
+		return 0;
 	case OPT_WORKERS:
 		if (parse_u32(val, 1, RTE_MAX_LCORE - 1, &v) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..%d", val,

@@ -11,6 +11,7 @@
 
 #include <rte_byteorder.h>
 
+#include "ptg_port.h"
 #include "ptg_tcp.h"
 
 /* Exit statuses. */
@@ -26,6 +27,8 @@ struct portgate_opts {
 	int have_addr;
 	rte_be32_t gateway;            /* 0: none */
 	unsigned int workers;
+	enum ptg_port_mode mode;       /* --mode; AUTO: the profile's */
+	int have_mode;
 	char profile[PATH_MAX];        /* "" : the embedded tap profile */
 	char profile_where[PATH_MAX + 32]; /* "--profile" or "FILE:LINE: profile" */
 	uint32_t idle_sleep_us;

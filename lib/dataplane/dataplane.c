@@ -68,8 +68,15 @@ ptg_dataplane_stop_requested(void)
 	return __atomic_load_n(&dp_stop_requests, __ATOMIC_RELAXED);
 }
 
+const char *
+ptg_dataplane_mode_name(enum ptg_dataplane_mode mode)
+{
+	return mode == PTG_DATAPLANE_PIPELINE ? "pipeline" : "rtc";
+}
+
 int
-ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores)
+ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores,
+			  int main_may_work)
 {
 	unsigned int lc, k = 0;
 
@@ -82,11 +89,40 @@ ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores)
 	}
 	if (k == n)
 		return 0;
-	if (k + 1 == n) {
+	if (k + 1 == n && main_may_work) {
 		lcores[k] = rte_get_main_lcore();
 		return 0;
 	}
 	return -ENOSPC;
+}
+
+/* Free a ring and the frames still on it. Accepts NULL. */
+static void
+ring_free(struct rte_ring *r)
+{
+	struct rte_mbuf *m;
+
+	if (r == NULL)
+		return;
+	while (rte_ring_dequeue(r, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(r);
+}
+
+static struct rte_ring *
+ring_make(const char *what, const struct dp_worker *w, unsigned int size,
+	  int socket, unsigned int flags, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+
+	snprintf(name, sizeof(name), "ptg_%s_p%u_w%u", what, w->port_id,
+		 w->index);
+	r = rte_ring_create(name, size, socket, flags);
+	if (r == NULL)
+		ptg_errf(err, errlen, 0, "worker %u: %s ring: %s", w->index,
+			 what, rte_strerror(rte_errno));
+	return r;
 }
 
 static void
@@ -103,13 +139,9 @@ worker_free(struct dp_worker *w)
 		if (w->svcs[i].ops->fini != NULL)
 			w->svcs[i].ops->fini(w->svcs[i].ctx);
 	free(w->svcs);
-	if (w->arp_ring != NULL) {
-		struct rte_mbuf *m;
-
-		while (rte_ring_dequeue(w->arp_ring, (void **)&m) == 0)
-			rte_pktmbuf_free(m);
-		rte_ring_free(w->arp_ring);
-	}
+	ring_free(w->in_ring);
+	ring_free(w->rx_ring);
+	ring_free(w->tx_ring);
 	rte_free(w);
 }
 
@@ -168,7 +200,6 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	const struct ptg_dataplane_config *cfg = &dp->cfg;
 	struct ptg_stack_config scfg;
 	struct dp_worker *w;
-	char name[RTE_RING_NAMESIZE];
 	int socket, rc;
 
 	socket = (int)rte_lcore_to_socket_id(cfg->lcores[index]);
@@ -190,15 +221,25 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	w->is_main = w->lcore == rte_get_main_lcore();
 	w->socket = socket;
 
+	/* Rings live on the port's NUMA node, like the mbufs they carry. */
 	if (cfg->nb_workers > 1) {
-		snprintf(name, sizeof(name), "ptg_arp_p%u_w%u", cfg->port_id,
-			 index);
-		w->arp_ring = rte_ring_create(name, DP_ARP_RING_SIZE, socket,
-					      RING_F_SC_DEQ);
-		if (w->arp_ring == NULL) {
+		w->in_ring = ring_make("in", w, DP_HANDOFF_RING_SIZE,
+				       dp->port_socket, RING_F_SC_DEQ, err,
+				       errlen);
+		if (w->in_ring == NULL) {
 			rc = -rte_errno;
-			ptg_errf(err, errlen, 0, "worker %u: ARP ring: %s", index,
-			     rte_strerror(rte_errno));
+			goto fail;
+		}
+	}
+	if (cfg->mode == PTG_DATAPLANE_PIPELINE) {
+		w->rx_ring = ring_make("rx", w, dp->cfg.ring_size,
+				       dp->port_socket,
+				       RING_F_SP_ENQ | RING_F_SC_DEQ, err, errlen);
+		w->tx_ring = w->rx_ring == NULL ? NULL :
+			ring_make("tx", w, dp->cfg.ring_size, dp->port_socket,
+				  RING_F_SP_ENQ | RING_F_SC_DEQ, err, errlen);
+		if (w->tx_ring == NULL) {
+			rc = -rte_errno;
 			goto fail;
 		}
 	}
@@ -206,8 +247,18 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	ptg_stack_config_default(&scfg);
 	scfg.net = cfg->net;
 	scfg.net.port_id = cfg->port_id;
-	scfg.net.tx = dp_worker_tx;
+	scfg.net.tx = cfg->mode == PTG_DATAPLANE_PIPELINE ? dp_worker_tx_ring :
+						       dp_worker_tx;
 	scfg.net.tx_arg = w;
+	if (cfg->nb_workers > 1) {
+		scfg.steer = &dp->cfg.steer;
+		scfg.worker = index;
+		/* The I/O lcore's hash, or the NIC's RSS with our key. */
+		scfg.steer_use_rx_hash = cfg->mode == PTG_DATAPLANE_PIPELINE ||
+					 cfg->rx_hash_trusted;
+		scfg.stray = dp_worker_handoff;
+		scfg.stray_arg = w;
+	}
 	scfg.tcp = cfg->tcp;
 	scfg.mp = cfg->mp;
 	scfg.socket = socket;
@@ -270,6 +321,40 @@ ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
 		dp->cfg.idle_polls = DEFAULT_IDLE_POLLS;
 	if (dp->cfg.linger_ns == 0)
 		dp->cfg.linger_ns = DEFAULT_LINGER_NS;
+	if (dp->cfg.ring_size == 0)
+		dp->cfg.ring_size = DP_RING_SIZE;
+	if (dp->cfg.nb_rx_queues == 0)
+		dp->cfg.nb_rx_queues = 1;
+	if (!rte_is_power_of_2(dp->cfg.ring_size) ||
+	    dp->cfg.ring_size < DP_RX_BURST) {
+		ptg_errf(err, errlen, 0, "ring size %u: not a power of two "
+			 "of at least %u", dp->cfg.ring_size, DP_RX_BURST);
+		rte_errno = EINVAL;
+		goto fail;
+	}
+	dp->port_socket = rte_eth_dev_socket_id(cfg->port_id);
+	if (dp->port_socket < 0)
+		dp->port_socket = SOCKET_ID_ANY;
+	if (cfg->nb_workers > 1 && dp->cfg.steer.nb_workers == 0) {
+		uint8_t key[PTG_STEER_KEY_LEN];
+
+		ptg_steer_key_random(key);
+		ptg_steer_init(&dp->cfg.steer, key, 0, cfg->nb_workers);
+	}
+	if (cfg->nb_workers > 1 &&
+	    dp->cfg.steer.nb_workers != cfg->nb_workers) {
+		ptg_errf(err, errlen, 0, "steering table for %u workers, not "
+			 "%u", dp->cfg.steer.nb_workers, cfg->nb_workers);
+		rte_errno = EINVAL;
+		goto fail;
+	}
+	if (cfg->mode == PTG_DATAPLANE_PIPELINE) {
+		dp->io = rte_zmalloc_socket("ptg_io", sizeof(*dp->io),
+					    RTE_CACHE_LINE_SIZE,
+					    dp->port_socket);
+		if (dp->io == NULL)
+			goto nomem;
+	}
 
 	for (i = 0; i < cfg->nb_workers; i++) {
 		uint16_t j;
@@ -287,6 +372,24 @@ ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
 			rte_errno = EINVAL;
 			goto fail;
 		}
+		if (cfg->mode == PTG_DATAPLANE_PIPELINE &&
+		    dp->lcores[i] == rte_get_main_lcore()) {
+			ptg_errf(err, errlen, 0, "pipeline mode: the main lcore "
+				 "%u is the I/O lcore, not a worker",
+				 dp->lcores[i]);
+			rte_errno = EINVAL;
+			goto fail;
+		}
+		/* NUMA: a worker away from the port pays a remote access
+		 * per frame. */
+		if (dp->port_socket != SOCKET_ID_ANY &&
+		    (int)rte_lcore_to_socket_id(dp->lcores[i]) !=
+		    dp->port_socket)
+			DP_LOG(WARNING, "worker lcore %u is on NUMA node %u, "
+			       "the port on %d: choose lcores on the port's "
+			       "node", dp->lcores[i],
+			       rte_lcore_to_socket_id(dp->lcores[i]),
+			       dp->port_socket);
 	}
 	/* nb_workers set as workers appear, so free() sees only those. */
 	for (i = 0; i < cfg->nb_workers; i++) {
@@ -316,6 +419,7 @@ ptg_dataplane_free(struct ptg_dataplane *dp)
 	dp_telemetry_forget(dp);
 	for (i = 0; i < dp->nb_workers; i++)
 		worker_free(dp->workers[i]);
+	rte_free(dp->io);
 	free(dp->workers);
 	free(dp->lcores);
 	free(dp);
@@ -371,7 +475,9 @@ ptg_dataplane_run(struct ptg_dataplane *dp, ptg_dataplane_ready_t ready,
 		launched++;
 	}
 	if (rc == 0) {
-		if (main_worker != NULL)
+		if (dp->io != NULL)
+			dp_io_loop(dp);
+		else if (main_worker != NULL)
 			dp_worker_loop(main_worker);
 		else
 			wait_main(dp);
@@ -461,6 +567,9 @@ ptg_dataplane_totals(const struct ptg_dataplane *dp,
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < dp->nb_workers; i++)
 		dp_worker_add_totals(dp->workers[i], t);
+	if (dp->io != NULL)
+		add_u64s((uint64_t *)&t->worker, (const uint64_t *)&dp->io->stats,
+			 PTG_DATAPLANE_NB_STATS);
 	if (rte_eth_stats_get(dp->cfg.port_id, &es) == 0) {
 		t->port.ipackets = es.ipackets;
 		t->port.opackets = es.opackets;
@@ -570,6 +679,22 @@ unsigned int
 ptg_dataplane_worker_lcore(const struct ptg_dataplane *dp, unsigned int i)
 {
 	return i < dp->nb_workers ? dp->workers[i]->lcore : RTE_MAX_LCORE;
+}
+
+unsigned int
+ptg_dataplane_worker_conns(const struct ptg_dataplane *dp, unsigned int i)
+{
+	return i < dp->nb_workers ? ptg_tcp_conn_count(dp->workers[i]->tcp) : 0;
+}
+
+void
+ptg_dataplane_io_stats(const struct ptg_dataplane *dp,
+		       struct ptg_dataplane_stats *s)
+{
+	if (dp->io != NULL)
+		*s = dp->io->stats;
+	else
+		memset(s, 0, sizeof(*s));
 }
 
 unsigned int

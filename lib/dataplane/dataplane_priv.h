@@ -24,8 +24,14 @@ extern int ptg_dataplane_logtype;
 		"DATAPLANE: " fmt "\n", ##__VA_ARGS__)
 
 #define DP_RX_BURST 32
-/* ARP replies waiting to be copied into one worker. */
-#define DP_ARP_RING_SIZE 512
+/* Frames handed to one worker by the others (ARP copies, strays). */
+#define DP_HANDOFF_RING_SIZE 1024
+/* Default size of the pipeline rings (I/O -> worker, worker -> I/O). */
+#define DP_RING_SIZE 1024
+/* Listening ports a worker publishes for telemetry. */
+#define DP_LISTENERS_MAX 64
+/* How often a worker refreshes what it publishes (ns). */
+#define DP_PUBLISH_NS (100ull * 1000 * 1000)
 /* Extra tx_burst attempts before unsent frames are freed. */
 #define DP_TX_RETRIES 2
 /* After the linger, time for the engine's RSTs to leave. */
@@ -72,8 +78,11 @@ struct dp_worker {
 	struct ptg_stack *stack;      /* net + engine: everything per packet */
 	struct ptg_net *net;          /* ptg_stack_net(stack) */
 	struct ptg_tcp *tcp;          /* ptg_stack_tcp(stack) */
-	struct rte_ring *arp_ring;  /* ARP replies other workers saw; NULL
-				       with one worker */
+	struct rte_ring *in_ring;   /* from other workers: ARP replies they
+				       saw, segments of our flows (MP/SC);
+				       NULL with one worker */
+	struct rte_ring *rx_ring;   /* pipeline: from the I/O lcore (SP/SC) */
+	struct rte_ring *tx_ring;   /* pipeline: to the I/O lcore (SP/SC) */
 	struct rte_mempool *mp;
 	uint16_t port_id;
 	uint16_t queue_id;
@@ -86,13 +95,26 @@ struct dp_worker {
 
 	struct ptg_dataplane_stats stats __rte_cache_aligned;
 	uint32_t state;             /* enum dp_worker_state, atomic */
+	/* Published for telemetry every DP_PUBLISH_NS (read racily). */
+	uint32_t pub_conns;
+	uint32_t pub_nb_listeners;
+	uint64_t publish_at;
+	struct ptg_tcp_listener_info pub_listeners[DP_LISTENERS_MAX];
 } __rte_cache_aligned;
+
+/* The I/O lcore of pipeline mode (the main lcore). */
+struct dp_io {
+	struct ptg_dataplane_stats stats __rte_cache_aligned;
+	uint32_t state;             /* enum dp_worker_state */
+};
 
 struct ptg_dataplane {
 	struct ptg_dataplane_config cfg; /* cfg.lcores points to lcores */
 	unsigned int *lcores;
 	struct dp_worker **workers;
 	uint16_t nb_workers;
+	struct dp_io *io;           /* pipeline mode only */
+	int port_socket;            /* NUMA node of the port (rings) */
 	ptg_dataplane_ready_t ready;
 	void *ready_arg;
 	uint32_t ready_done;
@@ -101,6 +123,10 @@ struct ptg_dataplane {
 /* Worker loop (worker.c). */
 int dp_worker_loop(void *arg);
 uint16_t dp_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n);
+uint16_t dp_worker_tx_ring(void *arg, struct rte_mbuf **pkts, uint16_t n);
+void dp_worker_handoff(void *arg, struct rte_mbuf *m, uint16_t owner);
+/* Pipeline mode: the I/O loop on the main lcore (io.c). */
+void dp_io_loop(struct ptg_dataplane *dp);
 /* Call ready once every worker serves (main lcore only). */
 void dp_check_ready(struct ptg_dataplane *dp);
 

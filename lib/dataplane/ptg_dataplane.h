@@ -4,16 +4,31 @@
  * portgate dataplane: the clock, the worker lcores and their main loop,
  * per-worker stats, telemetry, and the graceful stop.
  *
- * Run-to-completion: worker i polls RX/TX queue i of one port and owns one
- * stack object (ptg_stack.h: a net instance and a TCP engine,
- * share-nothing). Its loop:
+ * Every worker lcore owns one stack object (ptg_stack.h: a net instance
+ * and a TCP engine, share-nothing: no locks or atomics per packet). Each
+ * flow belongs to exactly one worker, chosen by the Toeplitz hash of its
+ * 4-tuple and a redirection table (ptg_steer.h). Two modes:
+ *
+ * Run-to-completion (PTG_DATAPLANE_RTC): worker i polls RX/TX queue i; the
+ * NIC's RSS, programmed with the same key and table, spreads the flows.
  *
  *   rx burst (32) -> ptg_stack_rx(now) -> ptg_stack_poll(now)
  *   -> TX drained (ptg_stack_flush()) when RX came back empty or on a TSC
  *      deadline (tx_drain_ns); the net layer pushes full bursts itself.
  *
- * With several workers, ARP replies are copied to every other worker (ring
- * per worker) so that each learns the next hops its own connections need.
+ * Pipeline (PTG_DATAPLANE_PIPELINE), for devices without usable RSS
+ * (af_packet, tap, single-queue virtio): the main lcore is the I/O lcore.
+ * It polls the port's one RX queue, computes the hash a NIC would, and
+ * puts each frame on its worker's single-producer/single-consumer ring;
+ * workers' output comes back through a ring each and leaves in the I/O
+ * lcore's TX bursts. A full ring is a counted drop.
+ *
+ * Whatever the device does, a worker checks that a TCP segment it got is
+ * its own and hands a stray one to its owner (an MP/SC ring per worker),
+ * never treating it as unknown; active opens pick source ports that steer
+ * back to the opening worker. ARP replies are checked
+ * (ptg_net_arp_reply_shareable()) and copied to every worker; ARP
+ * requests and ICMP are answered by whichever worker receives them.
  *
  * This library owns the only TSC reads of the project: lib/net and lib/tcp
  * get the time passed in, from ptg_dataplane_clock_ns().
@@ -27,6 +42,7 @@
 #include <rte_mempool.h>
 
 #include "ptg_net.h"
+#include "ptg_steer.h"
 #include "ptg_tcp.h"
 
 #ifdef __cplusplus
@@ -60,7 +76,9 @@ uint64_t ptg_dataplane_clock_ns(void);
 	X(loops) X(rx_bursts) X(rx_pkts) X(idle_polls) X(idle_sleeps) \
 	X(tx_calls) X(tx_pkts) X(tx_retries) X(drop_tx_full) \
 	X(arp_fwd_tx) X(arp_fwd_rx) X(drop_arp_fwd_nombuf) \
-	X(drop_arp_fwd_ring_full) X(stop_forced_conns)
+	X(drop_arp_fwd_ring_full) X(drop_arp_fwd_invalid) X(stop_forced_conns) \
+	X(ring_rx) X(steer_in) X(steer_out) X(drop_steer_ring_full) \
+	X(drop_tx_ring_full)
 
 /** Counters of one worker loop. */
 struct ptg_dataplane_stats {
@@ -137,6 +155,15 @@ uint64_t ptg_dataplane_totals_drops(const struct ptg_dataplane_totals *t);
 /* Dataplane                                                           */
 /* ------------------------------------------------------------------ */
 
+/** How frames reach the workers. */
+enum ptg_dataplane_mode {
+	PTG_DATAPLANE_RTC = 0,  /**< worker i polls RX/TX queue i */
+	PTG_DATAPLANE_PIPELINE, /**< the main lcore polls queue 0, steers */
+};
+
+/** "rtc" or "pipeline". */
+const char *ptg_dataplane_mode_name(enum ptg_dataplane_mode mode);
+
 /** Configuration of the dataplane of one port. */
 struct ptg_dataplane_config {
 	uint16_t port_id;          /**< started port, one queue per worker */
@@ -153,6 +180,17 @@ struct ptg_dataplane_config {
 					(0: never sleep) */
 	uint32_t idle_polls;       /**< (0: 1000) */
 	uint64_t linger_ns;        /**< graceful stop limit (0: 1 s) */
+	enum ptg_dataplane_mode mode;
+	/** Flow steering over the workers. In rtc mode over a device with
+	 *  RSS: the port's key and redirection table (ptg_port_rss_key(),
+	 *  ptg_port_reta_size(), the table programmed from this one).
+	 *  nb_workers 0: a random symmetric key and the default table. */
+	struct ptg_steer steer;
+	uint8_t rx_hash_trusted;   /**< rtc: the device's RSS hash is the
+					steering hash (same key and function) */
+	uint32_t ring_size;        /**< per-worker rings (0: 1024) */
+	uint16_t nb_rx_queues;     /**< pipeline: RX queues the I/O lcore
+					polls (0: 1); TX uses queue 0 */
 };
 
 struct ptg_dataplane;
@@ -160,10 +198,12 @@ struct ptg_dataplane;
 /**
  * Pick @p n worker lcores: worker lcores first; the main lcore too when
  * there is exactly one lcore short (so --workers 1 with -l 0 runs on the
- * main lcore).
- * @return 0, or -ENOSPC when EAL has fewer than @p n lcores.
+ * main lcore) and @p main_may_work (not in pipeline mode, where the main
+ * lcore is the I/O lcore).
+ * @return 0, or -ENOSPC when EAL has too few lcores.
  */
-int ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores);
+int ptg_dataplane_pick_lcores(unsigned int n, unsigned int *lcores,
+			      int main_may_work);
 
 /**
  * Create the workers: per worker a net instance (tx: its TX queue), a TCP
@@ -220,6 +260,14 @@ unsigned int ptg_dataplane_nb_workers(const struct ptg_dataplane *dp);
 unsigned int ptg_dataplane_worker_lcore(const struct ptg_dataplane *dp,
 					unsigned int i);
 
+/** Live connections of worker @p i. */
+unsigned int ptg_dataplane_worker_conns(const struct ptg_dataplane *dp,
+					unsigned int i);
+
+/** The I/O lcore's counters (pipeline mode; zeros in rtc mode). */
+void ptg_dataplane_io_stats(const struct ptg_dataplane *dp,
+			    struct ptg_dataplane_stats *s);
+
 /** Live connections over all workers. */
 unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
 
@@ -229,7 +277,10 @@ unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
  *   /portgate/stats          every counter summed: {"net": {...},
  *                            "tcp": {...}, "worker": {...}, "port": {...}}
  *   /portgate/worker,ID      the counters of worker ID
- *   /portgate/info           workers, their lcores, connections
+ *   /portgate/info           mode, workers, their lcores, connections
+ *   /portgate/listeners      per listening port and worker: SYN and
+ *                            accept queue depth, bounds and overflows
+ *   /portgate/io             the I/O lcore's counters (pipeline mode)
  * @return 0, or the error of rte_telemetry_register_cmd().
  */
 int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);

@@ -14,6 +14,7 @@
  * poll behind, never torn (aligned 64-bit loads).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +113,9 @@ tel_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct ptg_dataplane_totals t;
 	unsigned long id;
+	unsigned int conns, lcore;
 	char *end;
+	int rc;
 
 	RTE_SET_USED(cmd);
 	if (params == NULL || *params == '\0')
@@ -127,8 +130,106 @@ tel_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -EINVAL;
 	}
 	dp_worker_add_totals(tel_dp->workers[id], &t);
+	conns = ptg_dataplane_worker_conns(tel_dp, (unsigned int)id);
+	lcore = tel_dp->workers[id]->lcore;
 	rte_spinlock_unlock(&tel_lock);
-	return tel_totals(&t, d);
+	rc = tel_totals(&t, d);
+	if (rc == 0) {
+		rte_tel_data_add_dict_u64(d, "connections", conns);
+		rte_tel_data_add_dict_int(d, "lcore", (int)lcore);
+	}
+	return rc;
+}
+
+/* The I/O lcore of pipeline mode: its loop counters. */
+static int
+tel_io(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct ptg_dataplane_totals t;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	memset(&t, 0, sizeof(t));
+	rte_spinlock_lock(&tel_lock);
+	if (tel_dp == NULL) {
+		rte_spinlock_unlock(&tel_lock);
+		return -ENODEV;
+	}
+	ptg_dataplane_io_stats(tel_dp, &t.worker);
+	rte_spinlock_unlock(&tel_lock);
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < PTG_DATAPLANE_NB_STATS; i++)
+		rte_tel_data_add_dict_u64(d, ptg_dataplane_stat_name(i),
+					  ((const uint64_t *)&t.worker)[i]);
+	return 0;
+}
+
+/*
+ * Per listening port and worker, what each worker last published (at
+ * most DP_PUBLISH_NS old): {"80": {"0": {"synq": .., "synq_max": ..,
+ * "acceptq": .., "backlog": .., "synq_overflow": ..,
+ * "acceptq_overflow": ..}, "1": {...}}, ...}
+ */
+static int
+tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int w, i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	rte_spinlock_lock(&tel_lock);
+	if (tel_dp == NULL) {
+		rte_spinlock_unlock(&tel_lock);
+		return -ENODEV;
+	}
+	/* Ports in the order of worker 0's services; each worker lists the
+	 * same ports (every worker listens on every bound port). */
+	for (i = 0; i < tel_dp->workers[0]->pub_nb_listeners; i++) {
+		uint16_t port = tel_dp->workers[0]->pub_listeners[i].port;
+		struct rte_tel_data *pd = rte_tel_data_alloc();
+		char name[8];
+
+		if (pd == NULL)
+			break;
+		rte_tel_data_start_dict(pd);
+		for (w = 0; w < tel_dp->nb_workers; w++) {
+			const struct dp_worker *wk = tel_dp->workers[w];
+			struct rte_tel_data *ld;
+
+			for (unsigned int k = 0; k < wk->pub_nb_listeners; k++) {
+				const struct ptg_tcp_listener_info *li =
+					&wk->pub_listeners[k];
+
+				if (li->port != port)
+					continue;
+				ld = rte_tel_data_alloc();
+				if (ld == NULL)
+					break;
+				rte_tel_data_start_dict(ld);
+				rte_tel_data_add_dict_u64(ld, "synq", li->synq_len);
+				rte_tel_data_add_dict_u64(ld, "synq_max",
+							  li->synq_max);
+				rte_tel_data_add_dict_u64(ld, "acceptq",
+							  li->acceptq_len);
+				rte_tel_data_add_dict_u64(ld, "backlog",
+							  li->backlog);
+				rte_tel_data_add_dict_u64(ld, "synq_overflow",
+							  li->synq_overflow);
+				rte_tel_data_add_dict_u64(ld, "acceptq_overflow",
+							  li->acceptq_overflow);
+				snprintf(name, sizeof(name), "%u", w);
+				if (rte_tel_data_add_dict_container(pd, name,
+								    ld, 0) != 0)
+					rte_tel_data_free(ld);
+			}
+		}
+		snprintf(name, sizeof(name), "%u", port);
+		if (rte_tel_data_add_dict_container(d, name, pd, 0) != 0)
+			rte_tel_data_free(pd);
+	}
+	rte_spinlock_unlock(&tel_lock);
+	return 0;
 }
 
 static int
@@ -151,6 +252,8 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -ENODEV;
 	}
 	rte_tel_data_add_dict_int(d, "port", tel_dp->cfg.port_id);
+	rte_tel_data_add_dict_string(d, "mode",
+				     ptg_dataplane_mode_name(tel_dp->cfg.mode));
 	rte_tel_data_add_dict_int(d, "workers", tel_dp->nb_workers);
 	for (i = 0; i < tel_dp->nb_workers; i++)
 		rte_tel_data_add_array_int(lcores,
@@ -186,6 +289,15 @@ ptg_dataplane_telemetry_register(struct ptg_dataplane *dp)
 		rc = rte_telemetry_register_cmd("/portgate/info", tel_info,
 			"Port, workers and their lcores, live connections. "
 			"No parameters.");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/portgate/listeners",
+			tel_listeners, "Per listening port and worker: SYN "
+			"and accept queue depth, bounds and overflows. No "
+			"parameters.");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/portgate/io", tel_io,
+			"The I/O lcore's counters (pipeline mode). No "
+			"parameters.");
 	if (rc == 0)
 		tel_registered = 1;
 	return rc;

@@ -6,10 +6,14 @@
  *   -> ptg_net_announce()                   (worker 0, at start)
  *   loop:
  *   -> stop_check() -> ptg_tcp_stop()       once a stop is requested
- *   -> rte_eth_rx_burst() -> arp_fanout() -> ptg_stack_rx()
- *   -> arp_ring_drain() -> ptg_stack_rx()  ARP replies other workers saw
+ *   -> rte_eth_rx_burst() (rtc) | rx ring from the I/O lcore (pipeline)
+ *   -> in_ring_drain() -> ptg_stack_rx()   ARP replies other workers saw,
+ *                                          segments of our flows
+ *   -> arp_fanout() (rtc) -> ptg_stack_rx() -> strays to their owners
+ *                                              (dp_worker_handoff())
  *   -> ptg_stack_poll()                     ARP and TCP timers, accepts
- *   -> ptg_stack_flush() -> dp_worker_tx() -> rte_eth_tx_burst()
+ *   -> ptg_stack_flush() -> dp_worker_tx() -> rte_eth_tx_burst() (rtc)
+ *                        | dp_worker_tx_ring() -> the I/O lcore (pipeline)
  *                                 when RX was empty or the deadline passed
  *   -> rte_delay_us_sleep()                 idle backoff, if configured
  */
@@ -45,8 +49,43 @@ dp_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
 	return sent;
 }
 
-/* Copy each ARP reply to every other worker: the reply to a request one
- * worker sent may arrive on any queue (RSS does not hash ARP). */
+/* Pipeline mode: output goes to the I/O lcore's TX bursts. What does
+ * not fit the ring is freed; the net layer counts it as drop_tx_full. */
+uint16_t
+dp_worker_tx_ring(void *arg, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_worker *w = arg;
+	unsigned int sent;
+
+	sent = rte_ring_sp_enqueue_burst(w->tx_ring, (void **)pkts, n, NULL);
+	w->stats.tx_calls++;
+	w->stats.tx_pkts += sent;
+	if (unlikely(sent < n)) {
+		w->stats.drop_tx_ring_full += n - sent;
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	}
+	return (uint16_t)sent;
+}
+
+/* A segment of another worker's flow (ptg_stack_rx()'s stray callback):
+ * to its owner's hand-off ring, never treated as unknown here. */
+void
+dp_worker_handoff(void *arg, struct rte_mbuf *m, uint16_t owner)
+{
+	struct dp_worker *w = arg;
+	struct dp_worker *o = w->dp->workers[owner];
+
+	if (unlikely(rte_ring_mp_enqueue(o->in_ring, m) != 0)) {
+		w->stats.drop_steer_ring_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->stats.steer_out++;
+}
+
+/* Copy each ARP reply that passes ptg_net_arp_reply_shareable() to every
+ * other worker: the reply to a request one worker sent may arrive on any
+ * queue (RSS does not hash ARP). */
 static void
 arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -67,6 +106,10 @@ arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		arp = (const struct rte_arp_hdr *)(eth + 1);
 		if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REPLY))
 			continue;
+		if (!ptg_net_arp_reply_shareable(w->net, m)) {
+			w->stats.drop_arp_fwd_invalid++;
+			continue;
+		}
 		for (j = 0; j < dp->nb_workers; j++) {
 			struct dp_worker *o = dp->workers[j];
 			struct rte_mbuf *c;
@@ -78,7 +121,7 @@ arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 				w->stats.drop_arp_fwd_nombuf++;
 				continue;
 			}
-			if (rte_ring_enqueue(o->arp_ring, c) != 0) {
+			if (rte_ring_mp_enqueue(o->in_ring, c) != 0) {
 				rte_pktmbuf_free(c);
 				w->stats.drop_arp_fwd_ring_full++;
 				continue;
@@ -88,18 +131,34 @@ arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
+/* What other workers handed over: ARP replies and our flows' segments. */
 static void
-arp_ring_drain(struct dp_worker *w, uint64_t now)
+in_ring_drain(struct dp_worker *w, uint64_t now)
 {
 	struct rte_mbuf *pkts[DP_RX_BURST];
 	unsigned int n;
 
-	n = rte_ring_dequeue_burst(w->arp_ring, (void **)pkts, DP_RX_BURST,
-				   NULL);
+	n = rte_ring_sc_dequeue_burst(w->in_ring, (void **)pkts, DP_RX_BURST,
+				      NULL);
 	if (n == 0)
 		return;
-	w->stats.arp_fwd_rx += n;
+	w->stats.steer_in += n;
 	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
+}
+
+/* Refresh what telemetry reads: connections, listener queues. */
+static void
+publish(struct dp_worker *w, uint64_t now)
+{
+	unsigned int i, k = 0;
+
+	w->publish_at = now + DP_PUBLISH_NS;
+	w->pub_conns = ptg_tcp_conn_count(w->tcp);
+	for (i = 0; i < w->nb_svcs && k < DP_LISTENERS_MAX; i++)
+		if (ptg_tcp_listener_info(w->tcp, w->svcs[i].port,
+					  &w->pub_listeners[k]) == 0)
+			k++;
+	w->pub_nb_listeners = k;
 }
 
 void
@@ -126,6 +185,7 @@ dp_worker_loop(void *arg)
 	const uint64_t drain_ns = dp->cfg.tx_drain_ns;
 	const uint32_t idle_sleep_us = dp->cfg.idle_sleep_us;
 	const uint32_t idle_polls = dp->cfg.idle_polls;
+	const int pipeline = dp->cfg.mode == PTG_DATAPLANE_PIPELINE;
 	struct rte_mbuf *pkts[DP_RX_BURST];
 	uint64_t now, drain_at, stop_at = 0;
 	uint32_t idle = 0;
@@ -163,14 +223,21 @@ dp_worker_loop(void *arg)
 			}
 		}
 
-		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
-				     DP_RX_BURST);
-		if (w->arp_ring != NULL)
-			arp_ring_drain(w, now);
+		if (pipeline) {
+			n = (uint16_t)rte_ring_sc_dequeue_burst(w->rx_ring,
+					(void **)pkts, DP_RX_BURST, NULL);
+			w->stats.ring_rx += n;
+		} else {
+			n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts,
+					     DP_RX_BURST);
+		}
+		if (w->in_ring != NULL)
+			in_ring_drain(w, now);
 		if (n > 0) {
 			w->stats.rx_bursts++;
 			w->stats.rx_pkts += n;
-			if (w->arp_ring != NULL)
+			/* The I/O lcore shares ARP replies in pipeline mode. */
+			if (w->in_ring != NULL && !pipeline)
 				arp_fanout(w, pkts, n);
 			ptg_stack_rx(w->stack, pkts, n, now);
 			idle = 0;
@@ -186,6 +253,8 @@ dp_worker_loop(void *arg)
 			drain_at = now + drain_ns;
 		}
 		w->stats.loops++;
+		if (unlikely(now >= w->publish_at))
+			publish(w, now);
 		if (unlikely(w->is_main && !dp->ready_done))
 			dp_check_ready(dp);
 		if (idle_sleep_us != 0 && idle >= idle_polls) {

@@ -71,7 +71,11 @@ ptg_it_init() {
 
 # The EAL options every test run uses.
 ptg_it_eal() {
-	local eal=(-l "$PTG_IT_CPU" --no-pci --file-prefix "$PTG_IT_PREFIX"
+	local eal=(-l "$PTG_IT_CPU")
+	# PTG_IT_LCORES: an EAL --lcores map instead (several lcores on the
+	# machine's few CPUs, e.g. "0@1,(1-2)@(0-1)").
+	[[ -n "${PTG_IT_LCORES:-}" ]] && eal=(--lcores "$PTG_IT_LCORES")
+	eal+=(--no-pci --file-prefix "$PTG_IT_PREFIX"
 		--log-level "${PTG_IT_LOG_LEVEL:-notice}")
 	# shellcheck disable=SC2206 # "--no-huge -m 512" is two options
 	eal+=(${PTG_EAL_MEM:-})

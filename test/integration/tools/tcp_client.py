@@ -38,6 +38,8 @@ record k being the byte offset 16*k as 15 lowercase hex digits and '\\n'
 """
 
 import argparse
+import errno
+import hashlib
 import os
 import socket
 import sys
@@ -142,6 +144,89 @@ def cmd_echo(args):
           f"({2 * got / dt / 1e6:.1f} MB/s both ways)")
     if got != size:
         fail(f"echo: received {got} bytes, sent {size}")
+
+
+# ---- echo-many --------------------------------------------------------------
+
+def cmd_echo_many(args):
+    """N connections at once, each sending its own BYTES-byte pattern and
+    reading it back, all driven from one selector; any reset, timeout or
+    differing byte fails the run. Prints one line of counts."""
+    import selectors
+
+    sel = selectors.DefaultSelector()
+    conns = {}
+    done = failed = 0
+    errors = []
+    t0 = time.monotonic()
+    deadline = t0 + args.total
+
+    def payload(i):
+        seed = hashlib.sha256(f"{args.seed}:{i}".encode()).digest()
+        reps = args.bytes // len(seed) + 1
+        return (seed * reps)[:args.bytes]
+
+    for i in range(args.count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        # Close with RST-free FIN; nothing lingers.
+        err = s.connect_ex((args.host, args.port))
+        if err not in (0, errno.EINPROGRESS):
+            fail(f"echo-many: connect {i}: {os.strerror(err)}")
+        data = payload(i)
+        conns[s] = {"i": i, "out": data, "sent": 0, "got": bytearray(),
+                    "want": data, "last": time.monotonic()}
+        sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
+    while conns:
+        now = time.monotonic()
+        if now > deadline:
+            fail(f"echo-many: {len(conns)} of {args.count} not done after "
+                 f"{args.total} s ({done} done)")
+        for key, ev in sel.select(timeout=0.5):
+            s = key.fileobj
+            c = conns[s]
+            try:
+                if ev & selectors.EVENT_WRITE and c["sent"] < len(c["out"]):
+                    n = s.send(c["out"][c["sent"]:c["sent"] + 65536])
+                    c["sent"] += n
+                    c["last"] = now
+                    if c["sent"] == len(c["out"]):
+                        s.shutdown(socket.SHUT_WR)
+                        sel.modify(s, selectors.EVENT_READ)
+                if ev & selectors.EVENT_READ:
+                    chunk = s.recv(65536)
+                    c["last"] = now
+                    if chunk:
+                        c["got"] += chunk
+                        continue
+                    # EOF: the echo is complete or it is wrong.
+                    sel.unregister(s)
+                    s.close()
+                    del conns[s]
+                    if bytes(c["got"]) == c["want"]:
+                        done += 1
+                    else:
+                        failed += 1
+                        errors.append(f"conn {c['i']}: got {len(c['got'])} "
+                                      f"bytes, {'equal prefix' if c['want'].startswith(bytes(c['got'])) else 'DIFFERENT'}")
+            except OSError as exc:
+                failed += 1
+                errors.append(f"conn {c['i']}: {exc}")
+                sel.unregister(s)
+                s.close()
+                del conns[s]
+        for s, c in list(conns.items()):
+            if now - c["last"] > args.timeout:
+                fail(f"echo-many: conn {c['i']} silent for {args.timeout} s "
+                     f"(sent {c['sent']}, got {len(c['got'])})")
+    dt = time.monotonic() - t0
+    print(f"echo-many: {done} of {args.count} connections echoed "
+          f"{args.bytes} bytes each, byte-identical; {failed} failed "
+          f"({dt:.2f} s)")
+    if failed:
+        for e in errors[:10]:
+            print(f"echo-many: {e}", file=sys.stderr)
+        fail(f"echo-many: {failed} of {args.count} connections failed")
 
 
 # ---- chargen --------------------------------------------------------------
@@ -409,6 +494,13 @@ def main():
     p.add_argument("--sndbuf", type=int, default=0,
                    help="SO_SNDBUF: bounds what is in flight")
     p.set_defaults(fn=cmd_echo)
+
+    p = sub.add_parser("echo-many")
+    common(p)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--bytes", type=int, required=True)
+    p.add_argument("--seed", default="0")
+    p.set_defaults(fn=cmd_echo_many)
 
     p = sub.add_parser("chargen")
     common(p)
