@@ -6,6 +6,8 @@
  * ptg_dataplane_totals_foreach() and _drops() walk the result. The ARP
  * fan-out of worker.c shows in the worker counters.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +162,96 @@ test_totals_svc_per_port(void **state)
 	assert_int_equal(tot.tcp.rx_bytes, 2 + 3 + 4);
 }
 
+/* ---- a service with more counters than the totals carry ----------------- */
+
+#define WIDE_NB (PTG_DATAPLANE_SVC_MAX_STATS + 2)
+#define WIDE_PORT 7010
+
+static char wide_bufs[WIDE_NB][8];
+static const char *wide_names[WIDE_NB + 1];
+static unsigned int wide_stats_calls;
+static int wide_ctx;
+
+static int
+wide_init(void **ctx, const char *args)
+{
+	(void)args;
+	*ctx = &wide_ctx;
+	return 0;
+}
+
+static size_t
+wide_data(struct ptg_conn *c, const void *data, size_t len)
+{
+	(void)c;
+	(void)data;
+	return len;
+}
+
+static void
+wide_close(struct ptg_conn *c, enum ptg_close_reason reason)
+{
+	(void)c;
+	(void)reason;
+}
+
+/* As the contract says: one value per name, all WIDE_NB of them. */
+static void
+wide_stats(const void *ctx, uint64_t *values)
+{
+	unsigned int i;
+
+	(void)ctx;
+	wide_stats_calls++;
+	for (i = 0; i < WIDE_NB; i++)
+		values[i] = i + 1;
+}
+
+static const struct ptg_service_ops wide = {
+	.size = PTG_SERVICE_OPS_SIZE,
+	.name = "dt_wide",
+	.init = wide_init,
+	.conn = {
+		.size = PTG_CONN_OPS_SIZE,
+		.on_data = wide_data,
+		.on_close = wide_close,
+	},
+	.stat_names = wide_names,
+	.stats = wide_stats,
+};
+
+/* The first PTG_DATAPLANE_SVC_MAX_STATS counters are carried; ops->stats
+ * still gets room for all it writes (the sanitizer build sees overflows). */
+static void
+test_totals_svc_more_counters_than_carried(void **state)
+{
+	struct dt *t = *state;
+	struct ptg_dataplane_totals *tot = malloc(sizeof(*tot));
+	unsigned int i;
+	int rc;
+
+	assert_non_null(tot);
+	for (i = 0; i < WIDE_NB; i++) {
+		snprintf(wide_bufs[i], sizeof(wide_bufs[i]), "c%u", i);
+		wide_names[i] = wide_bufs[i];
+	}
+	wide_names[WIDE_NB] = NULL;
+	rc = ptg_service_register(&wide);
+	assert_true(rc == 0 || rc == -EEXIST);
+	assert_int_equal(ptg_service_bind(WIDE_PORT, "dt_wide", NULL), 0);
+	t->cfg.nb_workers = 2;
+	dt_create(t);
+	wide_stats_calls = 0;
+	ptg_dataplane_totals(t->dp, tot);
+	assert_int_equal(wide_stats_calls, 2);
+	assert_int_equal(tot->nb_svc, 1);
+	assert_string_equal(tot->svc[0].group, "svc_7010_dt_wide");
+	assert_int_equal(tot->svc[0].nb, PTG_DATAPLANE_SVC_MAX_STATS);
+	for (i = 0; i < PTG_DATAPLANE_SVC_MAX_STATS; i++)
+		assert_int_equal(tot->svc[0].v[i], 2 * (i + 1));
+	free(tot);
+}
+
 /* ---- walking the totals (no dataplane needed) --------------------------- */
 
 struct visit {
@@ -299,6 +391,9 @@ main(void)
 						dt_setup, dt_teardown),
 		cmocka_unit_test_setup_teardown(test_totals_svc_per_port,
 						dt_setup, dt_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_totals_svc_more_counters_than_carried,
+			dt_setup, dt_teardown),
 		cmocka_unit_test(test_totals_foreach),
 		cmocka_unit_test(test_stat_names),
 	};
