@@ -503,12 +503,13 @@ add_u64s(uint64_t *dst, const uint64_t *src, size_t n)
 		dst[i] += src[i];
 }
 
-/* A service's own counters (ops->stats), one slot per port. */
+/* A service's own counters (ops->stats), one slot per port; the first
+ * PTG_DATAPLANE_SVC_MAX_STATS of them when it has more. */
 static void
 svc_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
 {
-	uint64_t v[PTG_DATAPLANE_SVC_MAX_STATS];
-	unsigned int i, j, n;
+	uint64_t v[PTG_DATAPLANE_SVC_MAX_STATS], *vals;
+	unsigned int i, j, n, nb_names;
 
 	for (i = 0; i < w->nb_svcs; i++) {
 		const struct dp_service *s = &w->svcs[i];
@@ -516,9 +517,11 @@ svc_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
 
 		if (s->ops->stats == NULL || s->ops->stat_names == NULL)
 			continue;
-		for (n = 0; n < PTG_DATAPLANE_SVC_MAX_STATS &&
-		     s->ops->stat_names[n] != NULL; n++)
+		for (nb_names = 0; s->ops->stat_names[nb_names] != NULL;
+		     nb_names++)
 			;
+		n = nb_names < PTG_DATAPLANE_SVC_MAX_STATS ? nb_names :
+			PTG_DATAPLANE_SVC_MAX_STATS;
 		for (j = 0; j < t->nb_svc; j++)
 			if (t->svc[j].port == s->port)
 				slot = &t->svc[j];
@@ -532,9 +535,16 @@ svc_add_totals(const struct dp_worker *w, struct ptg_dataplane_totals *t)
 			slot->nb = n;
 			slot->port = s->port;
 		}
+		/* ops->stats writes one value per name: room for all. */
 		memset(v, 0, sizeof(v));
-		s->ops->stats(s->ctx, v);
-		add_u64s(slot->v, v, slot->nb);
+		vals = nb_names <= RTE_DIM(v) ? v :
+			calloc(nb_names, sizeof(*vals));
+		if (vals == NULL)
+			continue;
+		s->ops->stats(s->ctx, vals);
+		add_u64s(slot->v, vals, slot->nb);
+		if (vals != v)
+			free(vals);
 	}
 }
 

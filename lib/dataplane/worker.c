@@ -142,7 +142,15 @@ in_ring_drain(struct dp_worker *w, uint64_t now)
 				      NULL);
 	if (n == 0)
 		return;
-	w->stats.steer_in += n;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct rte_ether_hdr *eth =
+			rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			w->stats.arp_fwd_rx++;
+		else
+			w->stats.steer_in++;
+	}
 	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
 }
 

@@ -50,27 +50,49 @@ eal_cleanup(void)
 	rte_eal_cleanup();
 }
 
-int
-ptg_test_eal_init(void)
+/* "--lcores=0@A,1@B,...": lcore i on the (i mod count)-th CPU of @p cpus,
+ * starting with the first CPU we may run on. */
+static int
+lcores_arg(char *buf, size_t len, unsigned int nb_lcores,
+	   const cpu_set_t *cpus)
 {
-	char prefix[64], lcore[32], extra_buf[512];
+	int list[CPU_SETSIZE], nb = 0, cpu, off;
+	unsigned int i;
+
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, cpus))
+			list[nb++] = cpu;
+	if (nb == 0)
+		list[nb++] = 0;
+	off = snprintf(buf, len, "--lcores=");
+	for (i = 0; i < nb_lcores; i++) {
+		off += snprintf(buf + off, len - (size_t)off, "%s%u@%d",
+				i ? "," : "", i, list[i % (unsigned int)nb]);
+		if ((size_t)off >= len)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ptg_test_eal_init_lcores(unsigned int nb_lcores)
+{
+	char prefix[64], lcore[256], extra_buf[512];
 	char *argv[48];
-	int argc = 0, cpu, rc;
+	int argc = 0, rc;
 	const char *extra;
 	cpu_set_t saved;
 
 	if (eal_done)
-		return 0;
+		return rte_lcore_count() >= nb_lcores ? 0 : -1;
+	if (nb_lcores == 0 || nb_lcores > 16)
+		return -1;
 	if (pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved) != 0)
 		CPU_ZERO(&saved);
-	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (CPU_ISSET(cpu, &saved))
-			break;
-	if (cpu == CPU_SETSIZE)
-		cpu = 0;
+	if (lcores_arg(lcore, sizeof(lcore), nb_lcores, &saved) < 0)
+		return -1;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=ptgtest%ld",
 		 (long)getpid());
-	snprintf(lcore, sizeof(lcore), "--lcores=0@%d", cpu);
 
 	argv[argc++] = (char *)"ptg_test";
 	argv[argc++] = lcore;
@@ -107,6 +129,12 @@ ptg_test_eal_init(void)
 	atexit(eal_cleanup);
 	eal_done = 1;
 	return 0;
+}
+
+int
+ptg_test_eal_init(void)
+{
+	return ptg_test_eal_init_lcores(1);
 }
 
 int

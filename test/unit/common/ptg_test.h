@@ -106,6 +106,16 @@ extern const struct rte_ether_addr ptg_test_mac_bcast; /**< ff:ff:ff:ff:ff:ff */
  */
 int ptg_test_eal_init(void);
 
+/**
+ * ptg_test_eal_init() with @p nb_lcores lcores (1..16) instead of one:
+ * lcore i runs on the (i mod N)-th of the N CPUs the thread may run on,
+ * so lcores outnumbering CPUs share them (the dataplane tests run two
+ * workers besides the main lcore on two CPUs). Once the EAL is up, later
+ * calls return 0 if it has at least @p nb_lcores lcores, else -1.
+ * @return 0, or -1 (message printed when rte_eal_init() failed).
+ */
+int ptg_test_eal_init_lcores(unsigned int nb_lcores);
+
 /** cmocka group setup: ptg_test_eal_init(), fails the group on error. */
 int ptg_test_group_setup(void **state);
 
