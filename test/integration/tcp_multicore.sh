@@ -120,7 +120,7 @@ run_case() {
 		((($(tcp_it_delta "$c0" "$c1" "$d")) == 0)) ||
 			ptg_it_fail "$tag: tcp.$d rose by $(tcp_it_delta "$c0" "$c1" "$d")"
 	done
-	local rst bad listen arp
+	local rst bad listen arp port k v
 	rst="$(tcp_it_delta "$c0" "$c1" conn_reset_tx)"
 	bad="$(tcp_it_delta "$c0" "$c1" syncookies_bad)"
 	listen="$(tcp_it_delta "$c0" "$c1" drop_listen_bad)"
@@ -160,6 +160,26 @@ run_case() {
 			ptg_it_fail "$tag: the kernel's fanout put no segment on a wrong worker (nothing tested)"
 	fi
 	ptg_it_ok "$tag: every segment handed to its owner arrived or was counted"
+	# /portgate/listeners: each service port on each worker, queues empty
+	# again, bounds as configured.
+	"$PTG_IT_PY" "$PTG_IT_DIR/ptg_telemetry.py" --wait 5 "$PTG_IT_PREFIX" \
+		/portgate/listeners >"$PTG_IT_TMP/listeners" ||
+		ptg_it_fail "$tag: cannot read /portgate/listeners"
+	for port in 7 9 19 80; do
+		for ((i = 0; i < workers; i++)); do
+			for k in synq acceptq; do
+				v="$(awk -v n="$port.$i.$k" '$1 == n { print $2 }' \
+					"$PTG_IT_TMP/listeners")"
+				[[ "$v" == 0 ]] ||
+					ptg_it_fail "$tag: listeners $port.$i.$k is '$v', not 0"
+			done
+			v="$(awk -v n="$port.$i.backlog" '$1 == n { print $2 }' \
+				"$PTG_IT_TMP/listeners")"
+			[[ "$v" == 1024 ]] ||
+				ptg_it_fail "$tag: listeners $port.$i.backlog is '$v'"
+		done
+	done
+	ptg_it_ok "$tag: /portgate/listeners shows every port on every worker, queues drained"
 	ptg_it_stop
 }
 

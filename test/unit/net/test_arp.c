@@ -679,6 +679,68 @@ test_reply_without_mbufs(void **state)
 	rte_mempool_free(tiny);
 }
 
+/* Before a worker copies an ARP reply to the others: only a well-formed
+ * reply to our address from a unicast, non-martian sender that is not us
+ * is shared. */
+static void
+test_reply_shareable(void **state)
+{
+	struct ptg_test_env *env = *state;
+	static const struct rte_ether_addr mcast = {
+		.addr_bytes = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 } };
+	struct {
+		uint16_t op;
+		const struct rte_ether_addr *sha;
+		rte_be32_t sip, tip;
+		int ok;
+	} cases[] = {
+		{ RTE_ARP_OP_REPLY, &ptg_test_mac_peer, PTG_TEST_IP_PEER,
+		  PTG_TEST_IP_LOCAL, 1 },
+		{ RTE_ARP_OP_REPLY, &ptg_test_mac_gw, PTG_TEST_IP_GW,
+		  PTG_TEST_IP_LOCAL, 1 },
+		/* a request is answered where it lands, never shared */
+		{ RTE_ARP_OP_REQUEST, &ptg_test_mac_peer, PTG_TEST_IP_PEER,
+		  PTG_TEST_IP_LOCAL, 0 },
+		/* not to us */
+		{ RTE_ARP_OP_REPLY, &ptg_test_mac_peer, PTG_TEST_IP_PEER,
+		  PTG_TEST_IP(198, 18, 0, 77), 0 },
+		/* a sender claiming our address, or none, or a martian */
+		{ RTE_ARP_OP_REPLY, &ptg_test_mac_peer, PTG_TEST_IP_LOCAL,
+		  PTG_TEST_IP_LOCAL, 0 },
+		{ RTE_ARP_OP_REPLY, &ptg_test_mac_peer, 0, PTG_TEST_IP_LOCAL, 0 },
+		{ RTE_ARP_OP_REPLY, &ptg_test_mac_peer,
+		  PTG_TEST_IP(127, 0, 0, 1), PTG_TEST_IP_LOCAL, 0 },
+		/* a multicast station is no neighbour */
+		{ RTE_ARP_OP_REPLY, &mcast, PTG_TEST_IP_PEER,
+		  PTG_TEST_IP_LOCAL, 0 },
+	};
+	struct rte_mbuf *m;
+
+	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+		m = ptg_test_arp(env->mp, cases[i].op, cases[i].sha,
+				 cases[i].sip, &ptg_test_mac_local, cases[i].tip,
+				 NULL);
+		if (ptg_net_arp_reply_shareable(env->net, m) != cases[i].ok)
+			fail_msg("case %u: shareable %d, expected %d", i,
+				 !cases[i].ok, cases[i].ok);
+		rte_pktmbuf_free(m);
+	}
+	/* A reply truncated before its addresses, and an IPv4 frame. */
+	m = ptg_test_arp(env->mp, RTE_ARP_OP_REPLY, &ptg_test_mac_peer,
+			 PTG_TEST_IP_PEER, &ptg_test_mac_local,
+			 PTG_TEST_IP_LOCAL, NULL);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - 20);
+	assert_false(ptg_net_arp_reply_shareable(env->net, m));
+	rte_pktmbuf_free(m);
+	m = ptg_test_icmp_echo(env->mp, NULL, RTE_IP_ICMP_ECHO_REQUEST, 1, 1,
+			       "x", 1);
+	assert_false(ptg_net_arp_reply_shareable(env->net, m));
+	rte_pktmbuf_free(m);
+	/* Nothing was counted, learned or sent: it only looks. */
+	assert_int_equal(ptg_net_arp_count(env->net), 0);
+	assert_int_equal(env->port.n, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, ptg_test_env_setup, \
 					     ptg_test_env_teardown)
 
@@ -715,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_table_full_of_pending),
 		T(test_announce),
 		T(test_reply_without_mbufs),
+		T(test_reply_shareable),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
