@@ -114,6 +114,22 @@ ptg_it_start() {
 
 # Cleanup action: stop a portgate still running (TERM, then KILL), remove
 # what its EAL left behind.
+# Cleanup action: stop another DPDK process we started (TERM, then KILL)
+# and remove what its EAL left under PREFIX.
+ptg_it_kill_pid() {
+	local pid="$1" prefix="$2" i
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	ptg_dpdk_prefix_cleanup "$prefix"
+}
+
 ptg_it_kill() {
 	local pid="$1" i
 	if kill -0 "$pid" 2>/dev/null; then

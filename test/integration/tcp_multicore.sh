@@ -41,8 +41,19 @@
 # and every RST we send must be such an answer (each one a refused
 # cookie ACK to the listener), never a connection we dropped.
 #
-#   tcp_multicore.sh PATH/TO/portgate [MODE:WORKERS:ROUNDS ...]
-#   (default: profile:2:10 pipeline:4:3 rtc:2:3 rtc:4:3)
+# With --link virtio the same runs over a multi-queue virtio-user link:
+#
+#   [ns: tptap0 198.18.0.1 (kernel, TAP with one queue per worker)]
+#       <- dpdk-testpmd io forwarding, queue i <-> queue i ->
+#   vhost-user socket <- net_virtio_user (one queue per worker) <- portgate
+#
+# The kernel picks the TAP queue of each flow by its own hash; testpmd
+# keeps the queue, so in rtc mode every segment reaches worker i of the
+# queue the kernel chose, and the steering hands the others' flows over.
+#
+#   tcp_multicore.sh PATH/TO/portgate [--link virtio] [MODE:WORKERS:ROUNDS ...]
+#   (default: profile:2:10 pipeline:4:3 rtc:2:3 rtc:4:3;
+#    with --link virtio: rtc:2:3 rtc:4:2 profile:2:2)
 
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,12 +61,69 @@
 . "$PTG_IT_DIR/tools/tcp_lib.sh"
 ptg_it_init "$1"
 shift
+LINK=af_packet
+if [[ "${1:-}" == --link ]]; then
+	LINK="$2"
+	shift 2
+fi
 CASES=("$@")
-((${#CASES[@]})) || CASES=(profile:2:10 pipeline:4:3 rtc:2:3 rtc:4:3)
+if ((${#CASES[@]} == 0)); then
+	if [[ "$LINK" == virtio ]]; then
+		CASES=(rtc:2:3 rtc:4:2 profile:2:2)
+	else
+		CASES=(profile:2:10 pipeline:4:3 rtc:2:3 rtc:4:3)
+	fi
+fi
 CONNS=${TCP_MC_CONNS:-500}
 BYTES=${TCP_MC_BYTES:-10240}
 
-tcp_it_topology
+# The virtio link: a namespace for the kernel side, and per case a
+# testpmd bridging a vhost-user socket and a TAP in that namespace.
+virtio_topology() {
+	NS="ptg-ns-$PTG_IT_ID"
+	ptg_netns_add "$NS" || ptg_it_fail "cannot create namespace $NS"
+	command -v dpdk-testpmd >/dev/null || ptg_it_skip "no dpdk-testpmd"
+	[[ -z "${PTG_EAL_MEM:-}" ]] ||
+		ptg_it_skip "vhost-user needs hugepages (EAL runs with $PTG_EAL_MEM)"
+	TCP_IT_PEER_CPUS="$(tcp_it_peer_cpus)"
+	export PTG_VHOST_SOCK="$PTG_IT_TMP/vhost.sock"
+	echo "# topology: $NS/tptap0 $PEER <-> testpmd <-> $PTG_VHOST_SOCK <-> portgate $ADDR"
+}
+
+# virtio_bridge QUEUES: (re)start testpmd with QUEUES queue pairs a side.
+virtio_bridge() {
+	local q="$1" i
+	[[ -n "${TP_PID:-}" ]] && ptg_it_kill_pid "$TP_PID" "$PTG_IT_PREFIX-tp"
+	rm -f "$PTG_VHOST_SOCK"
+	# testpmd's main lcore on the peer CPU, its forwarding lcore with it.
+	setsid ip netns exec "$NS" dpdk-testpmd \
+		--lcores "0@${TCP_IT_PEER_CPUS:-0},1@${TCP_IT_PEER_CPUS:-0}" \
+		--no-pci --file-prefix "$PTG_IT_PREFIX-tp" -m 256 \
+		--vdev "net_vhost0,iface=$PTG_VHOST_SOCK,queues=$q" \
+		--vdev "net_tap0,iface=tptap0" -- --rxq="$q" --txq="$q" \
+		--forward-mode=io --nb-cores=1 --no-lsc-interrupt \
+		--stats-period 3600 >"$PTG_IT_TMP/testpmd.log" 2>&1 </dev/null &
+	TP_PID=$!
+	ptg_cleanup_push "ptg_it_kill_pid $TP_PID $PTG_IT_PREFIX-tp"
+	for ((i = 0; i < 100; i++)); do
+		[[ -S "$PTG_VHOST_SOCK" ]] && ip -n "$NS" link show tptap0 \
+			>/dev/null 2>&1 && break
+		kill -0 "$TP_PID" 2>/dev/null ||
+			ptg_it_fail "testpmd exited: $(tail -3 "$PTG_IT_TMP/testpmd.log")"
+		sleep 0.1
+	done
+	ip -n "$NS" link set tptap0 up &&
+		ip -n "$NS" addr add "$PEER/24" dev tptap0 ||
+		ptg_it_fail "cannot set up tptap0 in $NS"
+	# portgate checks the TCP checksums the kernel would leave to a NIC.
+	ip netns exec "$NS" ethtool -K tptap0 tx off >/dev/null 2>&1
+}
+
+if [[ "$LINK" == virtio ]]; then
+	virtio_topology
+else
+	tcp_it_topology
+fi
 ALL_CPUS="$("$PTG_IT_PY" -c 'import os; print(",".join(map(str, sorted(os.sched_getaffinity(0)))))')"
 
 # worker_counter SNAP_DIR WORKER NAME: one counter of one worker.
@@ -82,17 +150,28 @@ kernel_retrans() {
 
 run_case() {
 	local mode="$1" workers="$2" rounds="$3" r c0 c1 d i total=0 acc
-	local sin=0 sout=0 tag="$mode, $workers workers" modeopt=()
+	local sin=0 sout=0 tag="$LINK $mode, $workers workers" modeopt=()
 	# The main lcore (the I/O lcore in pipeline mode) on portgate's CPU,
 	# the workers floating over every CPU.
 	PTG_IT_LCORES="0@$PTG_IT_CPU,(1-$workers)@($ALL_CPUS)"
 	if [[ "$mode" == profile ]]; then
+		# af_packet.ini says pipeline; virtio-user.ini auto, which finds
+		# no RSS over vhost-user: pipeline too.
 		mode=pipeline
-		tag="the af_packet profile's mode ($mode), $workers workers"
+		tag="the $LINK profile's mode ($mode), $workers workers"
 	else
 		modeopt=(--mode "$mode")
 	fi
-	tcp_it_start --workers "$workers" "${modeopt[@]}"
+	if [[ "$LINK" == virtio ]]; then
+		virtio_bridge "$workers"
+		ptg_it_start "" --profile "$PTG_ROOT/drivers-config/virtio-user.ini" \
+			--addr "$ADDR/24" --time-wait-ms 500 --workers "$workers" \
+			"${modeopt[@]}"
+		ip netns exec "$NS" ping -n -c 1 -W 5 "$ADDR" >/dev/null 2>&1 ||
+			ptg_it_fail "portgate $ADDR does not answer ping from $NS"
+	else
+		tcp_it_start --workers "$workers" "${modeopt[@]}"
+	fi
 	grep -q "workers=$workers mode=$mode " "$PTG_IT_LOG" ||
 		ptg_it_fail "$tag: not what the ready line says: $(grep -m1 ready "$PTG_IT_LOG")"
 	c0="$PTG_IT_TMP/$mode$workers.0"
@@ -157,7 +236,7 @@ run_case() {
 		ptg_it_fail "$tag: $sout handed over, $sin arrived, $d dropped"
 	if [[ "$mode" == rtc ]]; then
 		((sout > 0)) ||
-			ptg_it_fail "$tag: the kernel's fanout put no segment on a wrong worker (nothing tested)"
+			ptg_it_fail "$tag: the kernel put no segment on a wrong worker (nothing tested)"
 	fi
 	ptg_it_ok "$tag: every segment handed to its owner arrived or was counted"
 	# /portgate/listeners: each service port on each worker, queues empty

@@ -152,6 +152,7 @@ tcp_it_conns_drained() {
 # "wire.tx_packets": the frames the kernel really sent on $OUTER.
 tcp_it_snap() {
 	ptg_it_counters "$1"
+	[[ -n "${OUTER:-}" ]] || return 0
 	echo "wire.tx_packets $(cat "/sys/class/net/$OUTER/statistics/tx_packets")" >>"$1"
 	echo "wire.rx_packets $(cat "/sys/class/net/$OUTER/statistics/rx_packets")" >>"$1"
 }
