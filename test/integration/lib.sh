@@ -112,15 +112,13 @@ ptg_it_start() {
 	ptg_it_fail "portgate not ready after ${PTG_IT_READY_S:-60} s"
 }
 
-# Cleanup action: stop a portgate still running (TERM, then KILL), remove
-# what its EAL left behind.
-# Cleanup action: stop another DPDK process we started (TERM, then KILL)
-# and remove what its EAL left under PREFIX.
+# Cleanup action: stop a DPDK process we started (TERM, then KILL after
+# SECONDS, default 10) and remove what its EAL left under PREFIX.
 ptg_it_kill_pid() {
-	local pid="$1" prefix="$2" i
+	local pid="$1" prefix="$2" t="${3:-10}" i
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -TERM "$pid" 2>/dev/null
-		for ((i = 0; i < 50; i++)); do
+		for ((i = 0; i < t * 10; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -130,19 +128,8 @@ ptg_it_kill_pid() {
 	ptg_dpdk_prefix_cleanup "$prefix"
 }
 
-ptg_it_kill() {
-	local pid="$1" i
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
-	ptg_dpdk_prefix_cleanup "$PTG_IT_PREFIX"
-}
+# Cleanup action: the same for portgate.
+ptg_it_kill() { ptg_it_kill_pid "$1" "$PTG_IT_PREFIX"; }
 
 # ptg_it_stop [SIGNAL]: signal portgate (default TERM), require exit status
 # 0 within 20 s and the final counters in its output.
