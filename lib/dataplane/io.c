@@ -35,21 +35,6 @@ struct io_batch {
 	unsigned int n;
 };
 
-static int
-is_arp_reply(const struct rte_mbuf *m)
-{
-	const struct rte_ether_hdr *eth;
-	const struct rte_arp_hdr *arp;
-
-	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*arp))
-		return 0;
-	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
-		return 0;
-	arp = (const struct rte_arp_hdr *)(eth + 1);
-	return arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY);
-}
-
 static void
 batch_add(struct ptg_dataplane *dp, struct io_batch *b, uint16_t w,
 	  struct rte_mbuf *m)
@@ -69,12 +54,6 @@ share_arp(struct ptg_dataplane *dp, struct io_batch *b, struct rte_mbuf *m)
 	struct dp_io *io = dp->io;
 	uint16_t w;
 
-	if (!ptg_net_arp_reply_shareable(dp->workers[0]->net, m)) {
-		/* Worker 0 counts why it is no use. */
-		io->stats.drop_arp_fwd_invalid++;
-		batch_add(dp, b, 0, m);
-		return;
-	}
 	for (w = 1; w < dp->nb_workers; w++) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, dp->cfg.mp, 0,
 						      UINT32_MAX);
@@ -105,9 +84,12 @@ steer(struct ptg_dataplane *dp, struct io_batch *b, struct rte_mbuf **pkts,
 		owner = dp->nb_workers > 1 ? ptg_steer_owner(s, m, 0) : 0;
 		if (owner >= 0) {
 			batch_add(dp, b, (uint16_t)owner, m);
-		} else if (dp->nb_workers > 1 && is_arp_reply(m)) {
+		} else if (dp->nb_workers > 1 &&
+			   ptg_net_arp_reply_shareable(dp->workers[0]->net, m)) {
 			share_arp(dp, b, m);
 		} else {
+			/* ARP requests, ICMP, bad frames: worker 0 answers
+			 * or counts the drop. */
 			batch_add(dp, b, 0, m);
 		}
 	}

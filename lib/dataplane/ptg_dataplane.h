@@ -76,7 +76,7 @@ uint64_t ptg_dataplane_clock_ns(void);
 	X(loops) X(rx_bursts) X(rx_pkts) X(idle_polls) X(idle_sleeps) \
 	X(tx_calls) X(tx_pkts) X(tx_retries) X(drop_tx_full) \
 	X(arp_fwd_tx) X(arp_fwd_rx) X(drop_arp_fwd_nombuf) \
-	X(drop_arp_fwd_ring_full) X(drop_arp_fwd_invalid) X(stop_forced_conns) \
+	X(drop_arp_fwd_ring_full) X(stop_forced_conns) \
 	X(ring_rx) X(steer_in) X(steer_out) X(drop_steer_ring_full) \
 	X(drop_tx_ring_full)
 

@@ -94,22 +94,11 @@ arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth;
-		const struct rte_arp_hdr *arp;
 
-		if (rte_pktmbuf_data_len(m) <
-		    sizeof(*eth) + sizeof(*arp))
+		/* Anything else, a bad reply included, stays here (and the
+		 * stack counts why a bad one is dropped). */
+		if (!ptg_net_arp_reply_shareable(w->net, m))
 			continue;
-		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
-			continue;
-		arp = (const struct rte_arp_hdr *)(eth + 1);
-		if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REPLY))
-			continue;
-		if (!ptg_net_arp_reply_shareable(w->net, m)) {
-			w->stats.drop_arp_fwd_invalid++;
-			continue;
-		}
 		for (j = 0; j < dp->nb_workers; j++) {
 			struct dp_worker *o = dp->workers[j];
 			struct rte_mbuf *c;

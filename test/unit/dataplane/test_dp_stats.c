@@ -380,7 +380,7 @@ test_stat_names(void **state)
 	assert_string_equal(ptg_dataplane_stat_name(PTG_DATAPLANE_NB_STATS - 1),
 			    "drop_tx_ring_full");
 	assert_null(ptg_dataplane_stat_name(PTG_DATAPLANE_NB_STATS));
-	assert_int_equal(PTG_DATAPLANE_NB_STATS, 20);
+	assert_int_equal(PTG_DATAPLANE_NB_STATS, 19);
 }
 
 int
