@@ -166,11 +166,12 @@ run_case() {
 		virtio_bridge "$workers"
 		ptg_it_start "" --profile "$PTG_ROOT/drivers-config/virtio-user.ini" \
 			--addr "$ADDR/24" --time-wait-ms 500 --workers "$workers" \
+			--max-conns 8192 \
 			"${modeopt[@]}"
 		ip netns exec "$NS" ping -n -c 1 -W 5 "$ADDR" >/dev/null 2>&1 ||
 			ptg_it_fail "portgate $ADDR does not answer ping from $NS"
 	else
-		tcp_it_start --workers "$workers" "${modeopt[@]}"
+		tcp_it_start --workers "$workers" --max-conns 8192 "${modeopt[@]}"
 	fi
 	grep -q "workers=$workers mode=$mode " "$PTG_IT_LOG" ||
 		ptg_it_fail "$tag: not what the ready line says: $(grep -m1 ready "$PTG_IT_LOG")"
