@@ -270,6 +270,20 @@ struct ptg_conn *ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst,
 			     uint64_t now_ns);
 
 /**
+ * ptg_connect() from local address @p src (network order): the engine's
+ * own address (ptg_net_config.addr, also when @p src is 0) or one of the
+ * net's further local addresses (ptg_net_config.extra_addr), so that one
+ * engine can open more than 64K connections to one server port.
+ * @return as ptg_connect(); rte_errno EADDRNOTAVAIL when @p src is not
+ *         local.
+ */
+struct ptg_conn *ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src,
+				  rte_be32_t dst, uint16_t dport,
+				  uint16_t sport,
+				  const struct ptg_conn_ops *ops,
+				  void *svc_ctx, uint64_t now_ns);
+
+/**
  * Queue @p len bytes for sending (copied).
  * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
  *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),

@@ -106,6 +106,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->net = net;
 	tcp->mp = ptg_net_mempool(net);
 	tcp->laddr = ptg_net_config(net)->addr;
+	tcp->extra_first = rte_be_to_cpu_32(ptg_net_config(net)->extra_addr);
+	tcp->nb_extra = ptg_net_config(net)->nb_extra_addrs;
 	tcp->offloads = ptg_net_config(net)->offloads;
 	tcp->cc = tcp_cc_find(cfg->cc);
 	if (tcp->cc == NULL) {
