@@ -228,7 +228,10 @@ unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
  *   /portgate/stats          every counter summed: {"net": {...},
  *                            "tcp": {...}, "worker": {...}, "port": {...}}
  *   /portgate/worker,ID      the counters of worker ID
- *   /portgate/info           workers, their lcores, connections
+ *   /portgate/info           workers, their lcores, connections, and
+ *                            the engines' connection memory (ptg_tcp_mem():
+ *                            conn_slots, conn_block_bytes,
+ *                            conn_table_bytes, conn_slot_bytes)
  * @return 0, or the error of rte_telemetry_register_cmd().
  */
 int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);

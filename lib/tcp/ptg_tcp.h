@@ -254,6 +254,24 @@ unsigned int ptg_tcp_conn_count(const struct ptg_tcp *tcp);
 /** Counters. */
 const struct ptg_tcp_stats *ptg_tcp_stats(const struct ptg_tcp *tcp);
 
+/** What the engine's connection table costs (ptg_tcp_mem()). */
+struct ptg_tcp_mem {
+	uint32_t slots;        /**< connections it can hold (max_conns) */
+	uint32_t in_use;       /**< live ones, as ptg_tcp_conn_count() */
+	uint64_t block_bytes;  /**< one control block with its pool's
+				    per-object overhead */
+	uint64_t table_bytes;  /**< the block pool and the 4-tuple table for
+				    every slot, as allocated at create (heap
+				    growth measured then) */
+};
+
+/**
+ * The engine's own accounting of connection memory. An idle connection
+ * holds nothing else: its send and receive queues are empty mbuf chains.
+ * @return 0; -EINVAL (NULL).
+ */
+int ptg_tcp_mem(const struct ptg_tcp *tcp, struct ptg_tcp_mem *m);
+
 /** The engine's net instance. */
 struct ptg_net *ptg_tcp_net(const struct ptg_tcp *tcp);
 

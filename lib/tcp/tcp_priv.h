@@ -256,6 +256,7 @@ struct ptg_tcp {
 	uint32_t offloads;            /* PTG_NET_OFF_*, copied at create */
 	uint64_t now;
 	uint32_t nb_conns;
+	uint64_t table_bytes;         /* pool + table, heap growth at create */
 	uint8_t stopping;
 	uint16_t ip_id;
 	uint16_t eph_next;
