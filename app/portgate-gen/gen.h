@@ -239,6 +239,7 @@ struct gen {
 	uint8_t http_verify;           /* body is /bytes/N: check it */
 	/* Live line: previous sample. */
 	uint64_t last_print_ns;
+	uint64_t last_hold_check_ns;
 	struct gen_counters last;
 	uint64_t peak_active;
 };

@@ -71,17 +71,23 @@ gen_main_tick(struct gen *g, uint64_t now)
 	static int held_announced;
 	struct gen_counters c;
 
-	if (!__atomic_load_n(&g->go, __ATOMIC_ACQUIRE) ||
-	    now - g->last_print_ns < 1000000000ull)
+	if (!__atomic_load_n(&g->go, __ATOMIC_ACQUIRE))
 		return;
-	if (g->o->mode == GEN_MODE_HOLD && !held_announced) {
+	/* hold: say so at once, scripts measure while it lasts. */
+	if (g->o->mode == GEN_MODE_HOLD && !held_announced &&
+	    now - g->last_hold_check_ns >= 1000000ull) {
+		g->last_hold_check_ns = now;
 		gen_counters_sum(g, &c);
 		if (c.held == g->o->concurrency) {
 			held_announced = 1;
+			g->peak_active = c.active;
 			printf("portgate-gen: holding %" PRIu64 " connections\n",
 			       c.held);
+			fflush(stdout);
 		}
 	}
+	if (now - g->last_print_ns < 1000000000ull)
+		return;
 	if (!g->o->quiet) {
 		gen_report_live(g, now);
 	} else {

@@ -254,7 +254,7 @@ gen_worker_init(struct gen_worker *w, char *err, size_t errlen)
 	w->rate = o->rate / W + (w->index < o->rate % W);
 	if (o->rate != 0 && w->rate == 0)
 		w->rate = 1;
-	w->tokens_max = RTE_MAX(TOKEN, w->rate * 1000000ull); /* 1 ms */
+	w->tokens_max = RTE_MAX(TOKEN, w->rate * 10000000ull); /* 10 ms */
 	w->quota = o->count ? o->count / W + (w->index < o->count % W) : 0;
 	if (o->count != 0 && w->quota == 0)
 		w->quota = 1;
@@ -360,6 +360,12 @@ rx(struct gen_worker *w, uint64_t now)
 		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, RX_BURST);
 		if (n == 0)
 			break;
+		/* Each burst at its own time: a reply to what the previous
+		 * burst made us send may already be in this one. */
+		if (b > 0) {
+			now = gen_now();
+			w->now = now;
+		}
 		total += n;
 		if (w->o->mode == GEN_MODE_SYNFLOOD) {
 			for (i = 0, k = 0; i < n; i++)
@@ -506,7 +512,10 @@ should_drain(struct gen_worker *w, uint64_t now)
 {
 	const struct gen_opts *o = w->o;
 
-	if (w->g->stop_requests || w->g->failed)
+	/* A local error (no tuple, table full, no mbuf) is a set-up
+	 * problem: end the run rather than spin on it. */
+	if (w->g->stop_requests || w->g->failed ||
+	    w->cnt.errors[GEN_ERR_local] != 0)
 		return 1;
 	switch (o->mode) {
 	case GEN_MODE_HOLD:

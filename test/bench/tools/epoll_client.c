@@ -716,7 +716,8 @@ main(int argc, char **argv)
 	ep = epoll_create1(0);
 	start = last_t = tok_at = now_ns();
 	tokens = NS;
-	tokens_max = o.rate * 1000000ull > NS ? o.rate * 1000000ull : NS;
+	/* Up to 10 ms of tokens: epoll_wait() may oversleep its 1 ms. */
+	tokens_max = o.rate * 10000000ull > NS ? o.rate * 10000000ull : NS;
 	end = start + (uint64_t)(o.duration * 1e9);
 
 	for (;;) {
