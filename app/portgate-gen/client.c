@@ -164,7 +164,8 @@ issue_request(struct gen_sess *s)
 	if (s->inflight++ == 0)
 		s->resp_left = w->o->resp_size;
 	s->reqs++;
-	w->started++;
+	if (w->o->mode == GEN_MODE_RPS || w->o->mode == GEN_MODE_HTTP)
+		w->started++;          /* --count counts requests */
 	s->send_left += w->o->mode == GEN_MODE_HTTP ? w->g->http_req_len :
 			w->o->req_size;
 	return send_pending(s);

@@ -37,7 +37,7 @@
 
 #define RX_BURST 32
 #define RX_BURSTS 8            /* bursts read per loop at most */
-#define TX_WAIT_US 5000        /* longest wait for room in the TX ring */
+#define TX_WAIT_US 20000        /* longest wait for room in the TX ring */
 #define OPEN_PER_LOOP 32       /* connections opened per loop at most */
 #define SYN_WINDOW 256         /* SYNs unanswered at once at most */
 #define HOLD_RELEASE_BATCH 256 /* hold: RSTs sent per loop at the end */
@@ -100,7 +100,9 @@ tuple_queue(const struct gen *g, uint32_t src, uint16_t sport)
 	return g->reta[h % g->reta_size];
 }
 
-/* Next candidate (address, port) of this worker. */
+/* Next candidate (address, port) of this worker: the addresses in turn,
+ * then the next port, so that every address is in use from the start
+ * (and the server learns them all during the warm-up). */
 static void
 tuple_next(struct gen_worker *w, uint32_t *src, uint16_t *port)
 {
@@ -109,12 +111,12 @@ tuple_next(struct gen_worker *w, uint32_t *src, uint16_t *port)
 
 	*src = o->src_lo + w->src_i;
 	*port = (uint16_t)w->port_cur;
+	if (++w->src_i < w->src_n)
+		return;
+	w->src_i = 0;
 	w->port_cur += stride;
-	if (w->port_cur > o->sport_hi) {
+	if (w->port_cur > o->sport_hi)
 		w->port_cur = o->sport_lo + (w->g->rss_on ? 0 : w->index);
-		if (++w->src_i == w->src_n)
-			w->src_i = 0;
-	}
 }
 
 int
@@ -452,18 +454,21 @@ produce(struct gen_worker *w, uint64_t now)
 	struct gen_sess *s;
 
 	/*
-	 * Warm-up: one connection until the first is answered, so that the
-	 * server learns our address from its ARP exchange before a burst
-	 * arrives (it holds only a few frames per unresolved neighbour).
+	 * Warm-up: one connection from each source address (up to the SYN
+	 * window) until they are answered, so that the server learns our
+	 * addresses from its ARP exchanges before a burst arrives (it holds
+	 * only a few frames per unresolved neighbour).
 	 */
 	unsigned int max_open = OPEN_PER_LOOP;
 	uint64_t connecting = w->cnt.conn_opened - w->cnt.conn_established -
 			      w->conn_failed;
+	uint64_t warm = RTE_MIN((uint64_t)w->src_n, (uint64_t)SYN_WINDOW);
 
-	if (o->mode != GEN_MODE_SYNFLOOD && w->cnt.conn_established == 0) {
-		if (w->cnt.active > 0)
+	if (o->mode != GEN_MODE_SYNFLOOD &&
+	    w->cnt.conn_established + w->conn_failed < warm) {
+		if (w->cnt.conn_opened >= warm)
 			return;
-		max_open = 1;
+		max_open = (unsigned int)(warm - w->cnt.conn_opened);
 	}
 	/* A window of SYNs in flight: a burst of thousands would only
 	 * overflow the queues on the way and come back as retransmissions. */
