@@ -6,7 +6,7 @@
  *
  * eth_input() -> arp_input() -> entry_confirm() -> (pending) drain queue
  *                            -> arp_send(reply)
- * ptg_net_ip_output() -> arp_output() -> hit: net_tx()
+ * ptg_net_ip_output() -> arp_output() -> next-hop cache | hash -> hit: net_tx()
  *                                     -> miss: entry_new() + arp_send(request)
  * ptg_net_resolve() -> arp_resolve() -> hit: the MAC | miss: as above
  * ptg_net_timer() -> arp_timer() -> retries / give-up / aging sweep
@@ -181,6 +181,8 @@ entry_lookup(struct ptg_net *net, rte_be32_t ip)
 static void
 entry_free(struct ptg_net *net, struct arp_entry *e)
 {
+	if (net->nh_last == e)
+		net->nh_last = NULL;
 	if (e->state == ARP_PENDING)
 		TAILQ_REMOVE(&net->arp_pending, e, pending_link);
 	rte_hash_del_key(net->arp_hash, &e->ip);
@@ -377,8 +379,15 @@ int
 arp_output(struct ptg_net *net, struct rte_mbuf *m, rte_be32_t nexthop,
 	   uint64_t now_ns)
 {
-	struct arp_entry *e = entry_lookup(net, nexthop);
+	struct arp_entry *e = net->nh_last;
 
+	/* A host talks to few next hops (mostly one: the peer or the
+	 * gateway): the entry the last frame used saves the hash lookup.
+	 * entry_free() forgets it. */
+	if (unlikely(e == NULL || e->ip != nexthop)) {
+		e = entry_lookup(net, nexthop);
+		net->nh_last = e;
+	}
 	if (likely(e != NULL && e->state == ARP_RESOLVED)) {
 		if (likely(now_ns < e->expire_ns)) {
 			struct rte_ether_hdr *eh =

@@ -84,6 +84,8 @@ struct ptg_net {
 	struct rte_mempool *mp;
 	struct rte_hash *arp_hash;        /* IPv4 (be32) -> slot index */
 	struct arp_entry *arp;            /* arp_slots entries */
+	struct arp_entry *nh_last;        /* next-hop cache: the entry the
+					     last output used (NULL: none) */
 	uint16_t tx_n;
 	struct rte_mbuf *tx[PTG_NET_TX_BURST];
 	ptg_net_l4_input_t l4_fn[256];

@@ -268,6 +268,53 @@ test_resolve_for_raw_frames(void **state)
 	ptg_test_assert_only_drop(env->net, NULL, 0);
 }
 
+/* The next-hop cache (the entry the last output used) follows the table:
+ * alternating next hops each get their own MAC, a freed entry is never
+ * used again, and a slot reused for another address is not mistaken for
+ * the old one. */
+static void
+test_nexthop_cache_follows_table(void **state)
+{
+	struct ptg_test_env *env = *state;
+	unsigned int i;
+
+	ptg_test_env_arp_seed(env, PTG_TEST_IP_PEER, &ptg_test_mac_peer);
+	ptg_test_env_arp_seed(env, PTG_TEST_IP_GW, &ptg_test_mac_gw);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 10 + i), 0);
+		assert_int_equal(output_to(env, PTG_TEST_IP_REMOTE, 20 + i), 0);
+	}
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 8);
+	for (i = 0; i < 4; i++) {
+		assert_segment_to(env, 2 * i, &ptg_test_mac_peer, 10 + i);
+		assert_segment_to(env, 2 * i + 1, &ptg_test_mac_gw, 20 + i);
+	}
+	ptg_test_port_clear(&env->port);
+
+	/* The cached entry ages out: the next frame asks again. */
+	assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 30), 0);
+	ptg_test_env_advance(env, PTG_TEST_S(300));
+	assert_int_equal(ptg_net_arp_count(env->net), 0);
+	ptg_test_port_clear(&env->port);
+	assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 31), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_arp_request(env, 0, PTG_TEST_IP_PEER);
+	ptg_test_port_clear(&env->port);
+
+	/* Another host takes a slot; the peer answers with a new MAC. */
+	ptg_test_env_arp_seed(env, IP_HOST(9), &mac_new);
+	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, &mac_new,
+			PTG_TEST_IP_PEER, PTG_TEST_IP_LOCAL));
+	ptg_test_port_clear(&env->port);  /* the held frame 31 */
+	assert_int_equal(output_to(env, IP_HOST(9), 40), 0);
+	assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 41), 0);
+	ptg_net_flush(env->net);
+	assert_segment_to(env, 0, &mac_new, 40);
+	assert_segment_to(env, 1, &mac_new, 41);
+	ptg_test_assert_only_drop(env->net, NULL, 0);
+}
+
 /* ---- malformed ----------------------------------------------------------- */
 
 static void
@@ -788,6 +835,7 @@ main(void)
 		T(test_sender_claims_our_address),
 		cmocka_unit_test(test_extra_addr_answered),
 		T(test_resolve_for_raw_frames),
+		T(test_nexthop_cache_follows_table),
 		T(test_truncated_arp),
 		T(test_arp_bad_hardware_type),
 		T(test_arp_bad_protocol),
