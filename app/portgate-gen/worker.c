@@ -264,6 +264,8 @@ gen_worker_init(struct gen_worker *w, char *err, size_t errlen)
 	w->port_cur = o->sport_lo + (g->rss_on ? 0 : w->index);
 
 	ptg_stack_config_default(&sc);
+	/* ARP retries and aging: once a millisecond, not every loop. */
+	sc.net_timer_ns = 1000000;
 	sc.net.mac = g->mac;
 	sc.net.addr = o->addr;
 	sc.net.prefix_len = o->prefix_len;
