@@ -25,9 +25,9 @@
 # connections of CPS and BULK... see below), BENCH_HOLD (1000000: idle
 # connections held by portgate), BENCH_HOLD_LINUX (auto: as many as one
 # process's descriptor limit allows), BENCH_OUT (BUILD/bench), BENCH_NICE
-# (-10: every measured process runs at this nice level, so that other work
-# on a shared machine interrupts both stacks alike, and less), and those of
-# scripts/common.sh. Every process it starts is killed on any exit (by the
+# (-20: every measured process runs at this nice level, so that other work
+# on a shared machine takes as little of the two CPUs as the scheduler
+# allows, and interrupts both stacks alike), and those of scripts/common.sh. Every process it starts is killed on any exit (by the
 # PIDs it recorded), with its vhost socket, EAL files and the hugepages it
 # reserved.
 
@@ -42,7 +42,7 @@ PTG_LOG_TAG="bench"
 : "${BENCH_HOLD:=1000000}"
 : "${BENCH_HOLD_LINUX:=auto}"
 : "${BENCH_OUT:=$PTG_BUILD_DIR/bench}"
-: "${BENCH_NICE:=-10}"
+: "${BENCH_NICE:=-20}"
 
 REQ=64                      # request and response bytes (echo)
 PG_ADDR=198.18.0.2
@@ -237,11 +237,12 @@ pg_hold_probe() {
 		ptg_warn "hold: the connections never were all open"
 		return 0
 	fi
-	python3 "$PTG_ROOT/test/integration/ptg_telemetry.py" --wait 5 \
-		"ptg-bench-$ID-pg" /portgate/info >"$BENCH_OUT/pg-$name.info" 2>&1
+	# The process first (instant), then its telemetry.
 	st=/proc/$ppid/status
 	awk '/^(VmRSS|HugetlbPages):/ { print $1, $2 }' "$st" \
 		>"$BENCH_OUT/pg-$name.mem" 2>/dev/null
+	python3 "$PTG_ROOT/test/integration/ptg_telemetry.py" --wait 5 \
+		"ptg-bench-$ID-pg" /portgate/info >"$BENCH_OUT/pg-$name.info" 2>&1
 }
 
 # Portgate's footprint with its default tables, idle: the baseline.
@@ -350,7 +351,7 @@ main() {
 	((nsrc < 1)) && nsrc=1
 	echo "$hold_n" >"$BENCH_OUT/pg-hold.count"
 	PG_DURING=pg_hold_probe pg_run hold \
-		"--dst $PG_ADDR:7 --mode hold --concurrency $hold_n --duration 5 --quiet --max-conns $((hold_n + 1024)) --src 198.18.0.10-198.18.0.$((9 + nsrc)) --wait-s 30" \
+		"--dst $PG_ADDR:7 --mode hold --concurrency $hold_n --duration 10 --quiet --max-conns $((hold_n + 1024)) --src 198.18.0.10-198.18.0.$((9 + nsrc)) --wait-s 30" \
 		"--max-conns $((hold_n + 1024))"
 
 	# (b) Linux
@@ -369,7 +370,7 @@ main() {
 	slab0="$(slab_kb)"
 	echo "before $slab0" >"$BENCH_OUT/linux-hold.slab"
 	LINUX_DURING=linux_hold_probe linux_run hold \
-		"--mode hold --concurrency $hold_lx --duration 5 --quiet --src 127.0.1.1-127.0.1.32"
+		"--mode hold --concurrency $hold_lx --duration 10 --quiet --src 127.0.1.1-127.0.1.32"
 	stop_pid "$SRV_PID"
 
 	report
