@@ -571,6 +571,24 @@ print("MEM/CONN: portgate held %s connections (its accounting: table bytes per "
       "{:,}".format(mem["portgate_held"]),
       fmt(mem["portgate_process_bytes_per_conn"], "bytes"),
       "{:,}".format(mem["linux_held"]), "{:,}".format(mem["linux_held"] + 1000)))
+# Where this run stands against the project's goals.
+print()
+goals = []
+for metric, want in (("CPS", 25.0), ("RPS", 12.0), ("RPS-1000", 12.0)):
+    r = next(x for x in rows if x["metric"] == metric)
+    goals.append({"goal": "%s >= %gx Linux" % (metric, want),
+                  "got": r["ratio"], "met": bool(r["ratio"] and r["ratio"] >= want)})
+    print("goal %-26s %s (%s)" % (goals[-1]["goal"] + ":",
+          "%.1fx" % r["ratio"] if r["ratio"] else "n/a",
+          "met" if goals[-1]["met"] else "not met"))
+best = max((x for x in rows if x["metric"] in ("CPS", "RPS", "RPS-1000")),
+           key=lambda x: x["fraction"] or 0)
+goals.append({"goal": "engine >= 50% of the link's packet rate",
+              "got": best["fraction"], "met": bool(best["fraction"] and best["fraction"] >= 0.5)})
+print("goal %-26s %s (%s, %s)" % ("engine >= 50% of link:",
+      "%.0f%%" % (100 * best["fraction"]) if best["fraction"] is not None else "n/a",
+      best["metric"], "met" if goals[-1]["met"] else "not met"))
+
 bad = [r["metric"] for r in rows if not (r["portgate_ok"] and r["linux_ok"])]
 if bad:
     print("WARNING: runs with errors or missing results: " + ", ".join(bad))
@@ -578,13 +596,14 @@ if bad:
 res = {"date": stamp, "cpu": cpu, "vcpus": int(ncpu), "seconds": int(secs),
        "req_bytes": int(req), "link": {"pps_64": link["64"][0],
        "bps_64": link["64"][1], "pps_1514": link["1514"][0],
-       "bps_1514": link["1514"][1]}, "rows": rows}
+       "bps_1514": link["1514"][1]}, "rows": rows, "goals": goals}
 json.dump(res, open(os.path.join(out, "bench.json"), "w"), indent=2)
 with open(os.path.join(out, "bench.dat"), "w") as f:
     for r in rows:
         if r["ratio"]:
-            f.write('"%s" %.3f %.3f\n' % (r["metric"], r["ratio"],
-                    100 * r["fraction"] if r["fraction"] is not None else 0))
+            f.write('"%s" %.3f %s\n' % (r["metric"], r["ratio"],
+                    "%.3f" % (100 * r["fraction"]) if r["fraction"] is not None
+                    else "-"))
 print()
 print("results: %s/bench.json" % out)
 sys.exit(1 if bad else 0)
@@ -603,6 +622,7 @@ set y2label "fraction of link (%)"
 set y2range [0:100]
 set y2tics
 set grid ytics
+set datafile missing "-"
 plot "$BENCH_OUT/bench.dat" using 2:xtic(1) title "ratio", \
      "" using 0:3 axes x1y2 with points pt 7 ps 2 title "fraction of link"
 EOF
