@@ -158,7 +158,7 @@ static int
 issue_request(struct gen_sess *s)
 {
 	struct gen_worker *w = s->w;
-	uint32_t slot = (s->ring_head + s->inflight) % GEN_PIPELINE_MAX;
+	uint32_t slot = (s->ring_head + s->inflight) % w->depth;
 
 	s->t_req[slot] = w->now;
 	if (s->inflight++ == 0)
@@ -206,7 +206,7 @@ resp_done(struct gen_sess *s)
 	struct gen_worker *w = s->w;
 	uint64_t t0 = s->t_req[s->ring_head];
 
-	s->ring_head = (s->ring_head + 1) % GEN_PIPELINE_MAX;
+	s->ring_head = (s->ring_head + 1) % w->depth;
 	s->inflight--;
 	w->cnt.requests++;
 	if (w->o->mode == GEN_MODE_CPS) {

@@ -151,7 +151,8 @@ struct gen_sess {
 	uint64_t resp_left;            /* bytes of the current response due */
 	uint64_t reqs;                 /* requests sent on this connection */
 	uint64_t t_open;               /* ns: connect */
-	uint64_t t_req[GEN_PIPELINE_MAX];
+	uint64_t *t_req;               /* send times of the requests in
+					  flight, a ring of w->depth */
 };
 
 /* One worker lcore: its queue, its stack, its sessions. */
@@ -168,6 +169,8 @@ struct gen_worker {
 
 	struct gen_sess *sess;
 	uint32_t nb_sess;
+	uint32_t depth;                /* requests in flight per session */
+	uint64_t *t_req_mem;           /* nb_sess * depth send times */
 	uint32_t *free_ids;            /* free session slots (stack) */
 	uint32_t nb_free;
 	uint32_t *waitq;               /* sessions waiting for a token (FIFO) */

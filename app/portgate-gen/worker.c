@@ -174,6 +174,7 @@ gen_sess_release(struct gen_sess *s)
 	struct gen_worker *w = s->w;
 	uint8_t queued = s->queued;
 	struct http_rx *http = s->http;
+	uint64_t *t_req = s->t_req;
 
 	if (s->state == SESS_FREE)
 		return;
@@ -181,9 +182,10 @@ gen_sess_release(struct gen_sess *s)
 		w->cnt.held--;
 	if (s->state == SESS_CONNECTING)
 		w->conn_failed++;
-	memset(s, 0, offsetof(struct gen_sess, t_req));
+	memset(s, 0, sizeof(*s));
 	s->w = w;
 	s->http = http;
+	s->t_req = t_req;
 	/* A stale wait-queue entry stays valid: it serves whoever holds the
 	 * slot when it comes up (gen_client_send_request() checks). */
 	s->queued = queued;
@@ -313,8 +315,22 @@ gen_worker_init(struct gen_worker *w, char *err, size_t errlen)
 		w->waitq = calloc((size_t)w->nb_sess * 2, sizeof(*w->waitq));
 		if (w->sess == NULL || w->free_ids == NULL || w->waitq == NULL)
 			goto nomem;
+		/* Send times: a ring per session, as deep as its pipeline
+		 * (cps: one request; bulk and hold time no requests). */
+		w->depth = o->mode == GEN_MODE_RPS || o->mode == GEN_MODE_HTTP ?
+			   o->pipeline : 1;
+		if (o->mode == GEN_MODE_CPS || o->mode == GEN_MODE_RPS ||
+		    o->mode == GEN_MODE_HTTP) {
+			w->t_req_mem = calloc((size_t)w->nb_sess * w->depth,
+					      sizeof(*w->t_req_mem));
+			if (w->t_req_mem == NULL)
+				goto nomem;
+		}
 		for (i = 0; i < w->nb_sess; i++) {
 			w->sess[i].w = w;
+			if (w->t_req_mem != NULL)
+				w->sess[i].t_req = &w->t_req_mem[(size_t)i *
+								 w->depth];
 			w->free_ids[i] = w->nb_sess - 1 - i;
 		}
 		w->nb_free = w->nb_sess;
@@ -344,6 +360,7 @@ gen_worker_fini(struct gen_worker *w)
 	if (w->sess != NULL)
 		free(w->sess[0].http);
 	free(w->sess);
+	free(w->t_req_mem);
 	free(w->free_ids);
 	free(w->waitq);
 }
