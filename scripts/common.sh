@@ -5,7 +5,7 @@
 #
 #   . "$(dirname "$0")/common.sh"
 #
-# run.sh / test.sh -> ptg_install_deps -> ptg_build -> ptg_hugepages
+# run.sh / test.sh / bench.sh -> ptg_install_deps -> ptg_build -> ptg_hugepages
 # test/integration/lib.sh -> ptg_netns_add / ptg_veth_add / ptg_cleanup_push
 #
 # Environment it honours (all optional):
@@ -73,31 +73,36 @@ ptg_cleanup_trap() {
 PTG_DEBS=(pkg-config meson ninja-build libdpdk-dev dpdk-dev libnuma-dev
 	libcmocka-dev iproute2 iputils-ping iputils-arping ethtool tshark curl
 	python3 netcat-openbsd)
+# What scripts/bench.sh needs besides: gnuplot for the chart (dpdk-testpmd
+# comes with dpdk-dev above; util-linux has taskset).
+PTG_BENCH_DEBS=(gnuplot-nox util-linux)
 
 ptg_deb_installed() {
 	[[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == "ii"* ]]
 }
 
-# Print the packages that are missing, one per line.
+# Print the packages that are missing, one per line: PTG_DEBS and the
+# extra packages given as arguments.
 ptg_missing_debs() {
 	local p
 	if ! command -v gcc >/dev/null 2>&1 && ! ptg_deb_installed build-essential; then
 		echo build-essential
 	fi
-	for p in "${PTG_DEBS[@]}"; do
+	for p in "${PTG_DEBS[@]}" "$@"; do
 		ptg_deb_installed "$p" || echo "$p"
 	done
 }
 
-# Install what is missing (apt-get update, then apt-get install -y of exactly
-# those packages); does nothing at all when everything is present.
+# ptg_install_deps [extra packages...]: install what is missing of PTG_DEBS
+# and the extras (apt-get update, then apt-get install -y of exactly those
+# packages); does nothing at all when everything is present.
 ptg_install_deps() {
-	local missing
+	local missing extra=("$@")
 	if ! command -v dpkg-query >/dev/null 2>&1; then
 		ptg_warn "not a Debian system: cannot check packages; continuing"
 		return 0
 	fi
-	mapfile -t missing < <(ptg_missing_debs)
+	mapfile -t missing < <(ptg_missing_debs "${extra[@]}")
 	if ((${#missing[@]} == 0)); then
 		ptg_log "dependencies: all present"
 		return 0
@@ -117,7 +122,7 @@ ptg_install_deps() {
 	# iputils-arping conflicts with (and so replaces) the other arping.
 	apt-get install -y --no-install-recommends "${missing[@]}" ||
 		ptg_die "apt-get install failed"
-	mapfile -t missing < <(ptg_missing_debs)
+	mapfile -t missing < <(ptg_missing_debs "${extra[@]}")
 	((${#missing[@]} == 0)) || ptg_die "still missing after install: ${missing[*]}"
 }
 
@@ -151,6 +156,9 @@ ptg_build() {
 
 # Path of the portgate binary in the build directory.
 ptg_portgate_bin() { echo "$PTG_BUILD_DIR/app/portgate/portgate"; }
+
+# Path of the portgate-gen binary in the build directory.
+ptg_gen_bin() { echo "$PTG_BUILD_DIR/app/portgate-gen/portgate-gen"; }
 
 # ---------------------------------------------------------------------------
 # Hugepages

@@ -245,6 +245,9 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	}
 
 	ptg_stack_config_default(&scfg);
+	/* ARP retries and aging work in seconds: once a millisecond is
+	 * plenty, and the aging sweep stays off the per-loop path. */
+	scfg.net_timer_ns = DP_NET_TIMER_NS;
 	scfg.net = cfg->net;
 	scfg.net.port_id = cfg->port_id;
 	scfg.net.tx = cfg->mode == PTG_DATAPLANE_PIPELINE ? dp_worker_tx_ring :

@@ -34,6 +34,8 @@ extern int ptg_dataplane_logtype;
 #define DP_PUBLISH_NS (100ull * 1000 * 1000)
 /* Extra tx_burst attempts before unsent frames are freed. */
 #define DP_TX_RETRIES 2
+/* The ARP timer (retries, aging sweep) runs at most this often. */
+#define DP_NET_TIMER_NS (1000ull * 1000)
 /* After the linger, time for the engine's RSTs to leave. */
 #define DP_STOP_GRACE_NS (100ull * 1000 * 1000)
 

@@ -277,7 +277,10 @@ unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
  *   /portgate/stats          every counter summed: {"net": {...},
  *                            "tcp": {...}, "worker": {...}, "port": {...}}
  *   /portgate/worker,ID      the counters of worker ID
- *   /portgate/info           mode, workers, their lcores, connections
+ *   /portgate/info           mode, workers, their lcores, connections, and
+ *                            the engines' connection memory (ptg_tcp_mem():
+ *                            conn_slots, conn_block_bytes,
+ *                            conn_table_bytes, conn_slot_bytes)
  *   /portgate/listeners      per listening port and worker: SYN and
  *                            accept queue depth, bounds and overflows
  *   /portgate/io             the I/O lcore's counters (pipeline mode)

@@ -236,6 +236,7 @@ static int
 tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct rte_tel_data *lcores;
+	struct ptg_tcp_mem sum;
 	unsigned int i;
 
 	RTE_SET_USED(cmd);
@@ -260,7 +261,24 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 					   (int)tel_dp->workers[i]->lcore);
 	rte_tel_data_add_dict_u64(d, "connections",
 				  ptg_dataplane_conn_count(tel_dp));
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < tel_dp->nb_workers; i++) {
+		struct ptg_tcp_mem m;
+
+		if (ptg_tcp_mem(tel_dp->workers[i]->tcp, &m) != 0)
+			continue;
+		sum.slots += m.slots;
+		sum.in_use += m.in_use;
+		sum.block_bytes = m.block_bytes;
+		sum.table_bytes += m.table_bytes;
+	}
 	rte_spinlock_unlock(&tel_lock);
+	/* The engines' own accounting of connection memory. */
+	rte_tel_data_add_dict_u64(d, "conn_slots", sum.slots);
+	rte_tel_data_add_dict_u64(d, "conn_block_bytes", sum.block_bytes);
+	rte_tel_data_add_dict_u64(d, "conn_table_bytes", sum.table_bytes);
+	rte_tel_data_add_dict_u64(d, "conn_slot_bytes", sum.slots ?
+				  sum.table_bytes / sum.slots : 0);
 	rte_tel_data_add_dict_int(d, "stopping",
 				  ptg_dataplane_stop_requested() != 0);
 	if (rte_tel_data_add_dict_container(d, "lcores", lcores, 0) != 0)

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ARP (RFC 826) for one IPv4 address on Ethernet: answer requests for our
- * address, keep a bounded table of neighbours, resolve next hops with a
+ * ARP (RFC 826) on Ethernet: answer requests for our address (and the
+ * further local addresses of ptg_net_config), keep a bounded table of neighbours, resolve next hops with a
  * bounded queue of held frames per entry, announce ourselves (RFC 5227).
  *
  * eth_input() -> arp_input() -> entry_confirm() -> (pending) drain queue
  *                            -> arp_send(reply)
- * ptg_net_ip_output() -> arp_output() -> hit: net_tx()
+ * ptg_net_ip_output() -> arp_output() -> next-hop cache | hash -> hit: net_tx()
  *                                     -> miss: entry_new() + arp_send(request)
+ * ptg_net_resolve() -> arp_resolve() -> hit: the MAC | miss: as above
  * ptg_net_timer() -> arp_timer() -> retries / give-up / aging sweep
  *
  * The table is an rte_hash keyed by the IPv4 address; the position the hash
@@ -180,6 +181,8 @@ entry_lookup(struct ptg_net *net, rte_be32_t ip)
 static void
 entry_free(struct ptg_net *net, struct arp_entry *e)
 {
+	if (net->nh_last == e)
+		net->nh_last = NULL;
 	if (e->state == ARP_PENDING)
 		TAILQ_REMOVE(&net->arp_pending, e, pending_link);
 	rte_hash_del_key(net->arp_hash, &e->ip);
@@ -323,7 +326,8 @@ arp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 	 * Never learn sender address 0 (an RFC 5227 2.1.1 probe), a martian,
 	 * or our own address (a conflict, RFC 5227 2.4: not a neighbour).
 	 */
-	learnable = sip != net->cfg.addr && !net_ipv4_is_martian(net, sip);
+	learnable = !net_addr_is_local(net, sip) &&
+		    !net_ipv4_is_martian(net, sip);
 
 	/* RFC 826: "merge": a sender already in the table is refreshed. */
 	if (learnable) {
@@ -334,7 +338,7 @@ arp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 		}
 	}
 	/* RFC 826: "Am I the target protocol address?" */
-	if (tip != net->cfg.addr)
+	if (!net_addr_is_local(net, tip))
 		goto drop_not_for_us;
 	if (learnable && !merged) {
 		/* With the table full: answer, do not learn. */
@@ -350,7 +354,7 @@ arp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 		 */
 		rte_ether_addr_copy(sha, &req_sha);
 		if (arp_send(net, RTE_ARP_OP_REPLY, &req_sha, &req_sha,
-			     net->cfg.addr, sip) == 0)
+			     tip, sip) == 0)
 			NET_STAT(net, arp_tx_reply);
 	}
 	net_drop(m);
@@ -405,8 +409,15 @@ int
 arp_output(struct ptg_net *net, struct rte_mbuf *m, rte_be32_t nexthop,
 	   uint64_t now_ns)
 {
-	struct arp_entry *e = entry_lookup(net, nexthop);
+	struct arp_entry *e = net->nh_last;
 
+	/* A host talks to few next hops (mostly one: the peer or the
+	 * gateway): the entry the last frame used saves the hash lookup.
+	 * entry_free() forgets it. */
+	if (unlikely(e == NULL || e->ip != nexthop)) {
+		e = entry_lookup(net, nexthop);
+		net->nh_last = e;
+	}
 	if (likely(e != NULL && e->state == ARP_RESOLVED)) {
 		if (likely(now_ns < e->expire_ns)) {
 			struct rte_ether_hdr *eh =
@@ -438,6 +449,32 @@ drop_full:
 	NET_STAT(net, drop_arp_queue_full);
 	net_drop(m);
 	return -ENOBUFS;
+}
+
+/*
+ * The MAC of @p nexthop if resolved and fresh; else start (or go on
+ * with) its resolution, holding no frame.
+ */
+int
+arp_resolve(struct ptg_net *net, rte_be32_t nexthop,
+	    struct rte_ether_addr *mac, uint64_t now_ns)
+{
+	struct arp_entry *e = entry_lookup(net, nexthop);
+
+	if (e != NULL && e->state == ARP_RESOLVED) {
+		if (now_ns < e->expire_ns) {
+			rte_ether_addr_copy(&e->mac, mac);
+			return 0;
+		}
+		NET_STAT(net, arp_expired);
+		entry_start_pending(net, e, now_ns);
+	} else if (e == NULL) {
+		e = entry_new(net, nexthop, 1);
+		if (e == NULL)
+			return -ENOBUFS;
+		entry_start_pending(net, e, now_ns);
+	}
+	return -EAGAIN;
 }
 
 /* ---- timer ------------------------------------------------------------- */

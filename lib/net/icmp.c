@@ -48,6 +48,7 @@ icmp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *icmp;
 	struct rte_mbuf *copy;
+	rte_be32_t to;
 	uint16_t l2 = m->l2_len, l3 = m->l3_len, tot, len, sum;
 
 	RTE_SET_USED(now_ns);
@@ -93,8 +94,10 @@ icmp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&eh->src_addr, &eh->dst_addr);
 	rte_ether_addr_copy(&net->cfg.mac, &eh->src_addr);
+	/* RFC 1122 3.2.2.6: the reply comes from the address asked. */
+	to = ip->dst_addr;
 	ip->dst_addr = ip->src_addr;
-	ip->src_addr = net->cfg.addr;
+	ip->src_addr = to;
 	ip->time_to_live = NET_IP_TTL;
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_cksum = cksum_adjust(icmp->icmp_cksum,

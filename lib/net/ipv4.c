@@ -102,12 +102,12 @@ ipv4_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 	if (unlikely(ip->fragment_offset &
 		     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		goto drop_frag;
-	/* RFC 1122 3.2.1.3: martian sources are discarded; so is our own. */
+	/* RFC 1122 3.2.1.3: martian sources are discarded; so are our own. */
 	if (unlikely(net_ipv4_is_martian(net, ip->src_addr) ||
-		     ip->src_addr == net->cfg.addr))
+		     net_addr_is_local(net, ip->src_addr)))
 		goto drop_src;
 	/* We are a host, not a router (RFC 1122 3.3.4): ours only. */
-	if (unlikely(ip->dst_addr != net->cfg.addr))
+	if (unlikely(!net_addr_is_local(net, ip->dst_addr)))
 		goto drop_not_for_us;
 
 	if (unlikely(tot != l3_avail) &&
@@ -166,10 +166,11 @@ drop:
  * RFC 1122 3.3.1.1: on-link destinations directly, everything else through
  * the gateway. Returns 0 when there is no route.
  */
-static inline rte_be32_t
+rte_be32_t
 ipv4_nexthop(const struct ptg_net *net, rte_be32_t dst)
 {
-	if (unlikely(dst == net->cfg.addr || net_ipv4_is_martian(net, dst)))
+	if (unlikely(net_addr_is_local(net, dst) ||
+		     net_ipv4_is_martian(net, dst)))
 		return 0;
 	if (((dst ^ net->cfg.addr) & net->netmask) == 0)
 		return dst;

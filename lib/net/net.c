@@ -62,6 +62,29 @@ config_check(const struct ptg_net_config *in, struct ptg_net_config *out)
 		    ((out->gateway ^ out->addr) & mask) != 0)
 			return -EINVAL;
 	}
+	if (out->nb_extra_addrs != 0) {
+		uint32_t first = rte_be_to_cpu_32(out->extra_addr);
+		uint32_t last = first + out->nb_extra_addrs - 1;
+
+		if (out->nb_extra_addrs > PTG_NET_EXTRA_ADDRS_MAX ||
+		    out->extra_addr == 0 || last < first)
+			return -EINVAL;
+		/* Both ends on our prefix: every address between is too. */
+		if (((out->extra_addr ^ out->addr) & mask) != 0 ||
+		    ((rte_cpu_to_be_32(last) ^ out->addr) & mask) != 0)
+			return -EINVAL;
+		if (ipv4_martian(out->extra_addr, bcast) ||
+		    ipv4_martian(rte_cpu_to_be_32(last), bcast) ||
+		    (bcast != 0 && rte_be_to_cpu_32(bcast) - first <
+				   out->nb_extra_addrs))
+			return -EINVAL;
+		if (out->gateway != 0 &&
+		    rte_be_to_cpu_32(out->gateway) - first <
+		    out->nb_extra_addrs)
+			return -EINVAL;
+	} else {
+		out->extra_addr = 0;
+	}
 	if (out->mtu == 0)
 		out->mtu = PTG_NET_MTU_DEFAULT;
 	if (out->mtu < PTG_NET_MTU_MIN || out->mtu > PTG_NET_MTU_MAX)
@@ -115,6 +138,8 @@ ptg_net_create(const struct ptg_net_config *cfg, struct rte_mempool *mp,
 	net->mp = mp;
 	net->netmask = prefix_mask(c.prefix_len);
 	net->subnet_bcast = c.prefix_len <= 30 ? (c.addr | ~net->netmask) : 0;
+	net->extra_first = rte_be_to_cpu_32(c.extra_addr);
+	net->nb_extra = c.nb_extra_addrs;
 	TAILQ_INIT(&net->arp_pending);
 
 	rc = arp_init(net, socket);
@@ -179,6 +204,26 @@ unsigned int
 ptg_net_arp_count(const struct ptg_net *net)
 {
 	return net->arp_live;
+}
+
+int
+ptg_net_addr_is_local(const struct ptg_net *net, rte_be32_t a)
+{
+	return net_addr_is_local(net, a);
+}
+
+int
+ptg_net_resolve(struct ptg_net *net, rte_be32_t dst,
+		struct rte_ether_addr *mac, uint64_t now_ns)
+{
+	rte_be32_t nexthop;
+
+	if (net == NULL || mac == NULL)
+		return -EINVAL;
+	nexthop = ipv4_nexthop(net, dst);
+	if (nexthop == 0)
+		return -ENETUNREACH;
+	return arp_resolve(net, nexthop, mac, now_ns);
 }
 
 void

@@ -76,9 +76,13 @@ struct ptg_net {
 	struct ptg_net_config cfg;        /* with defaults filled in */
 	rte_be32_t netmask;
 	rte_be32_t subnet_bcast;          /* 0 when the prefix has none */
+	uint32_t extra_first;             /* cfg.extra_addr, host order */
+	uint32_t nb_extra;                /* cfg.nb_extra_addrs */
 	struct rte_mempool *mp;
 	struct rte_hash *arp_hash;        /* IPv4 (be32) -> slot index */
 	struct arp_entry *arp;            /* arp_slots entries */
+	struct arp_entry *nh_last;        /* next-hop cache: the entry the
+					     last output used (NULL: none) */
 	uint16_t tx_n;
 	struct rte_mbuf *tx[PTG_NET_TX_BURST];
 	ptg_net_l4_input_t l4_fn[256];
@@ -115,6 +119,14 @@ net_ipv4_is_martian(const struct ptg_net *net, rte_be32_t a)
 	return ipv4_martian(a, net->subnet_bcast);
 }
 
+/* @p a is cfg.addr or one of the further local addresses. */
+static inline int
+net_addr_is_local(const struct ptg_net *net, rte_be32_t a)
+{
+	return a == net->cfg.addr ||
+	       rte_be_to_cpu_32(a) - net->extra_first < net->nb_extra;
+}
+
 /* net.c */
 void net_tx(struct ptg_net *net, struct rte_mbuf *m);
 void net_drop(struct rte_mbuf *m);
@@ -133,8 +145,11 @@ void arp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns);
 int arp_output(struct ptg_net *net, struct rte_mbuf *m, rte_be32_t nexthop,
 	       uint64_t now_ns);
 void arp_timer(struct ptg_net *net, uint64_t now_ns);
+int arp_resolve(struct ptg_net *net, rte_be32_t nexthop,
+		struct rte_ether_addr *mac, uint64_t now_ns);
 
 /* ipv4.c */
+rte_be32_t ipv4_nexthop(const struct ptg_net *net, rte_be32_t dst);
 void ipv4_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns);
 void ipv4_fill_cksum(struct ptg_net *net, struct rte_mbuf *m,
 		     struct rte_ipv4_hdr *ip);

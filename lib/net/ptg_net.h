@@ -36,6 +36,9 @@ extern "C" {
 #define PTG_NET_MTU_MAX     9000 /**< jumbo frames, one mbuf segment */
 #define PTG_NET_MTU_DEFAULT 1500 /**< Ethernet (RFC 894) */
 
+/** Most further local addresses (ptg_net_config.nb_extra_addrs). */
+#define PTG_NET_EXTRA_ADDRS_MAX 65536
+
 /** Offloads the port enabled (lib/port fills these from rte_eth_dev_info). */
 #define PTG_NET_OFF_RX_IPV4_CKSUM (1u << 0) /**< trust RX IPv4 cksum flags */
 #define PTG_NET_OFF_RX_L4_CKSUM   (1u << 1) /**< trust RX TCP cksum flags */
@@ -103,6 +106,15 @@ struct ptg_net_config {
 	uint32_t arp_retries;       /**< requests before giving up (0: 3) */
 	uint64_t arp_retry_ns;      /**< between requests (0: 1 s) */
 	uint64_t arp_max_age_ns;    /**< entry lifetime (0: 300 s) */
+	/**
+	 * Further local addresses (a traffic generator's source range):
+	 * @c nb_extra_addrs consecutive addresses from @c extra_addr, all on
+	 * the prefix of @c addr, none its broadcast. ARP is answered and IPv4
+	 * accepted for each as for @c addr; @c addr stays the address the
+	 * layer itself sends from (ARP requests, announcements). 0: none.
+	 */
+	rte_be32_t extra_addr;
+	uint32_t nb_extra_addrs;    /**< at most PTG_NET_EXTRA_ADDRS_MAX */
 	ptg_net_tx_t tx;            /**< transmit callback, required */
 	void *tx_arg;               /**< its argument */
 };
@@ -181,6 +193,24 @@ struct rte_mempool *ptg_net_mempool(const struct ptg_net *net);
 
 /** Number of live ARP entries (resolved or pending). */
 unsigned int ptg_net_arp_count(const struct ptg_net *net);
+
+/**
+ * Whether @p a is one of our addresses: ptg_net_config.addr or one of the
+ * further local addresses.
+ */
+int ptg_net_addr_is_local(const struct ptg_net *net, rte_be32_t a);
+
+/**
+ * The Ethernet address of the next hop towards @p dst (@p dst itself when
+ * on-link, else the gateway), for callers that build whole frames
+ * themselves (a traffic generator's raw SYNs). Starts the resolution when
+ * the next hop is unknown: the request is batched (ptg_net_flush() sends
+ * it) and retried by ptg_net_timer(); call again later.
+ * @return 0 with @p mac filled; -EAGAIN resolution under way; -ENETUNREACH
+ *         no route; -ENOBUFS ARP table full of pending entries.
+ */
+int ptg_net_resolve(struct ptg_net *net, rte_be32_t dst,
+		    struct rte_ether_addr *mac, uint64_t now_ns);
 
 /**
  * Parse "A.B.C.D" into network order.

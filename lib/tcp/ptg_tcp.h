@@ -281,6 +281,24 @@ unsigned int ptg_tcp_conn_count(const struct ptg_tcp *tcp);
 /** Counters. */
 const struct ptg_tcp_stats *ptg_tcp_stats(const struct ptg_tcp *tcp);
 
+/** What the engine's connection table costs (ptg_tcp_mem()). */
+struct ptg_tcp_mem {
+	uint32_t slots;        /**< connections it can hold (max_conns) */
+	uint32_t in_use;       /**< live ones, as ptg_tcp_conn_count() */
+	uint64_t block_bytes;  /**< one control block with its pool's
+				    per-object overhead */
+	uint64_t table_bytes;  /**< the block pool and the 4-tuple table for
+				    every slot, as allocated at create (heap
+				    growth measured then) */
+};
+
+/**
+ * The engine's own accounting of connection memory. An idle connection
+ * holds nothing else: its send and receive queues are empty mbuf chains.
+ * @return 0; -EINVAL (NULL).
+ */
+int ptg_tcp_mem(const struct ptg_tcp *tcp, struct ptg_tcp_mem *m);
+
 /** The engine's net instance. */
 struct ptg_net *ptg_tcp_net(const struct ptg_tcp *tcp);
 
@@ -313,6 +331,20 @@ typedef int (*ptg_tcp_sport_filter_t)(void *arg, rte_be32_t laddr,
  */
 void ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
 			      void *arg);
+
+/**
+ * ptg_connect() from local address @p src (network order): the engine's
+ * own address (ptg_net_config.addr, also when @p src is 0) or one of the
+ * net's further local addresses (ptg_net_config.extra_addr), so that one
+ * engine can open more than 64K connections to one server port.
+ * @return as ptg_connect(); rte_errno EADDRNOTAVAIL when @p src is not
+ *         local.
+ */
+struct ptg_conn *ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src,
+				  rte_be32_t dst, uint16_t dport,
+				  uint16_t sport,
+				  const struct ptg_conn_ops *ops,
+				  void *svc_ctx, uint64_t now_ns);
 
 /**
  * Queue @p len bytes for sending (copied).

@@ -71,6 +71,19 @@ ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 	cfg->fin_wait2_ns = 60ULL * 1000000000ULL;
 }
 
+/* Bytes allocated on @p socket's heap (for the table's own accounting;
+ * a concurrent allocation elsewhere would be counted too, so engines are
+ * made one at a time, on the control path). */
+static uint64_t
+heap_alloc_bytes(int socket)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (socket < 0 || rte_malloc_get_socket_stats(socket, &st) != 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
 static int
 config_check(const struct ptg_tcp_config *cfg)
 {
@@ -93,7 +106,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct rte_hash_parameters hp = { 0 };
 	struct ptg_tcp *tcp;
-	int err = EINVAL;
+	uint64_t heap_before;
+	int err = EINVAL, heap_socket;
 
 	if (net == NULL || cfg == NULL || config_check(cfg) != 0)
 		goto fail;
@@ -106,6 +120,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->net = net;
 	tcp->mp = ptg_net_mempool(net);
 	tcp->laddr = ptg_net_config(net)->addr;
+	tcp->extra_first = rte_be_to_cpu_32(ptg_net_config(net)->extra_addr);
+	tcp->nb_extra = ptg_net_config(net)->nb_extra_addrs;
 	tcp->offloads = ptg_net_config(net)->offloads;
 	tcp->cc = tcp_cc_find(cfg->cc);
 	if (tcp->cc == NULL) {
@@ -122,6 +138,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->cookie_key[0] = rte_rand();
 	tcp->cookie_key[1] = rte_rand();
 
+	heap_socket = socket == SOCKET_ID_ANY ? (int)rte_socket_id() : socket;
+	heap_before = heap_alloc_bytes(heap_socket);
 	snprintf(name, sizeof(name), "ptg_conn_%u",
 		 __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	tcp->conn_pool = rte_mempool_create(name, cfg->max_conns,
@@ -137,6 +155,7 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->table = rte_hash_create(&hp);
 	if (tcp->table == NULL)
 		goto free_pool;
+	tcp->table_bytes = heap_alloc_bytes(heap_socket) - heap_before;
 	if (tcp_timer_init(tcp, socket) != 0)
 		goto free_table;
 	if (ptg_net_set_l4(net, IPPROTO_TCP, tcp_input, tcp) != 0) {
@@ -346,6 +365,21 @@ const struct ptg_tcp_stats *
 ptg_tcp_stats(const struct ptg_tcp *tcp)
 {
 	return &tcp->stats;
+}
+
+int
+ptg_tcp_mem(const struct ptg_tcp *tcp, struct ptg_tcp_mem *m)
+{
+	struct rte_mempool_objsz sz;
+
+	if (tcp == NULL || m == NULL)
+		return -EINVAL;
+	m->slots = tcp->cfg.max_conns;
+	m->in_use = tcp->nb_conns;
+	m->block_bytes = rte_mempool_calc_obj_size(sizeof(struct ptg_conn),
+						   tcp->conn_pool->flags, &sz);
+	m->table_bytes = tcp->table_bytes;
+	return 0;
 }
 
 struct ptg_net *

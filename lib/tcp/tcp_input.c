@@ -39,7 +39,11 @@ cksum_ok(const struct ptg_tcp *tcp, const struct rte_mbuf *m,
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 
 	if (tcp->offloads & PTG_NET_OFF_RX_L4_CKSUM) {
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		/* NONE: the checksum field is unfinished but the data was
+		 * checked (a virtio peer offloaded its TX checksum, and
+		 * virtio-user or vhost hands the frame over as it came). */
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD ||
+		    f == RTE_MBUF_F_RX_L4_CKSUM_NONE)
 			return 1;
 		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 			return 0;
@@ -78,7 +82,7 @@ seg_decode(struct ptg_tcp *tcp, struct rte_mbuf *m, struct tcp_seg *seg)
 		TCP_STAT(tcp, drop_cksum);
 		return -1;
 	}
-	if (unlikely(ip->dst_addr != tcp->laddr)) {
+	if (unlikely(!tcp_addr_is_local(tcp, ip->dst_addr))) {
 		TCP_STAT(tcp, drop_not_for_us);
 		return -1;
 	}

@@ -262,9 +262,12 @@ struct ptg_tcp {
 	struct ptg_tcp_config cfg;
 	const struct ptg_cc_ops *cc;
 	rte_be32_t laddr;
+	uint32_t extra_first;         /* further local addresses (net config), */
+	uint32_t nb_extra;            /* first in host order, and how many */
 	uint32_t offloads;            /* PTG_NET_OFF_*, copied at create */
 	uint64_t now;
 	uint32_t nb_conns;
+	uint64_t table_bytes;         /* pool + table, heap growth at create */
 	uint8_t stopping;
 	uint16_t ip_id;
 	uint16_t eph_next;
@@ -292,6 +295,14 @@ struct ptg_tcp {
 	struct tcp_listener *listeners[UINT16_MAX + 1];
 	struct ptg_tcp_stats stats;
 };
+
+/* @p a (network order) is one of the engine's local addresses. */
+static inline int
+tcp_addr_is_local(const struct ptg_tcp *tcp, rte_be32_t a)
+{
+	return a == tcp->laddr ||
+	       rte_be_to_cpu_32(a) - tcp->extra_first < tcp->nb_extra;
+}
 
 /* tcp_conn.c: the connection table and life cycle */
 struct ptg_conn *tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr,

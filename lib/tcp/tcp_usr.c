@@ -3,7 +3,8 @@
  * User calls (RFC 9293 3.10.1-3.10.5): what the owner of a connection
  * calls, from its callbacks or from outside them, and the accessors.
  *
- *   ptg_connect()  -> tcp_conn_alloc() -> SYN-SENT -> tcp_send_syn()
+ *   ptg_connect() -> ptg_connect_from() -> tcp_conn_alloc() -> SYN-SENT
+ *                 -> tcp_send_syn()
  *   ptg_send()     -> tcp_bufq_append() -> tcp_output()
  *   ptg_shutdown() -> FIN-WAIT-1 | LAST-ACK -> tcp_output()
  *   ptg_close()    -> detach -> ptg_shutdown() (or ptg_abort() with
@@ -32,11 +33,27 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 	    uint16_t sport, const struct ptg_conn_ops *ops, void *svc_ctx,
 	    uint64_t now_ns)
 {
+	return ptg_connect_from(tcp, 0, dst, dport, sport, ops, svc_ctx,
+				now_ns);
+}
+
+struct ptg_conn *
+ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src, rte_be32_t dst,
+		 uint16_t dport, uint16_t sport,
+		 const struct ptg_conn_ops *ops, void *svc_ctx,
+		 uint64_t now_ns)
+{
 	struct ptg_conn *c = NULL;
 	struct tcp_key k;
 
 	if (tcp == NULL || dport == 0 || dst == 0) {
 		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (src == 0)
+		src = tcp->laddr;
+	if (!tcp_addr_is_local(tcp, src)) {
+		rte_errno = EADDRNOTAVAIL;
 		return NULL;
 	}
 	if (ptg_conn_ops_check(ops) != 0) {
@@ -53,7 +70,7 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 	}
 	tcp->now = now_ns;
 	k.raddr = dst;
-	k.laddr = tcp->laddr;
+	k.laddr = src;
 	k.rport = dport;
 	if (sport != 0) {
 		k.lport = sport;
@@ -80,7 +97,7 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 			return NULL;
 		}
 	}
-	c = tcp_conn_alloc(tcp, tcp->laddr, k.lport, dst, dport);
+	c = tcp_conn_alloc(tcp, src, k.lport, dst, dport);
 	if (c == NULL) {
 		rte_errno = ENOSPC;
 		return NULL;

@@ -173,6 +173,148 @@ test_sender_claims_our_address(void **state)
 	ptg_test_assert_only_drop(env->net, NULL, 0);
 }
 
+/* ---- further local addresses ------------------------------------------------ */
+
+static struct ptg_test_env *
+env_with_extra(void)
+{
+	struct ptg_test_port unused;
+	struct ptg_net_config cfg;
+	struct ptg_test_env *env;
+
+	ptg_test_net_config(&cfg, &unused);
+	cfg.extra_addr = IP_HOST(100);
+	cfg.nb_extra_addrs = 4;
+	env = ptg_test_env_new(&cfg);
+	assert_non_null(env);
+	return env;
+}
+
+/* A request for one of the further addresses is answered from it; one for
+ * the address after the range is not ours. */
+static void
+test_extra_addr_answered(void **state)
+{
+	struct ptg_test_env *env = env_with_extra();
+	struct ptg_test_pkt pkt;
+
+	(void)state;
+	ptg_test_env_rx(env, ptg_test_arp_request(env->mp, &ptg_test_mac_peer,
+			PTG_TEST_IP_PEER, IP_HOST(102)));
+	assert_int_equal(env->port.n, 1);
+	ptg_test_parse_ok(env->port.pkts[0], &pkt);
+	assert_int_equal(pkt.arp_op, RTE_ARP_OP_REPLY);
+	assert_true(rte_is_same_ether_addr(&pkt.arp_sha, &ptg_test_mac_local));
+	assert_true(pkt.arp_sip == IP_HOST(102));
+	assert_true(rte_is_same_ether_addr(&pkt.arp_tha, &ptg_test_mac_peer));
+	assert_true(pkt.arp_tip == PTG_TEST_IP_PEER);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_reply), 1);
+	ptg_test_port_clear(&env->port);
+
+	ptg_test_env_rx(env, ptg_test_arp_request(env->mp, &ptg_test_mac_peer,
+			PTG_TEST_IP_PEER, IP_HOST(104)));
+	assert_int_equal(env->port.n, 0);
+	ptg_test_assert_only_drop(env->net, "drop_arp_not_for_us", 1);
+
+	/* A sender using one of our addresses is answered, never learned. */
+	ptg_test_env_rx(env, ptg_test_arp_request(env->mp, &mac_new,
+			IP_HOST(101), PTG_TEST_IP_LOCAL));
+	assert_int_equal(env->port.n, 1);
+	assert_int_equal(ptg_net_arp_count(env->net), 1); /* the peer only */
+	ptg_test_env_free(env);
+}
+
+/* ptg_net_resolve(): asks once, answers from the table once resolved,
+ * goes through the gateway off-link, refuses what has no route. */
+static void
+test_resolve_for_raw_frames(void **state)
+{
+	struct ptg_test_env *env = *state;
+	struct rte_ether_addr mac;
+
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP_PEER, &mac,
+					 env->now), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 1);
+	assert_arp_request(env, 0, PTG_TEST_IP_PEER);
+	/* Asking again while pending sends nothing more. */
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP_PEER, &mac,
+					 env->now), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 1);
+	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, &ptg_test_mac_peer,
+			PTG_TEST_IP_PEER, PTG_TEST_IP_LOCAL));
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP_PEER, &mac,
+					 env->now), 0);
+	assert_true(rte_is_same_ether_addr(&mac, &ptg_test_mac_peer));
+	ptg_test_port_clear(&env->port);
+
+	/* Off-link: the gateway's address. */
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP_REMOTE, &mac,
+					 env->now), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_arp_request(env, 0, PTG_TEST_IP_GW);
+	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, &ptg_test_mac_gw,
+			PTG_TEST_IP_GW, PTG_TEST_IP_LOCAL));
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP_REMOTE, &mac,
+					 env->now), 0);
+	assert_true(rte_is_same_ether_addr(&mac, &ptg_test_mac_gw));
+
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP(127, 0, 0, 1),
+					 &mac, env->now), -ENETUNREACH);
+	assert_int_equal(ptg_net_resolve(env->net, PTG_TEST_IP_LOCAL, &mac,
+					 env->now), -ENETUNREACH);
+	/* Nothing was held, nothing dropped. */
+	ptg_test_assert_only_drop(env->net, NULL, 0);
+}
+
+/* The next-hop cache (the entry the last output used) follows the table:
+ * alternating next hops each get their own MAC, a freed entry is never
+ * used again, and a slot reused for another address is not mistaken for
+ * the old one. */
+static void
+test_nexthop_cache_follows_table(void **state)
+{
+	struct ptg_test_env *env = *state;
+	unsigned int i;
+
+	ptg_test_env_arp_seed(env, PTG_TEST_IP_PEER, &ptg_test_mac_peer);
+	ptg_test_env_arp_seed(env, PTG_TEST_IP_GW, &ptg_test_mac_gw);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 10 + i), 0);
+		assert_int_equal(output_to(env, PTG_TEST_IP_REMOTE, 20 + i), 0);
+	}
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 8);
+	for (i = 0; i < 4; i++) {
+		assert_segment_to(env, 2 * i, &ptg_test_mac_peer, 10 + i);
+		assert_segment_to(env, 2 * i + 1, &ptg_test_mac_gw, 20 + i);
+	}
+	ptg_test_port_clear(&env->port);
+
+	/* The cached entry ages out: the next frame asks again. */
+	assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 30), 0);
+	ptg_test_env_advance(env, PTG_TEST_S(300));
+	assert_int_equal(ptg_net_arp_count(env->net), 0);
+	ptg_test_port_clear(&env->port);
+	assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 31), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_arp_request(env, 0, PTG_TEST_IP_PEER);
+	ptg_test_port_clear(&env->port);
+
+	/* Another host takes a slot; the peer answers with a new MAC. */
+	ptg_test_env_arp_seed(env, IP_HOST(9), &mac_new);
+	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, &mac_new,
+			PTG_TEST_IP_PEER, PTG_TEST_IP_LOCAL));
+	ptg_test_port_clear(&env->port);  /* the held frame 31 */
+	assert_int_equal(output_to(env, IP_HOST(9), 40), 0);
+	assert_int_equal(output_to(env, PTG_TEST_IP_PEER, 41), 0);
+	ptg_net_flush(env->net);
+	assert_segment_to(env, 0, &mac_new, 40);
+	assert_segment_to(env, 1, &mac_new, 41);
+	ptg_test_assert_only_drop(env->net, NULL, 0);
+}
+
 /* ---- malformed ----------------------------------------------------------- */
 
 static void
@@ -753,6 +895,9 @@ main(void)
 		T(test_request_for_other_address),
 		T(test_probe_for_our_address),
 		T(test_sender_claims_our_address),
+		cmocka_unit_test(test_extra_addr_answered),
+		T(test_resolve_for_raw_frames),
+		T(test_nexthop_cache_follows_table),
 		T(test_truncated_arp),
 		T(test_arp_bad_hardware_type),
 		T(test_arp_bad_protocol),

@@ -425,10 +425,50 @@ test_broadcast_echo_ignored(void **state)
 #define T(f) cmocka_unit_test_setup_teardown(f, ptg_test_env_setup, \
 					     ptg_test_env_teardown)
 
+/* An echo to one of the further local addresses is answered from it
+ * (RFC 1122 3.2.2.6); a datagram from one of them is a martian source. */
+static void
+test_echo_to_extra_addr(void **state)
+{
+	struct ptg_test_port unused;
+	struct ptg_net_config cfg;
+	struct ptg_test_env *env;
+	struct ptg_test_pkt pkt;
+	struct ptg_test_ipv4 ip = { .dst = PTG_TEST_IP(198, 18, 0, 201) };
+
+	(void)state;
+	ptg_test_net_config(&cfg, &unused);
+	cfg.extra_addr = PTG_TEST_IP(198, 18, 0, 200);
+	cfg.nb_extra_addrs = 2;
+	env = ptg_test_env_new(&cfg);
+	assert_non_null(env);
+	ptg_test_env_rx(env, ptg_test_icmp_echo(env->mp, &ip,
+			RTE_IP_ICMP_ECHO_REQUEST, 1, 2, NULL, 32));
+	assert_int_equal(env->port.n, 1);
+	ptg_test_parse_ok(env->port.pkts[0], &pkt);
+	assert_int_equal(pkt.icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_true(pkt.ip_src == PTG_TEST_IP(198, 18, 0, 201));
+	assert_true(pkt.ip_dst == PTG_TEST_IP_PEER);
+	ptg_test_port_clear(&env->port);
+
+	ip.dst = PTG_TEST_IP(198, 18, 0, 202);       /* past the range */
+	ptg_test_env_rx(env, ptg_test_icmp_echo(env->mp, &ip,
+			RTE_IP_ICMP_ECHO_REQUEST, 1, 3, NULL, 32));
+	ip.dst = 0;
+	ip.src = PTG_TEST_IP(198, 18, 0, 200);       /* claims our address */
+	ptg_test_env_rx(env, ptg_test_icmp_echo(env->mp, &ip,
+			RTE_IP_ICMP_ECHO_REQUEST, 1, 4, NULL, 32));
+	assert_int_equal(env->port.n, 0);
+	assert_int_equal(PTG_TEST_NET_STAT(env, drop_ip_not_for_us), 1);
+	assert_int_equal(PTG_TEST_NET_STAT(env, drop_ip_src), 1);
+	ptg_test_env_free(env);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_echo_to_extra_addr),
 		T(test_echo_reply_bytes),
 		T(test_echo_all_sizes),
 		T(test_echo_all_identifiers),

@@ -106,6 +106,79 @@ test_create_bad_config(void **state)
 	ptg_test_assert_mempool(ptg_test_mempool(), base);
 }
 
+/* Further local addresses: the range must sit on the prefix, miss the
+ * broadcast and the gateway, and stay within the bound. */
+static void
+test_create_extra_addrs(void **state)
+{
+	struct ptg_test_port port;
+	struct ptg_net_config cfg;
+	struct ptg_net *net;
+
+	(void)state;
+	ptg_test_port_init(&port);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.extra_addr = PTG_TEST_IP(198, 18, 0, 100);
+	cfg.nb_extra_addrs = 16;
+	net = ptg_net_create(&cfg, ptg_test_mempool(), SOCKET_ID_ANY);
+	assert_non_null(net);
+	assert_true(ptg_net_addr_is_local(net, PTG_TEST_IP_LOCAL));
+	assert_true(ptg_net_addr_is_local(net, PTG_TEST_IP(198, 18, 0, 100)));
+	assert_true(ptg_net_addr_is_local(net, PTG_TEST_IP(198, 18, 0, 115)));
+	assert_false(ptg_net_addr_is_local(net, PTG_TEST_IP(198, 18, 0, 99)));
+	assert_false(ptg_net_addr_is_local(net, PTG_TEST_IP(198, 18, 0, 116)));
+	assert_false(ptg_net_addr_is_local(net, PTG_TEST_IP_PEER));
+	ptg_net_free(net);
+
+	/* nb 0: extra_addr is ignored (and reads back as 0) */
+	ptg_test_net_config(&cfg, &port);
+	cfg.extra_addr = PTG_TEST_IP(10, 0, 0, 1);
+	net = ptg_net_create(&cfg, ptg_test_mempool(), SOCKET_ID_ANY);
+	assert_non_null(net);
+	assert_true(ptg_net_config(net)->extra_addr == 0);
+	assert_false(ptg_net_addr_is_local(net, PTG_TEST_IP(10, 0, 0, 1)));
+	ptg_net_free(net);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.nb_extra_addrs = 4;                      /* no first address */
+	expect_einval(&cfg);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.extra_addr = PTG_TEST_IP(198, 18, 0, 250);
+	cfg.nb_extra_addrs = 10;                     /* runs off the /24 */
+	expect_einval(&cfg);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.extra_addr = PTG_TEST_IP(198, 19, 0, 1); /* another prefix */
+	cfg.nb_extra_addrs = 1;
+	expect_einval(&cfg);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.extra_addr = PTG_TEST_IP(198, 18, 0, 250);
+	cfg.nb_extra_addrs = 5;                      /* holds the gateway */
+	expect_einval(&cfg);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.gateway = 0;
+	cfg.extra_addr = PTG_TEST_IP(198, 18, 0, 250);
+	cfg.nb_extra_addrs = 6;                      /* holds .255 */
+	expect_einval(&cfg);
+
+	ptg_test_net_config(&cfg, &port);
+	cfg.prefix_len = 8;
+	cfg.gateway = 0;
+	cfg.extra_addr = PTG_TEST_IP(198, 0, 0, 1);
+	cfg.nb_extra_addrs = PTG_NET_EXTRA_ADDRS_MAX + 1;
+	expect_einval(&cfg);
+	cfg.nb_extra_addrs = PTG_NET_EXTRA_ADDRS_MAX;
+	net = ptg_net_create(&cfg, ptg_test_mempool(), SOCKET_ID_ANY);
+	assert_non_null(net);
+	assert_true(ptg_net_addr_is_local(net, PTG_TEST_IP(198, 1, 0, 0)));
+	assert_false(ptg_net_addr_is_local(net, PTG_TEST_IP(198, 1, 0, 1)));
+	ptg_net_free(net);
+}
+
 static void
 test_create_defaults(void **state)
 {
@@ -339,6 +412,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_bad_config),
+		cmocka_unit_test(test_create_extra_addrs),
 		cmocka_unit_test(test_create_defaults),
 		cmocka_unit_test(test_create_small_prefixes),
 		cmocka_unit_test_setup_teardown(test_set_l4,

@@ -92,14 +92,25 @@ const struct ptg_conn_ops tt_service = {
 struct tt *
 tt_new(void (*tweak)(struct ptg_tcp_config *))
 {
+	return tt_new_net(tweak, NULL);
+}
+
+struct tt *
+tt_new_net(void (*tweak)(struct ptg_tcp_config *),
+	   void (*net_tweak)(struct ptg_net_config *))
+{
 	struct tt *t = calloc(1, sizeof(*t));
+	struct ptg_net_config ncfg;
 
 	assert_non_null(t);
 	ptg_tcp_config_default(&t->cfg);
 	t->cfg.max_conns = 256;
 	if (tweak != NULL)
 		tweak(&t->cfg);
-	t->env = ptg_test_env_new_tcp(NULL, &t->cfg);
+	ptg_test_net_config(&ncfg, NULL);
+	if (net_tweak != NULL)
+		net_tweak(&ncfg);
+	t->env = ptg_test_env_new_tcp(&ncfg, &t->cfg);
 	assert_non_null(t->env);
 	t->tcp = t->env->tcp;
 	assert_non_null(t->tcp);

@@ -48,6 +48,9 @@ extern const struct ptg_conn_ops tt_service;
 
 /* Make a kit; @tweak (may be NULL) edits the config before creation. */
 struct tt *tt_new(void (*tweak)(struct ptg_tcp_config *));
+/* The same; @net_tweak (may be NULL) edits the harness's net config. */
+struct tt *tt_new_net(void (*tweak)(struct ptg_tcp_config *),
+		      void (*net_tweak)(struct ptg_net_config *));
 void tt_free(struct tt *t);
 
 /* Send one segment from the peer (PTG_TEST_IP_PEER:TT_PEER_PORT unless

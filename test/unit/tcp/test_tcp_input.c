@@ -494,6 +494,60 @@ test_malformed_segments(void **state)
 	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
 }
 
+static void
+rx_l4_offload(struct ptg_net_config *cfg)
+{
+	cfg->offloads = PTG_NET_OFF_RX_L4_CKSUM;
+}
+
+/* A SYN whose checksum field is wrong, handed up with @p flags. */
+static void
+rx_syn_flagged(struct tt *t, uint16_t sport, uint64_t flags)
+{
+	struct rte_mbuf *m = ptg_test_tcp_frame(t->env->mp,
+		&(struct ptg_test_ipv4){ .bad_l4_cksum = 1 },
+		&(struct ptg_test_tcp){ .sport = sport, .dport = TT_PORT,
+					.seq = 100, .flags = SYN,
+					.win = 1000 });
+
+	assert_non_null(m);
+	m->ol_flags |= flags;
+	ptg_test_env_rx(t->env, m);
+}
+
+/* With RX checksum offload, the driver's verdict stands: GOOD and NONE
+ * (a virtio peer left the field unfinished, the data is intact) are
+ * taken, BAD is dropped, UNKNOWN is checked in software. Without the
+ * offload the flags are not trusted. */
+static void
+test_rx_cksum_flags(void **state)
+{
+	struct tt *t = tt_new_net(NULL, rx_l4_offload);
+	struct ptg_test_pkt p;
+
+	(void)state;
+	rx_syn_flagged(t, 1001, RTE_MBUF_F_RX_L4_CKSUM_NONE);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	rx_syn_flagged(t, 1002, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	rx_syn_flagged(t, 1003, RTE_MBUF_F_RX_L4_CKSUM_BAD);
+	rx_syn_flagged(t, 1004, RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN);
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, drop_cksum), 2);
+	ptg_tcp_unlisten(t->tcp, TT_PORT); /* the two in the SYN queue */
+	tt_skip(t);
+	tt_free(t);
+
+	t = tt_new(NULL);
+	rx_syn_flagged(t, 1005, RTE_MBUF_F_RX_L4_CKSUM_NONE);
+	rx_syn_flagged(t, 1006, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, drop_cksum), 2);
+	tt_free(t);
+}
+
 /* Segments to a listener that are neither SYN nor cookie ACK. */
 static void
 test_listen_rejects(void **state)
@@ -930,6 +984,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sequence_wraparound, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_paws, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_segments, tt_setup, tt_teardown),
+		cmocka_unit_test(test_rx_cksum_flags),
 		cmocka_unit_test_setup_teardown(test_listen_rejects, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_active_open, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_active_open_refused, tt_setup, tt_teardown),

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * portgate-gen: a stateful TCP traffic generator on portgate's libraries.
+ *
+ *   portgate-gen [EAL options] -- --addr IP/PREFIX --dst IP:PORT [options]
+ *
+ * main()
+ *   -> split_args() -> gen_opts_parse()                  } exit 2, nothing
+ *   -> ptg_port_profile_load() / _check_workers()         } started yet
+ *      / _check_device()                                  }
+ *   -> rte_eal_init() -> ptg_dataplane_clock_init() -> pick lcores
+ *   -> ptg_port_open() -> rss_setup() -> ptg_port_wait_link()
+ *   -> gen_worker_init() per worker (a stack each: lib/stack)
+ *   -> rte_eal_remote_launch(gen_worker_loop) / on the main lcore
+ *      (live line each second: gen_main_tick() -> gen_report_live())
+ *   -> gen_report_final() (summary, --json) -> exit 0, or 1 on errors
+ *   (SIGINT/SIGTERM: drain and report; a second one stops at once)
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "ptg_dataplane.h"
+#include "ptg_port.h"
+#include "gen.h"
+
+#define PROFILE_EAL_ARGS 32
+
+static struct gen gen;
+static struct gen_opts opts;
+
+static void
+on_signal(int sig)
+{
+	RTE_SET_USED(sig);
+	__atomic_fetch_add(&gen.stop_requests, 1, __ATOMIC_RELAXED);
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+stop_requested(void)
+{
+	return gen.stop_requests != 0;
+}
+
+void
+gen_main_tick(struct gen *g, uint64_t now)
+{
+	static int held_announced;
+	struct gen_counters c;
+
+	if (!__atomic_load_n(&g->go, __ATOMIC_ACQUIRE))
+		return;
+	/* hold: say so at once, scripts measure while it lasts. */
+	if (g->o->mode == GEN_MODE_HOLD && !held_announced &&
+	    now - g->last_hold_check_ns >= 1000000ull) {
+		g->last_hold_check_ns = now;
+		gen_counters_sum(g, &c);
+		if (c.held == g->o->concurrency) {
+			held_announced = 1;
+			g->peak_active = c.active;
+			printf("portgate-gen: holding %" PRIu64 " connections\n",
+			       c.held);
+			fflush(stdout);
+		}
+	}
+	if (now - g->last_print_ns < 1000000000ull)
+		return;
+	if (!g->o->quiet) {
+		gen_report_live(g, now);
+	} else {
+		gen_counters_sum(g, &g->last);
+		if (g->last.active > g->peak_active)
+			g->peak_active = g->last.active;
+		g->last_print_ns = now;
+	}
+}
+
+static void
+split_args(int argc, char **argv, int *eal_argc, char ***eal_argv,
+	   int *app_argc, char ***app_argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	if (i == argc) {
+		*eal_argc = 0;
+		*eal_argv = argv + 1;
+		*app_argc = argc;
+		*app_argv = argv;
+		return;
+	}
+	*eal_argc = i - 1;
+	*eal_argv = argv + 1;
+	argv[i] = argv[0];
+	*app_argc = argc - i;
+	*app_argv = argv + i;
+}
+
+static int
+has_arg(int argc, char **argv, const char *opt)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return 1;
+	return 0;
+}
+
+/* The request every http connection repeats, and what its answer is. */
+static void
+http_setup(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+	unsigned long long n;
+	char *end;
+
+	g->http_req_len = (uint32_t)snprintf(g->http_req, sizeof(g->http_req),
+		"GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", o->path, o->host,
+		o->closer == GEN_CLOSE_SERVER ? "Connection: close\r\n" : "");
+	g->http_expect_len = -1;
+	if (strncmp(o->path, "/bytes/", 7) == 0 && o->path[7] >= '0' &&
+	    o->path[7] <= '9') {
+		n = strtoull(o->path + 7, &end, 10);
+		if (*end == '\0') {
+			g->http_expect_len = (int64_t)n;
+			g->http_verify = 1;
+		}
+	}
+}
+
+/* With RSS, learn the key and the redirection table: workers pick source
+ * tuples whose replies hash to their own queue. */
+static int
+rss_setup(struct gen *g, const struct ptg_port *port, char *err,
+	  size_t errlen)
+{
+	struct rte_eth_rss_reta_entry64 reta[512 / RTE_ETH_RETA_GROUP_SIZE];
+	struct rte_eth_rss_conf conf;
+	struct rte_eth_dev_info info;
+	const char *drv = ptg_port_driver(port);
+	unsigned int i;
+
+	if (!(ptg_port_features(port) & PTG_PORT_F_RSS)) {
+		if (g->nb_workers > 1 && strcmp(drv, "net_vhost") != 0 &&
+		    strcmp(drv, "net_virtio_user") != 0) {
+			snprintf(err, errlen, "--workers %u: %s (%s) has no RSS; "
+				 "replies would reach the wrong worker (one "
+				 "worker, or a port with RSS or a vhost/virtio "
+				 "link, whose queue pairs keep flows apart)",
+				 g->nb_workers, ptg_port_name(port), drv);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (rte_eth_dev_info_get(g->port_id, &info) != 0 ||
+	    info.reta_size == 0 || info.reta_size > 512 ||
+	    info.hash_key_size > sizeof(g->rss_key)) {
+		snprintf(err, errlen, "%s: cannot read its RSS set-up",
+			 ptg_port_name(port));
+		return -EINVAL;
+	}
+	memset(&conf, 0, sizeof(conf));
+	conf.rss_key = g->rss_key;
+	conf.rss_key_len = info.hash_key_size ? info.hash_key_size : 40;
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < info.reta_size / RTE_ETH_RETA_GROUP_SIZE; i++)
+		reta[i].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_hash_conf_get(g->port_id, &conf) != 0 ||
+	    rte_eth_dev_rss_reta_query(g->port_id, reta,
+				       info.reta_size) != 0) {
+		snprintf(err, errlen, "%s: cannot read its RSS key and table",
+			 ptg_port_name(port));
+		return -EINVAL;
+	}
+	g->reta_size = info.reta_size;
+	for (i = 0; i < info.reta_size; i++)
+		g->reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE]
+			.reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	g->rss_on = 1;
+	return 0;
+}
+
+static void
+sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int
+all_done(const struct gen *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nb_workers; i++)
+		if (!__atomic_load_n(&g->w[i]->done, __ATOMIC_ACQUIRE))
+			return 0;
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char profile_buf[4096];
+	struct ptg_port_profile profile;
+	struct ptg_port_params pparams;
+	struct ptg_port *port = NULL;
+	struct gen_worker *main_w = NULL;
+	unsigned int *lcores = NULL, i;
+	char **eal_argv = NULL, **user_eal, **app_argv;
+	char *prof_argv[PROFILE_EAL_ARGS];
+	char err[1024], desc[512] = "";
+	int user_eal_argc, app_argc, prof_argc, eal_argc, rc;
+	int status = GEN_EXIT_FAIL, eal_up = 0;
+	const char *prog = argv[0];
+
+	split_args(argc, argv, &user_eal_argc, &user_eal, &app_argc,
+		   &app_argv);
+	rc = gen_opts_parse(&opts, app_argc, app_argv);
+	if (rc >= 0)
+		return rc;
+	gen.o = &opts;
+	gen.nb_workers = opts.workers;
+
+	rc = ptg_port_profile_load(&profile,
+				   opts.profile[0] ? opts.profile : NULL,
+				   err, sizeof(err));
+	if (rc == 0)
+		rc = ptg_port_profile_check_workers(&profile, opts.workers,
+						    err, sizeof(err));
+	if (rc == 0)
+		rc = ptg_port_profile_check_device(&profile, err,
+						   sizeof(err));
+	if (rc < 0) {
+		if (rc != -EINVAL && rc != -ENODEV && opts.profile[0])
+			fprintf(stderr, "portgate-gen: --profile: %s\n", err);
+		else
+			fprintf(stderr, "portgate-gen: %s\n", err);
+		return GEN_EXIT_USAGE;
+	}
+	prof_argc = ptg_port_profile_eal_args(&profile, opts.workers,
+		!has_arg(user_eal_argc, user_eal, "--no-pci"),
+		profile_buf, sizeof(profile_buf), prof_argv,
+		PROFILE_EAL_ARGS);
+	if (prof_argc < 0) {
+		fprintf(stderr, "portgate-gen: %s: too many EAL arguments\n",
+			profile.source);
+		return GEN_EXIT_USAGE;
+	}
+	eal_argv = calloc(1 + prof_argc + user_eal_argc + 1,
+			  sizeof(*eal_argv));
+	if (eal_argv == NULL) {
+		fprintf(stderr, "portgate-gen: out of memory\n");
+		return GEN_EXIT_FAIL;
+	}
+	eal_argc = 0;
+	eal_argv[eal_argc++] = (char *)(uintptr_t)prog;
+	for (i = 0; i < (unsigned int)prof_argc; i++)
+		eal_argv[eal_argc++] = prof_argv[i];
+	for (i = 0; i < (unsigned int)user_eal_argc; i++)
+		eal_argv[eal_argc++] = user_eal[i];
+	eal_argv[eal_argc] = NULL;
+
+	install_signals();
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		int e = rte_errno;
+
+		fprintf(stderr, "portgate-gen: EAL initialisation failed: %s "
+			"(EAL options go before \"--\")\n", rte_strerror(e));
+		status = e == EINVAL ? GEN_EXIT_USAGE : GEN_EXIT_FAIL;
+		goto out;
+	}
+	eal_up = 1;
+	if (ptg_dataplane_clock_init() != 0) {
+		fprintf(stderr, "portgate-gen: no TSC frequency known\n");
+		goto out;
+	}
+	lcores = calloc(opts.workers, sizeof(*lcores));
+	if (lcores == NULL) {
+		fprintf(stderr, "portgate-gen: out of memory\n");
+		goto out;
+	}
+	if (ptg_dataplane_pick_lcores(opts.workers, lcores, 1) < 0) {
+		fprintf(stderr, "portgate-gen: --workers %u needs %u lcores "
+			"besides the main one (or %u in all); EAL has %u: "
+			"give more with -l\n", opts.workers, opts.workers,
+			opts.workers, rte_lcore_count());
+		status = GEN_EXIT_USAGE;
+		goto out;
+	}
+
+	memset(&pparams, 0, sizeof(pparams));
+	pparams.nb_queues = (uint16_t)opts.workers;
+	pparams.nb_mbufs = opts.mbufs;
+	port = ptg_port_open(&profile, &pparams, err, sizeof(err));
+	if (port == NULL) {
+		fprintf(stderr, "portgate-gen: %s\n", err);
+		status = (rte_errno == ENODEV || rte_errno == EINVAL) ?
+			GEN_EXIT_USAGE : GEN_EXIT_FAIL;
+		goto out;
+	}
+	ptg_port_describe(port, desc, sizeof(desc));
+	printf("portgate-gen: port %s\n", desc);
+	fflush(stdout);
+	gen.port_id = ptg_port_id(port);
+	gen.net_offloads = ptg_port_net_offloads(port);
+	ptg_port_mac(port, &gen.mac);
+	gen.mtu = ptg_port_mtu(port);
+	gen.mp = ptg_port_mempool(port);
+	if (rss_setup(&gen, port, err, sizeof(err)) < 0) {
+		fprintf(stderr, "portgate-gen: %s\n", err);
+		status = GEN_EXIT_USAGE;
+		goto out;
+	}
+	rc = ptg_port_wait_link(port, stop_requested, err, sizeof(err));
+	if (rc == -EINTR) {
+		status = GEN_EXIT_OK;
+		goto out;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "portgate-gen: %s\n", err);
+		goto out;
+	}
+
+	gen_pattern_init();
+	if (opts.mode == GEN_MODE_HTTP)
+		http_setup(&gen);
+	gen.w = calloc(opts.workers, sizeof(*gen.w));
+	if (gen.w == NULL) {
+		fprintf(stderr, "portgate-gen: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < opts.workers; i++) {
+		struct gen_worker *w;
+
+		w = rte_zmalloc_socket("gen_worker", sizeof(*w),
+				       RTE_CACHE_LINE_SIZE,
+				       (int)rte_lcore_to_socket_id(lcores[i]));
+		if (w == NULL) {
+			fprintf(stderr, "portgate-gen: out of memory\n");
+			goto out;
+		}
+		gen.w[i] = w;
+		w->o = &opts;
+		w->g = &gen;
+		w->index = i;
+		w->lcore = lcores[i];
+		w->is_main = lcores[i] == rte_get_main_lcore();
+		if (gen_worker_init(w, err, sizeof(err)) < 0) {
+			fprintf(stderr, "portgate-gen: %s\n", err);
+			goto out;
+		}
+	}
+	{
+		uint32_t d = rte_be_to_cpu_32(opts.dst);
+
+		printf("portgate-gen: running mode=%s dst=%u.%u.%u.%u:%u "
+		       "workers=%u concurrency=%u rate=%" PRIu64 " duration=%gs"
+		       "\n", gen_mode_name(opts.mode), d >> 24,
+		       (d >> 16) & 0xff, (d >> 8) & 0xff, d & 0xff,
+		       opts.dport, opts.workers, opts.concurrency, opts.rate,
+		       opts.duration_s);
+		fflush(stdout);
+	}
+
+	for (i = 0; i < opts.workers; i++) {
+		struct gen_worker *w = gen.w[i];
+
+		if (w->is_main) {
+			main_w = w;
+			continue;
+		}
+		if (rte_eal_remote_launch(gen_worker_loop, w, w->lcore) != 0) {
+			fprintf(stderr, "portgate-gen: lcore %u is busy\n",
+				w->lcore);
+			gen.failed = 1;
+			snprintf(gen.fail_msg, sizeof(gen.fail_msg),
+				 "lcore %u busy", w->lcore);
+			w->done = 1;
+		}
+	}
+	if (main_w != NULL)
+		gen_worker_loop(main_w);
+	while (!all_done(&gen)) {
+		gen_main_tick(&gen, gen_now());
+		sleep_ms(5);
+	}
+	rte_eal_mp_wait_lcore();
+	if (gen.failed && gen.fail_msg[0] != '\0')
+		fprintf(stderr, "portgate-gen: %s\n", gen.fail_msg);
+	status = gen_report_final(&gen, desc);
+
+out:
+	if (gen.w != NULL) {
+		for (i = 0; i < opts.workers; i++) {
+			gen_worker_fini(gen.w[i]);
+			rte_free(gen.w[i]);
+		}
+		free(gen.w);
+	}
+	ptg_port_close(port);
+	free(lcores);
+	free(eal_argv);
+	if (eal_up)
+		rte_eal_cleanup();
+	return status;
+}
