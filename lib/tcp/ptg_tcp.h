@@ -315,6 +315,22 @@ void ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
 			      void *arg);
 
 /**
+ * The engine's clock: the time given by the latest input, poll or
+ * ptg_connect() (ns, the caller's epoch). Lets a callback stamp events
+ * or pass the time on to ptg_connect() without a clock of its own.
+ */
+uint64_t ptg_tcp_now(const struct ptg_tcp *tcp);
+
+/**
+ * Give up active open @p c unless it is established within @p ns from
+ * now, whatever SYN retransmissions are left: the engine then frees it,
+ * counts conn_timeout and calls on_close(PTG_CLOSE_TIMEOUT).
+ * @return 0; -EINVAL (@p ns 0); -ENOTCONN (@p c gone, or not an active
+ *         open still in SYN-SENT).
+ */
+int ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns);
+
+/**
  * Queue @p len bytes for sending (copied).
  * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
  *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),

@@ -113,6 +113,27 @@ ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
 	tcp->sport_ok_arg = arg;
 }
 
+uint64_t
+ptg_tcp_now(const struct ptg_tcp *tcp)
+{
+	return tcp->now;
+}
+
+int
+ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns)
+{
+	if (c == NULL || (c->flags & TF_DEAD) || !(c->flags & TF_ACTIVE) ||
+	    c->state != PTG_TCPS_SYN_SENT)
+		return -ENOTCONN;
+	if (ns == 0)
+		return -EINVAL;
+	/* RFC 9293 3.10.1 leaves how long an OPEN may take to the user;
+	 * the keepalive timer is idle until the connection is established
+	 * (tcp_established() re-arms it for keepalive). */
+	tcp_timer_arm(c, TT_KEEP, c->tcp->now + ns);
+	return 0;
+}
+
 ssize_t
 ptg_send(struct ptg_conn *c, const void *data, size_t len)
 {
