@@ -12,6 +12,7 @@
 # one that resets :7004, one that records how each connection ended :7005.
 # Checks, each against portgate's counters (svc_PORT_proxy in
 # /portgate/stats) as well as what the Linux ends saw:
+#   - bad ARGS: exit 2 with a message naming the item, nothing started
 #   - 16 MB of random data both ways through echo, sha256 equal; a 16 MB
 #     file through http.server and curl, sha256 equal (relay figures)
 #   - a slow backend: the client cannot run ahead of it by more than the
@@ -63,6 +64,25 @@ stop_backend() {
 	kill "${BE_PID[$1]}" 2>/dev/null
 	wait "${BE_PID[$1]}" 2>/dev/null
 }
+
+# Bad ARGS: one message naming the item, exit 2, nothing started.
+bad_args() {
+	local spec="$1" pat="$2" out="$D/usage.out" rc eal=()
+	mapfile -t eal < <(ptg_it_eal)
+	timeout -s KILL 30 "$PORTGATE" "${eal[@]}" -- --addr "$ADDR/24" \
+		--profile "$PTG_ROOT/drivers-config/af_packet.ini" \
+		--service "$spec" >"$out" 2>&1 </dev/null
+	rc=$?
+	((rc == 2)) || ptg_it_fail "--service $spec: exit status $rc, not 2: $(tail -n 3 "$out")"
+	grep -qF -- "portgate: --service $spec: $pat" "$out" ||
+		ptg_it_fail "--service $spec: message is not '$pat': $(tail -n 3 "$out")"
+	[[ ! -e "/var/run/dpdk/$PTG_IT_PREFIX" ]] ||
+		ptg_it_fail "--service $spec: EAL was started"
+	ptg_it_ok "--service $spec: exit 2, '$pat'"
+}
+bad_args "7000:proxy:$BE:0" "proxy: backend '$BE:0': port not in 1..65535"
+bad_args "7000:proxy:$BE:80,lb=fast" "proxy: 'lb=fast': lb is rr or leastconn"
+bad_args "7000:proxy" "proxy: no backend"
 
 head -c 16M /dev/urandom >"$D/big" || ptg_it_fail "no random data"
 backend echoA "$PTG_IT_PY" "$TOOL" serve "$BE:7001" --mode echo
