@@ -22,7 +22,9 @@
 #   - a backend killed: clients go to the other one without noticing; up
 #     again: used again once its backoff ran out (passive health)
 #   - 1,000 concurrent relayed echo connections, all byte-identical, the
-#     per-backend counters adding up exactly
+#     per-backend counters adding up exactly; again with two workers,
+#     where each backend connection must come back to the worker that
+#     opened it
 #
 #   tcp_proxy.sh PATH/TO/portgate
 
@@ -312,4 +314,46 @@ ptg_it_stop
 grep -q '^portgate: stat svc_7000_proxy\.be0_conns=' "$PTG_IT_LOG" ||
 	ptg_it_fail "exit report lacks svc_7000_proxy.be0_conns"
 ptg_it_ok "exit report lists the proxy's counters"
+
+# ---- two workers: backend connections steer back to their opener -------------
+
+# Pipeline mode (af_packet): the I/O lcore puts each segment on its flow's
+# worker. A backend connection's source port is chosen so that its return
+# traffic hashes to the worker that opened it: no worker ever gets a
+# segment of another's connection to hand over (worker.steer_out stays 0).
+ALL_CPUS="$("$PTG_IT_PY" -c 'import os; print(",".join(map(str, sorted(os.sched_getaffinity(0)))))')"
+PTG_IT_LCORES="0@$PTG_IT_CPU,(1-2)@($ALL_CPUS)"
+tcp_it_start --workers 2 --mode pipeline \
+	--service "7000:proxy:$BE:7001,$BE:7002;lb=leastconn"
+snap w0
+for i in 0 1; do
+	PTG_IT_STATS_CMD="/portgate/worker,$i" ptg_it_counters "$PTG_IT_TMP/w0.$i"
+done
+tcp_it_client 60 echo-many "$ADDR" 7000 --count 1000 --bytes 4096 \
+	--seed proxy2 --timeout 20 --total 50 >"$D/many2.log" 2>&1 ||
+	ptg_it_fail "2 workers, 1000 concurrent: $(tail -n 5 "$D/many2.log")"
+cat "$D/many2.log"
+tcp_it_conns_drained 20
+snap w1
+for i in 0 1; do
+	PTG_IT_STATS_CMD="/portgate/worker,$i" ptg_it_counters "$PTG_IT_TMP/w1.$i"
+	acc="$(delta "w0.$i" "w1.$i" tcp.accepted)"
+	act="$(delta "w0.$i" "w1.$i" tcp.active_opens)"
+	so="$(delta "w0.$i" "w1.$i" worker.steer_out)"
+	echo "# worker $i: accepted $acc clients, opened $act backend connections, handed over $so segments"
+	((acc > 0 && act == acc)) ||
+		ptg_it_fail "worker $i: accepted $acc, opened $act (one backend connection per client)"
+	((so == 0)) ||
+		ptg_it_fail "worker $i handed $so segments to the other worker"
+done
+for c in clients:1000 be0_fails:0 be1_fails:0 no_backend:0 resets:0; do
+	IFS=: read -r name want <<<"$c"
+	d="$(delta w0 w1 "svc_7000_proxy.$name")"
+	((d == want)) || ptg_it_fail "2 workers: svc_7000_proxy.$name rose by $d, not $want"
+done
+d=$(($(delta w0 w1 svc_7000_proxy.be0_rx_bytes) + $(delta w0 w1 svc_7000_proxy.be1_rx_bytes)))
+((d == 4096000)) || ptg_it_fail "2 workers: be*_rx_bytes rose by $d, not 4096000"
+ptg_it_ok "2 workers (pipeline), leastconn: 1000 concurrent relayed echoes" \
+	"intact, each worker's backend connections came back to it"
+ptg_it_stop
 echo "# all $PTG_IT_NCHECK checks passed"
