@@ -131,6 +131,13 @@ dt="$(tcp_it_since "$t0")"
 ptg_it_ok "16 MB through the proxy to a Linux echo server and back, sha256" \
 	"equal ($dt s, $(awk -v t="$dt" 'BEGIN { printf "%.1f", 2 * 16.777216 / t }') MB/s both ways)"
 cat "$D/echo.log"
+# For scale, not checked: the same client straight to the echo server
+# (both addresses are the namespace's own: over its loopback, no veth).
+t0="$(tcp_it_now)"
+tcp_it_client 60 echo "$BE" 7001 --in "$D/big" --out "$D/big.direct" \
+	--timeout 20 --total 50 >/dev/null 2>&1 &&
+	echo "# the same 16 MB straight to the echo server (namespace loopback," \
+		"no portgate): $(tcp_it_since "$t0") s"
 
 t0="$(tcp_it_now)"
 tcp_it_ns 60 curl -sS -o "$D/big.http" --max-time 50 \
