@@ -127,9 +127,11 @@ ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns)
 		return -ENOTCONN;
 	if (ns == 0)
 		return -EINVAL;
-	/* RFC 9293 3.10.1 leaves how long an OPEN may take to the user;
-	 * the keepalive timer is idle until the connection is established
-	 * (tcp_established() re-arms it for keepalive). */
+	/* RFC 9293 3.10.1: OPEN may carry a user timeout; this one bounds
+	 * the handshake only. It rides on the keepalive timer, idle until
+	 * the connection is established: tcp_established() re-arms it for
+	 * keepalive, and without keepalive a deadline left over fires once
+	 * into keep_fire() and finds nothing to do. */
 	tcp_timer_arm(c, TT_KEEP, c->tcp->now + ns);
 	return 0;
 }
