@@ -21,7 +21,9 @@ enum ptg_proxy_lb {
 	PTG_PROXY_LB_LEASTCONN, /**< fewest open connections (this worker) */
 };
 
-#define PTG_PROXY_CONNECT_TIMEOUT_MS_DEFAULT 2000u
+/* Long enough for two SYN retransmissions (RTO 1 s, then 2 s): one lost
+ * SYN or SYN-ACK does not make a backend look down. */
+#define PTG_PROXY_CONNECT_TIMEOUT_MS_DEFAULT 5000u
 #define PTG_PROXY_BACKOFF_MS_DEFAULT 1000u
 #define PTG_PROXY_BACKOFF_MAX_MS_DEFAULT 30000u
 #define PTG_PROXY_MS_MAX 3600000u /* an hour: the bound of every MS */

@@ -144,7 +144,7 @@ void ptg_service_unbind_all(void);
  *   ',' or ';', each a backend "IPV4:PORT" (1 to 8) or an option:
  *   "lb=rr|leastconn" (default rr), "proxy=v1|v2|off" (PROXY protocol
  *   header to the backend, default off), "connect_timeout=MS" (default
- *   2000), "backoff=MS" and "backoff_max=MS" (a backend that refused or
+ *   5000), "backoff=MS" and "backoff_max=MS" (a backend that refused or
  *   timed out is skipped for backoff ms, doubling at each failed retry up
  *   to backoff_max; defaults 1000 and 30000), "pool=N" (client sessions
  *   per worker, default 8191). Not a default service.

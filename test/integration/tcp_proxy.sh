@@ -275,9 +275,12 @@ ptg_it_ok "echo B back: used again once its backoff ran out" \
 
 snap c8
 t0="$(tcp_it_now)"
-tcp_it_client 60 echo-many "$ADDR" 7000 --count 1000 --bytes 4096 \
-	--seed proxy --timeout 20 --total 50 >"$D/many.log" 2>&1 ||
+if ! tcp_it_client 60 echo-many "$ADDR" 7000 --count 1000 --bytes 4096 \
+	--seed proxy --timeout 20 --total 50 >"$D/many.log" 2>&1; then
+	snap c8f
+	echo "# counters moved: $(tcp_it_deltas "$PTG_IT_TMP/c8" "$PTG_IT_TMP/c8f")"
 	ptg_it_fail "1000 concurrent: $(tail -n 5 "$D/many.log")"
+fi
 cat "$D/many.log"
 ptg_it_ok "1000 concurrent relayed echo connections, all byte-identical ($(tcp_it_since "$t0") s)"
 tcp_it_conns_drained 20
@@ -313,6 +316,7 @@ d="$(delta c0 c10 tcp.drop_rcvbuf_full)"
 d="$(delta c0 c10 drop_nombuf)"
 ((d == 0)) || ptg_it_fail "drop_nombuf rose by $d"
 echo "# engine: retransmits +$(delta c0 c10 tcp.retransmits)," \
+	"connect timeouts +$(delta c0 c10 tcp.conn_timeout)," \
 	"zero-window probes +$(delta c0 c10 tcp.zero_window_probes)," \
 	"spill bytes +$(delta c0 c10 svc_7000_proxy.spill_bytes)," \
 	"RX ring loss $(tcp_it_rx_ring_loss "$PTG_IT_TMP/c0" "$PTG_IT_TMP/c10")"
@@ -336,9 +340,12 @@ snap w0
 for i in 0 1; do
 	PTG_IT_STATS_CMD="/portgate/worker,$i" ptg_it_counters "$PTG_IT_TMP/w0.$i"
 done
-tcp_it_client 60 echo-many "$ADDR" 7000 --count 1000 --bytes 4096 \
-	--seed proxy2 --timeout 20 --total 50 >"$D/many2.log" 2>&1 ||
+if ! tcp_it_client 60 echo-many "$ADDR" 7000 --count 1000 --bytes 4096 \
+	--seed proxy2 --timeout 20 --total 50 >"$D/many2.log" 2>&1; then
+	snap w0f
+	echo "# counters moved: $(tcp_it_deltas "$PTG_IT_TMP/w0" "$PTG_IT_TMP/w0f")"
 	ptg_it_fail "2 workers, 1000 concurrent: $(tail -n 5 "$D/many2.log")"
+fi
 cat "$D/many2.log"
 tcp_it_conns_drained 20
 snap w1

@@ -1138,6 +1138,39 @@ test_connect_timeout_next_backend(void **state)
 	px_free(x);
 }
 
+/* The default deadline outlasts two SYN retransmissions (1 s, 3 s). */
+static void
+test_connect_timeout_default(void **state)
+{
+	struct px *x = px_new(BE1 "," BE2 ",pool=64", NULL);
+	struct ep *c;
+
+	(void)state;
+	srv_add(x, 9001, SRV_SILENT);
+	srv_add(x, 9002, SRV_ACCEPT);
+	c = ep_connect(x, 43210);
+	px_pump(x);
+	assert_int_equal(x->srv[0].syns, 1);
+	tt_advance(x->t, PTG_TEST_MS(1010));
+	px_pump(x);
+	assert_int_equal(x->srv[0].syns, 2);
+	tt_advance(x->t, PTG_TEST_MS(2040)); /* 3050 ms: RTO doubled */
+	px_pump(x);
+	assert_int_equal(x->srv[0].syns, 3);
+	tt_advance(x->t, PTG_TEST_MS(1930)); /* 4980 ms */
+	px_pump(x);
+	assert_int_equal(x->srv[1].syns, 0);
+	assert_int_equal(px_stat(x, "be0_fails"), 0);
+	tt_advance(x->t, PTG_TEST_MS(30));   /* 5010 ms */
+	px_pump(x);
+	assert_int_equal(x->srv[0].syns, 3);
+	assert_int_equal(x->srv[1].syns, 1);
+	assert_int_equal(px_stat(x, "be0_fails"), 1);
+	assert_true(c->established && !c->got_rst);
+	reset_all_clients(x);
+	px_free(x);
+}
+
 /* ---- PROXY protocol --------------------------------------------------------- */
 
 static void
@@ -1286,7 +1319,7 @@ test_args_accepted(void **state)
 	assert_int_equal(cfg.be[0].port, 80);
 	assert_int_equal(cfg.lb, PTG_PROXY_LB_RR);
 	assert_int_equal(cfg.proxy_version, 0);
-	assert_int_equal(cfg.connect_timeout_ms, 2000);
+	assert_int_equal(cfg.connect_timeout_ms, 5000);
 	assert_int_equal(cfg.backoff_ms, 1000);
 	assert_int_equal(cfg.backoff_max_ms, 30000);
 	assert_int_equal(cfg.pool, 8191);
@@ -1446,6 +1479,7 @@ main(void)
 		cmocka_unit_test(test_refused_backoff_and_recovery),
 		cmocka_unit_test(test_all_refused_client_reset),
 		cmocka_unit_test(test_connect_timeout_next_backend),
+		cmocka_unit_test(test_connect_timeout_default),
 		cmocka_unit_test(test_proxy_v1_header),
 		cmocka_unit_test(test_proxy_v2_header),
 		cmocka_unit_test(test_proxy_header_builder),
