@@ -117,9 +117,11 @@ portgate_usage(FILE *f, const char *prog)
 "  --gateway IP           default gateway (on the prefix of --addr)\n"
 "  --service PORT:NAME[:ARGS]\n"
 "                         run service NAME on TCP PORT; repeatable. The\n"
-"                         built-ins: echo, discard, chargen, http. Without\n"
-"                         any: echo on 7, discard on 9, chargen on 19,\n"
-"                         http on 80\n"
+"                         built-ins: echo, discard, chargen, http, proxy\n"
+"                         (ARGS: IPV4:PORT[,IPV4:PORT...][,lb=leastconn]\n"
+"                         [,proxy=v1|v2][,connect_timeout=MS]...; see the\n"
+"                         README). Without any: echo on 7, discard on 9,\n"
+"                         chargen on 19, http on 80\n"
 "  --workers N            worker lcores (default 1); EAL needs N lcores\n"
 "                         besides the main one, or N in all in rtc mode\n"
 "                         (the main lcore then works too); in pipeline\n"
@@ -236,7 +238,7 @@ check_service(const char *spec, const char *where, uint32_t *port)
 	name[nl] = '\0';
 	if (ptg_service_find(name) == NULL) {
 		fail_msg(where, "'%s': unknown service '%s' (built-in: echo, "
-			 "discard, chargen, http)", spec, name);
+			 "discard, chargen, http, proxy)", spec, name);
 		return -EINVAL;
 	}
 	return 0;
@@ -669,6 +671,11 @@ portgate_opts_bind_services(const struct portgate_opts *o)
 	}
 	for (i = 0; i < o->nb_services; i++) {
 		rc = ptg_service_bind_spec(o->services[i]);
+		if (rc < 0 && ptg_service_bind_error()[0] != '\0') {
+			fprintf(stderr, "portgate: --service %s: %s\n",
+				o->services[i], ptg_service_bind_error());
+			return PORTGATE_EXIT_USAGE;
+		}
 		if (rc < 0) {
 			fprintf(stderr, "portgate: --service %s: %s\n",
 				o->services[i], rc == -EINVAL ?

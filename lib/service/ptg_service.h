@@ -70,7 +70,8 @@ struct ptg_service_binding {
 };
 
 /**
- * Register a service kind. The built-ins (echo, discard, chargen, http)
+ * Register a service kind. The built-ins (echo, discard, chargen, http,
+ * proxy)
  * are registered on first use of the registry.
  * @return 0; -EEXIST same name; -EINVAL bad ops (no name, init,
  *         conn.on_data or conn.on_close); -EPROTO ops or conn ops of
@@ -89,6 +90,14 @@ const struct ptg_service_ops *ptg_service_find(const char *name);
  *         -EINVAL port 0, NULL name, or bad ARGS for a built-in; -ENOMEM.
  */
 int ptg_service_bind(uint16_t port, const char *name, const char *args);
+
+/**
+ * Why the last ptg_service_bind() or ptg_service_bind_spec() refused the
+ * ARGS of a built-in, as one line naming the item ("proxy: backend
+ * '198.18.0.1:0': port not in 1..65535"), or "" when it gave no reason.
+ * Control path, like the binds.
+ */
+const char *ptg_service_bind_error(void);
 
 /**
  * Parse and bind "PORT:NAME[:ARGS]". PORT is decimal, 1..65535, digits
@@ -129,11 +138,22 @@ void ptg_service_unbind_all(void);
  *   ARGS: comma-separated "maxbytes=N" (largest N of /bytes/N, default
  *   2^40; larger N gets 400) and "pool=N" (requests in progress per
  *   worker, default 8191; past it new requests are reset and counted).
+ * proxy: relays each client connection, both ways, over a connection of
+ *   its own (ptg_connect()) to a backend, with end-to-end flow control,
+ *   half-close and resets passed on. ARGS (required): items separated by
+ *   ',' or ';', each a backend "IPV4:PORT" (1 to 8) or an option:
+ *   "lb=rr|leastconn" (default rr), "proxy=v1|v2|off" (PROXY protocol
+ *   header to the backend, default off), "connect_timeout=MS" (default
+ *   5000), "backoff=MS" and "backoff_max=MS" (a backend that refused or
+ *   timed out is skipped for backoff ms, doubling at each failed retry up
+ *   to backoff_max; defaults 1000 and 30000), "pool=N" (client sessions
+ *   per worker, default 8191). Not a default service.
  */
 extern const struct ptg_service_ops ptg_service_echo;
 extern const struct ptg_service_ops ptg_service_discard;
 extern const struct ptg_service_ops ptg_service_chargen;
 extern const struct ptg_service_ops ptg_service_http;
+extern const struct ptg_service_ops ptg_service_proxy;
 
 /** Body of the http service's "/". */
 #define PTG_SERVICE_HTTP_ROOT_BODY "Hello from portgate\n"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proxy_priv.h"
 #include "ptg_service.h"
 #include "service_priv.h"
 
@@ -25,6 +26,7 @@ static int registry_ready;
 
 static struct ptg_service_binding table[NB_PORTS];
 static unsigned int table_count;
+static char bind_error[160]; /* why the last bind refused its ARGS */
 
 static int
 registry_add(const struct ptg_service_ops *ops)
@@ -65,6 +67,7 @@ registry_init(void)
 	registry_add(&ptg_service_discard);
 	registry_add(&ptg_service_chargen);
 	registry_add(&ptg_service_http);
+	registry_add(&ptg_service_proxy);
 }
 
 int
@@ -93,8 +96,12 @@ ptg_service_find(const char *name)
 static int
 check_args(const struct ptg_service_ops *ops, const char *args)
 {
+	struct ptg_proxy_config pcfg;
 	struct ptg_http_config cfg;
 
+	if (ops == &ptg_service_proxy)
+		return ptg_proxy_parse_args(args, &pcfg, bind_error,
+					    sizeof(bind_error));
 	if (ops == &ptg_service_http)
 		return ptg_http_parse_args(args, &cfg);
 	if (ops == &ptg_service_echo || ops == &ptg_service_discard ||
@@ -110,6 +117,7 @@ ptg_service_bind(uint16_t port, const char *name, const char *args)
 	char *copy = NULL;
 	int rc;
 
+	bind_error[0] = '\0';
 	if (port == 0 || name == NULL)
 		return -EINVAL;
 	ops = ptg_service_find(name);
@@ -151,6 +159,12 @@ parse_port(const char *s, size_t len, uint16_t *port)
 	return 0;
 }
 
+const char *
+ptg_service_bind_error(void)
+{
+	return bind_error;
+}
+
 int
 ptg_service_bind_spec(const char *spec)
 {
@@ -159,6 +173,7 @@ ptg_service_bind_spec(const char *spec)
 	size_t nlen;
 	uint16_t port;
 
+	bind_error[0] = '\0';
 	if (spec == NULL)
 		return -EINVAL;
 	c1 = strchr(spec, ':');

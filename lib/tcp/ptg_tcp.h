@@ -347,6 +347,22 @@ struct ptg_conn *ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src,
 				  void *svc_ctx, uint64_t now_ns);
 
 /**
+ * The engine's clock: the time given by the latest input, poll or
+ * ptg_connect() (ns, the caller's epoch). Lets a callback stamp events
+ * or pass the time on to ptg_connect() without a clock of its own.
+ */
+uint64_t ptg_tcp_now(const struct ptg_tcp *tcp);
+
+/**
+ * Give up active open @p c unless it is established within @p ns from
+ * now, whatever SYN retransmissions are left: the engine then frees it,
+ * counts conn_timeout and calls on_close(PTG_CLOSE_TIMEOUT).
+ * @return 0; -EINVAL (@p ns 0); -ENOTCONN (@p c gone, or not an active
+ *         open still in SYN-SENT).
+ */
+int ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns);
+
+/**
  * Queue @p len bytes for sending (copied).
  * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
  *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),

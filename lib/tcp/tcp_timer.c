@@ -88,8 +88,12 @@ tcp_timer_arm(struct ptg_conn *c, enum tcp_timer_kind k, uint64_t at_ns)
 
 	PTG_ASSERT(!(c->flags & TF_DEAD));
 	c->t_deadline[k] = at_ns;
-	/* Only an earlier deadline moves the entry (see top of file). */
-	if (!timer_filed(c) || tick < c->timer.slot_tick)
+	/* Only an earlier deadline moves the entry (see top of file). An
+	 * entry off the wheel (being fired) goes under the earliest of all
+	 * deadlines, not this one: another may be due sooner. */
+	if (!timer_filed(c))
+		timer_file(c, next_deadline(c));
+	else if (tick < c->timer.slot_tick)
 		timer_file(c, at_ns);
 	/* Filed no later than the deadline's tick: it cannot be missed. */
 	PTG_ASSERT(c->timer.slot_tick <= RTE_MAX(tick, c->tcp->wheel_tick + 1));
@@ -268,6 +272,15 @@ keep_fire(struct ptg_conn *c)
 		return;
 	}
 	switch (c->state) {
+	case PTG_TCPS_SYN_SENT:
+	case PTG_TCPS_SYN_RECEIVED:
+		if (c->flags & TF_ACTIVE) {
+			/* ptg_conn_set_connect_timeout() ran out */
+			TCP_STAT(tcp, conn_timeout);
+			tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
+			return;
+		}
+		break;
 	case PTG_TCPS_TIME_WAIT:
 		TCP_STAT(tcp, timewait_expired);
 		tcp_conn_destroy(c, PTG_CLOSE_NORMAL);

@@ -130,6 +130,29 @@ ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
 	tcp->sport_ok_arg = arg;
 }
 
+uint64_t
+ptg_tcp_now(const struct ptg_tcp *tcp)
+{
+	return tcp->now;
+}
+
+int
+ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns)
+{
+	if (c == NULL || (c->flags & TF_DEAD) || !(c->flags & TF_ACTIVE) ||
+	    c->state != PTG_TCPS_SYN_SENT)
+		return -ENOTCONN;
+	if (ns == 0)
+		return -EINVAL;
+	/* RFC 9293 3.10.1: OPEN may carry a user timeout; this one bounds
+	 * the handshake only. It rides on the keepalive timer, idle until
+	 * the connection is established: tcp_established() re-arms it for
+	 * keepalive, and without keepalive a deadline left over fires once
+	 * into keep_fire() and finds nothing to do. */
+	tcp_timer_arm(c, TT_KEEP, c->tcp->now + ns);
+	return 0;
+}
+
 ssize_t
 ptg_send(struct ptg_conn *c, const void *data, size_t len)
 {

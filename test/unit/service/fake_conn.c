@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_errno.h>
+
 #include "ptg_tcp.h"
 #include "fake_conn.h"
 
@@ -227,4 +229,64 @@ void *
 ptg_conn_service_ctx(const struct ptg_conn *c)
 {
 	return c->svc_ctx;
+}
+
+/*
+ * The rest of lib/tcp's connection calls that a built-in makes (the proxy's
+ * active opens): defined here too so that no object of lib/tcp is linked.
+ * No backend can be faked: ptg_connect() fails, as with no route. The
+ * proxy runs on the real engine in test_svc_proxy.c.
+ */
+struct ptg_conn *
+ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
+	    uint16_t sport, const struct ptg_conn_ops *ops, void *svc_ctx,
+	    uint64_t now_ns)
+{
+	(void)tcp; (void)dst; (void)dport; (void)sport; (void)ops;
+	(void)svc_ctx; (void)now_ns;
+	rte_errno = ENETUNREACH;
+	return NULL;
+}
+
+uint64_t
+ptg_tcp_now(const struct ptg_tcp *tcp)
+{
+	(void)tcp;
+	return 0;
+}
+
+int
+ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns)
+{
+	(void)c;
+	(void)ns;
+	return -ENOTCONN;
+}
+
+struct ptg_tcp *
+ptg_conn_tcp(const struct ptg_conn *c)
+{
+	(void)c;
+	return NULL;
+}
+
+enum ptg_tcp_state
+ptg_conn_state(const struct ptg_conn *c)
+{
+	return c->gone ? PTG_TCPS_CLOSED : PTG_TCPS_ESTABLISHED;
+}
+
+void
+ptg_conn_endpoints(const struct ptg_conn *c, rte_be32_t *laddr,
+		   uint16_t *lport, rte_be32_t *raddr, uint16_t *rport)
+{
+	(void)c;
+	if (laddr)
+		*laddr = 0;
+	if (lport)
+		*lport = 0;
+	if (raddr)
+		*raddr = 0;
+	if (rport)
+		*rport = 0;
 }

@@ -34,6 +34,7 @@ test_builtins_registered(void **state)
 	assert_ptr_equal(ptg_service_find("discard"), &ptg_service_discard);
 	assert_ptr_equal(ptg_service_find("chargen"), &ptg_service_chargen);
 	assert_ptr_equal(ptg_service_find("http"), &ptg_service_http);
+	assert_ptr_equal(ptg_service_find("proxy"), &ptg_service_proxy);
 	assert_null(ptg_service_find("nosuch"));
 	assert_null(ptg_service_find("ECHO"));
 	assert_null(ptg_service_find(""));
@@ -170,8 +171,8 @@ test_register_full(void **state)
 			break;
 	}
 	assert_int_equal(rc, -ENOSPC);
-	/* 32 kinds: 4 built-ins, "custom", and the fills */
-	assert_int_equal(i, 32 - 5);
+	/* 32 kinds: 5 built-ins, "custom", and the fills */
+	assert_int_equal(i, 32 - 6);
 	assert_ptr_equal(ptg_service_find("fill0"), &many[0]);
 	assert_null(ptg_service_find(names[i]));
 }
