@@ -15,6 +15,7 @@
  *   -> ptg_dataplane_clock_init() -> ptg_dataplane_pick_lcores()
  *   -> ptg_port_open() -> ptg_port_wait_link()
  *   -> ptg_dataplane_create() -> ptg_dataplane_telemetry_register()
+ *   -> ptg_dataplane_capture_init()         dpdk-dumpcap / dpdk-pdump
  *   -> ptg_dataplane_run() -> on_ready(): "portgate: ready ..."
  *   (SIGINT/SIGTERM -> on_signal() -> ptg_dataplane_request_stop())
  *   -> print_counters() -> teardown -> rte_eal_cleanup() -> exit 0
@@ -649,6 +650,11 @@ bind:
 	if (rc != 0)
 		fprintf(stderr, "portgate: warning: telemetry commands not "
 			"registered: %s\n", strerror(-rc));
+	/* dpdk-dumpcap / dpdk-pdump --file-prefix PREFIX capture the port. */
+	rc = ptg_dataplane_capture_init();
+	if (rc != 0)
+		fprintf(stderr, "portgate: warning: live capture unavailable "
+			"(dpdk-dumpcap, dpdk-pdump): %s\n", strerror(-rc));
 
 	app.opts = &opts;
 	app.port = port;
@@ -661,6 +667,7 @@ bind:
 	status = rc == 0 ? PORTGATE_EXIT_OK : PORTGATE_EXIT_FAIL;
 
 out:
+	ptg_dataplane_capture_fini();
 	ptg_dataplane_free(dp);
 	ptg_port_close(port);
 	ptg_service_unbind_all();
