@@ -7,6 +7,8 @@
  * tel_stats()  -> ptg_dataplane_totals() -> ptg_dataplane_totals_foreach()
  * tel_worker() -> dp_worker_add_totals()
  * tel_info()
+ * tel_conns()  -> conns_ask() per worker: the worker answers from its own
+ *                 loop (conns.c); this thread never reads an engine's table
  *
  * The callbacks run on the telemetry thread: the registered dataplane is
  * guarded by a spinlock so that ptg_dataplane_free() cannot pull it away
@@ -14,9 +16,12 @@
  * poll behind, never torn (aligned 64-bit loads).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_spinlock.h>
 #include <rte_telemetry.h>
@@ -232,6 +237,270 @@ tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* ---- /portgate/conns ---------------------------------------------------- */
+
+/* One /portgate/conns request at a time (the workers' mailboxes hold one
+ * each); taken before tel_lock. */
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Ask worker @p w for rows [@p skip, @p skip + @p max) of its table and
+ * wait for its answer (conns.c).
+ * @return 0; -EAGAIN the worker is not running its loop; -ETIMEDOUT.
+ */
+static int
+conns_ask(struct dp_worker *w, uint32_t skip, uint32_t max)
+{
+	struct dp_conns_mbox *m = &w->conns;
+	uint64_t deadline = mono_ns() + DP_CONNS_WAIT_NS;
+	uint32_t seq;
+
+	if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) != DP_WORKER_SERVING)
+		return -EAGAIN;
+	m->skip = skip;
+	m->max = max;
+	seq = m->req + 1;
+	__atomic_store_n(&m->req, seq, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
+		if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) !=
+		    DP_WORKER_SERVING)
+			return -EAGAIN;
+		if (mono_ns() >= deadline)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(20);
+	}
+	return 0;
+}
+
+/* "a.b.c.d:port" */
+static void
+format_endpoint(char *buf, size_t len, rte_be32_t a, uint16_t port)
+{
+	uint32_t h = rte_be_to_cpu_32(a);
+
+	snprintf(buf, len, "%u.%u.%u.%u:%u", h >> 24, (h >> 16) & 0xff,
+		 (h >> 8) & 0xff, h & 0xff, port);
+}
+
+/* ss(8)-like timers: "on,200ms,1" (RTO: time left, backoff), "persist,..",
+ * "delack,40ms", "keepalive,..", "fin_wait2,..", "timewait,59000ms". */
+static void
+format_timers(char *buf, size_t len, const struct ptg_conn_info *ci)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+#define ADD(...) do { \
+		if (off < len) \
+			off += (size_t)snprintf(buf + off, len - off, \
+						__VA_ARGS__); \
+	} while (0)
+	if (ci->rexmt_left_ns != 0)
+		ADD("%s,%" PRIu64 "ms,%u", ci->persist ? "persist" : "on",
+		    (ci->rexmt_left_ns + 999999) / 1000000, ci->backoff);
+	if (ci->delack_left_ns != 0)
+		ADD("%sdelack,%" PRIu64 "ms", off ? " " : "",
+		    (ci->delack_left_ns + 999999) / 1000000);
+	if (ci->keep_left_ns != 0)
+		ADD("%s%s,%" PRIu64 "ms", off ? " " : "",
+		    ci->state == PTG_TCPS_TIME_WAIT ? "timewait" :
+		    ci->state == PTG_TCPS_FIN_WAIT_2 ? "fin_wait2" :
+		    "keepalive", (ci->keep_left_ns + 999999) / 1000000);
+	if (off == 0)
+		ADD("off");
+#undef ADD
+}
+
+static struct rte_tel_data *
+conn_row(unsigned int worker, const struct dp_conn_row *r)
+{
+	const struct ptg_conn_info *ci = &r->info;
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char buf[64];
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "worker", worker);
+	rte_tel_data_add_dict_string(d, "state", ptg_tcp_state_str(ci->state));
+	format_endpoint(buf, sizeof(buf), r->laddr, r->lport);
+	rte_tel_data_add_dict_string(d, "local", buf);
+	format_endpoint(buf, sizeof(buf), r->raddr, r->rport);
+	rte_tel_data_add_dict_string(d, "remote", buf);
+	rte_tel_data_add_dict_u64(d, "rtt_us", ci->srtt_ns / 1000);
+	rte_tel_data_add_dict_u64(d, "rto_ms", ci->rto_ns / 1000000);
+	rte_tel_data_add_dict_u64(d, "cwnd", ci->cwnd);
+	rte_tel_data_add_dict_u64(d, "ssthresh", ci->ssthresh);
+	rte_tel_data_add_dict_u64(d, "mss", ci->mss);
+	rte_tel_data_add_dict_u64(d, "snd_wnd", ci->snd_wnd);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd", ci->rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "sendq", ci->sndq_bytes);
+	rte_tel_data_add_dict_u64(d, "recvq", ci->rcvq_bytes);
+	rte_tel_data_add_dict_u64(d, "ooo", ci->ooo_bytes);
+	rte_tel_data_add_dict_u64(d, "retrans", ci->retransmits);
+	format_timers(buf, sizeof(buf), ci);
+	rte_tel_data_add_dict_string(d, "timers", buf);
+	return d;
+}
+
+/* A state's name as a telemetry key: "SYN-RECEIVED" -> "SYN_RECEIVED". */
+static void
+state_key(char *buf, size_t len, enum ptg_tcp_state s)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s", ptg_tcp_state_str(s));
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '-')
+			buf[i] = '_';
+}
+
+/* {"STATE": count, ...} of the non-zero counts; "conns": their sum. */
+static struct rte_tel_data *
+state_dict(const uint64_t *states, uint64_t total, int *failed)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char key[32];
+
+	if (d == NULL) {
+		*failed = 1;
+		return NULL;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "conns", total);
+	for (unsigned int s = 0; s < PTG_TCPS_NB; s++) {
+		if (states[s] == 0)
+			continue;
+		state_key(key, sizeof(key), (enum ptg_tcp_state)s);
+		rte_tel_data_add_dict_u64(d, key, states[s]);
+	}
+	return d;
+}
+
+/*
+ * /portgate/conns[,OFFSET]: like `ss -tan`, DP_CONNS_PAGE connections
+ * from position OFFSET of the list (worker 0's table, then worker 1's,
+ * ...), each asked of its worker (conns_ask()):
+ *   {"total": N, "offset": O, "count": n, "next": O + n (when more),
+ *    "page": DP_CONNS_PAGE, "states": {"conns": N, "ESTABLISHED": ..},
+ *    "workers": {"0": {"conns": .., "ESTABLISHED": .., ...}, ...},
+ *    "missing": [worker ids that did not answer],
+ *    "conns": {"POSITION": {"worker", "state", "local", "remote",
+ *               "rtt_us", "rto_ms", "cwnd", "ssthresh", "mss", "snd_wnd",
+ *               "rcv_wnd", "sendq", "recvq", "ooo", "retrans", "timers"},
+ *               ...}}  (a dict: DPDK 22.11 arrays cannot hold dicts)
+ */
+static int
+tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t states[PTG_TCPS_NB] = { 0 }, total = 0, offset = 0;
+	struct rte_tel_data *rows, *workers, *missing, *sd;
+	unsigned int count = 0, w;
+	int failed = 0;
+	char *end;
+
+	RTE_SET_USED(cmd);
+	if (params != NULL && *params != '\0') {
+		errno = 0;
+		offset = strtoull(params, &end, 10);
+		if (errno != 0 || *end != '\0' || *params == '-')
+			return -EINVAL;
+	}
+	rows = rte_tel_data_alloc();
+	workers = rte_tel_data_alloc();
+	missing = rte_tel_data_alloc();
+	if (rows == NULL || workers == NULL || missing == NULL) {
+		rte_tel_data_free(rows);
+		rte_tel_data_free(workers);
+		rte_tel_data_free(missing);
+		return -ENOMEM;
+	}
+	/* DPDK 22.11 arrays hold no dicts: rows keyed by list position. */
+	rte_tel_data_start_dict(rows);
+	rte_tel_data_start_dict(workers);
+	rte_tel_data_start_array(missing, RTE_TEL_INT_VAL);
+	rte_tel_data_start_dict(d);
+
+	pthread_mutex_lock(&conns_lock);
+	rte_spinlock_lock(&tel_lock);
+	if (tel_dp == NULL) {
+		rte_spinlock_unlock(&tel_lock);
+		pthread_mutex_unlock(&conns_lock);
+		rte_tel_data_free(rows);
+		rte_tel_data_free(workers);
+		rte_tel_data_free(missing);
+		return -ENODEV;
+	}
+	for (w = 0; w < tel_dp->nb_workers; w++) {
+		struct dp_worker *wk = tel_dp->workers[w];
+		const struct dp_conns_mbox *m = &wk->conns;
+		uint64_t skip = offset > total ? offset - total : 0;
+		uint64_t ws[PTG_TCPS_NB];
+		char name[8];
+
+		if (conns_ask(wk, (uint32_t)RTE_MIN(skip, (uint64_t)UINT32_MAX),
+			      DP_CONNS_PAGE - count) != 0) {
+			rte_tel_data_add_array_int(missing, (int)w);
+			continue;
+		}
+		for (unsigned int s = 0; s < PTG_TCPS_NB; s++) {
+			ws[s] = m->states[s];
+			states[s] += m->states[s];
+		}
+		for (unsigned int i = 0; i < m->n && count < DP_CONNS_PAGE;
+		     i++) {
+			struct rte_tel_data *r = conn_row(w, &m->rows[i]);
+			char pos[24];
+
+			snprintf(pos, sizeof(pos), "%" PRIu64, offset + count);
+			if (r == NULL ||
+			    rte_tel_data_add_dict_container(rows, pos, r,
+							    0) != 0) {
+				rte_tel_data_free(r);
+				failed = 1;
+				break;
+			}
+			count++;
+		}
+		total += m->total;
+		sd = state_dict(ws, m->total, &failed);
+		snprintf(name, sizeof(name), "%u", w);
+		if (sd != NULL &&
+		    rte_tel_data_add_dict_container(workers, name, sd, 0) != 0) {
+			rte_tel_data_free(sd);
+			failed = 1;
+		}
+	}
+	rte_spinlock_unlock(&tel_lock);
+	pthread_mutex_unlock(&conns_lock);
+
+	rte_tel_data_add_dict_u64(d, "total", total);
+	rte_tel_data_add_dict_u64(d, "offset", offset);
+	rte_tel_data_add_dict_u64(d, "count", count);
+	if (offset + count < total)
+		rte_tel_data_add_dict_u64(d, "next", offset + count);
+	rte_tel_data_add_dict_u64(d, "page", DP_CONNS_PAGE);
+	sd = state_dict(states, total, &failed);
+	if (sd != NULL && rte_tel_data_add_dict_container(d, "states", sd, 0))
+		rte_tel_data_free(sd);
+	if (rte_tel_data_add_dict_container(d, "workers", workers, 0) != 0)
+		rte_tel_data_free(workers);
+	if (rte_tel_data_add_dict_container(d, "missing", missing, 0) != 0)
+		rte_tel_data_free(missing);
+	if (rte_tel_data_add_dict_container(d, "conns", rows, 0) != 0)
+		rte_tel_data_free(rows);
+	return failed ? -ENOMEM : 0;
+}
+
 static int
 tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -294,6 +563,11 @@ ptg_dataplane_telemetry_register(struct ptg_dataplane *dp)
 			tel_listeners, "Per listening port and worker: SYN "
 			"and accept queue depth, bounds and overflows. No "
 			"parameters.");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/portgate/conns", tel_conns,
+			"Connections like ss -tan, a page from the offset "
+			"given (default 0; 'next' is the next page's), and "
+			"counts by state.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/io", tel_io,
 			"The I/O lcore's counters (pipeline mode). No "

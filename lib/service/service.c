@@ -12,8 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_log.h>
+
 #include "ptg_service.h"
 #include "service_priv.h"
+
+RTE_LOG_REGISTER(ptg_service_logtype, ptg.service, INFO);
 
 #define REGISTRY_MAX 32
 #define NAME_MAX_LEN 31
@@ -70,8 +74,13 @@ registry_init(void)
 int
 ptg_service_register(const struct ptg_service_ops *ops)
 {
+	int rc;
+
 	registry_init();
-	return registry_add(ops);
+	rc = registry_add(ops);
+	if (rc == 0)
+		SVC_LOG(DEBUG, "service '%s' registered", ops->name);
+	return rc;
 }
 
 const struct ptg_service_ops *
