@@ -8,7 +8,8 @@
 # 1. the install holds portgate (and portgate-gen when app/portgate-gen
 #    is built), libportgate.so and libportgate.a, every public header
 #    lib/*/ptg_*.h and no *_priv.h, libportgate.pc, the drivers-config
-#    profiles under DATADIR/portgate, the operator scripts;
+#    profiles under DATADIR/portgate, the operator scripts and the
+#    example systemd unit;
 # 2. test/plugin/hello.c builds with cc and `pkg-config --cflags --libs
 #    libportgate` (PKG_CONFIG_PATH into the destdir) and nothing of the
 #    source tree;
@@ -51,7 +52,8 @@ print(f"RELOCATABLE={int(bool(rel))}")')"
 P="$D$PREFIX"
 LIB="$P/$LIBDIR"
 want=("$P/$BINDIR/portgate" "$P/$BINDIR/portgate-top" "$P/$BINDIR/portgate-exporter"
-	"$LIB/libportgate.so" "$LIB/libportgate.a" "$LIB/pkgconfig/libportgate.pc")
+	"$LIB/libportgate.so" "$LIB/libportgate.a" "$LIB/pkgconfig/libportgate.pc"
+	"$P/$DATADIR/portgate/portgate.service")
 [[ -f "$PTG_ROOT/app/portgate-gen/meson.build" ]] && want+=("$P/$BINDIR/portgate-gen")
 for f in "$PTG_ROOT"/lib/*/ptg_*.h; do
 	want+=("$P/$INCLUDEDIR/portgate/$(basename "$f")")
