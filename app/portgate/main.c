@@ -397,6 +397,7 @@ eal_device_profile(struct ptg_port_profile *profile)
 			n, names);
 		return PORTGATE_EXIT_USAGE;
 	}
+	snprintf(err, sizeof(err), "no name");
 	if (rte_eth_dev_get_name_by_port(first, name) != 0 ||
 	    ptg_port_profile_for_device(profile, name, err,
 					sizeof(err)) != 0) {
