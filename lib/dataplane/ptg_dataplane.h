@@ -298,9 +298,10 @@ void ptg_dataplane_capture_fini(void);
  *   /portgate/listeners      per listening port and worker: SYN and
  *                            accept queue depth, bounds and overflows
  *   /portgate/io             the I/O lcore's counters (pipeline mode)
- *   /portgate/conns[,OFFSET] connections like ss -tan, one page (32) from
- *                            OFFSET, and counts by state per worker;
- *                            each worker answers from its own loop
+ *   /portgate/conns[,OFFSET] connections like ss -tan, one page (24) from
+ *                            OFFSET; each worker answers from its own
+ *                            loop
+ *   /portgate/conn_states    connections by TCP state, per worker
  * @return 0, or the error of rte_telemetry_register_cmd().
  */
 int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);

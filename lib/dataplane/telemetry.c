@@ -7,8 +7,9 @@
  * tel_stats()  -> ptg_dataplane_totals() -> ptg_dataplane_totals_foreach()
  * tel_worker() -> dp_worker_add_totals()
  * tel_info()
- * tel_conns()  -> conns_ask() per worker: the worker answers from its own
- *                 loop (conns.c); this thread never reads an engine's table
+ * tel_conns(), tel_conn_states() -> conns_walk() -> conns_ask() per
+ *                 worker: the worker answers from its own loop (conns.c);
+ *                 this thread never reads an engine's table
  *
  * The callbacks run on the telemetry thread: the registered dataplane is
  * guarded by a spinlock so that ptg_dataplane_free() cannot pull it away
@@ -387,68 +388,38 @@ state_dict(const uint64_t *states, uint64_t total, int *failed)
 }
 
 /*
- * /portgate/conns[,OFFSET]: like `ss -tan`, DP_CONNS_PAGE connections
- * from position OFFSET of the list (worker 0's table, then worker 1's,
- * ...), each asked of its worker (conns_ask()):
- *   {"total": N, "offset": O, "count": n, "next": O + n (when more),
- *    "page": DP_CONNS_PAGE, "states": {"conns": N, "ESTABLISHED": ..},
- *    "workers": {"0": {"conns": .., "ESTABLISHED": .., ...}, ...},
- *    "missing": [worker ids that did not answer],
- *    "conns": {"POSITION": {"worker", "state", "local", "remote",
- *               "rtt_us", "rto_ms", "cwnd", "ssthresh", "mss", "snd_wnd",
- *               "rcv_wnd", "sendq", "recvq", "ooo", "retrans", "timers"},
- *               ...}}  (a dict: DPDK 22.11 arrays cannot hold dicts)
+ * Ask every worker in turn for its part of the list (conns_ask()):
+ * rows [@p offset, @p offset + @p max) of the whole list (worker 0's
+ * table, then worker 1's, ...) into @p rows (a dict keyed by position;
+ * NULL: none wanted), the counts by state of each worker into @p workers
+ * (NULL: not wanted), the workers that did not answer into @p missing.
+ * @return 0, -ENODEV (no dataplane), -ENOMEM (telemetry data).
  */
 static int
-tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+conns_walk(uint64_t offset, unsigned int max, struct rte_tel_data *rows,
+	   struct rte_tel_data *workers, struct rte_tel_data *missing,
+	   uint64_t *states, uint64_t *total, unsigned int *count)
 {
-	uint64_t states[PTG_TCPS_NB] = { 0 }, total = 0, offset = 0;
-	struct rte_tel_data *rows, *workers, *missing, *sd;
-	unsigned int count = 0, w;
 	int failed = 0;
-	char *end;
-
-	RTE_SET_USED(cmd);
-	if (params != NULL && *params != '\0') {
-		errno = 0;
-		offset = strtoull(params, &end, 10);
-		if (errno != 0 || *end != '\0' || *params == '-')
-			return -EINVAL;
-	}
-	rows = rte_tel_data_alloc();
-	workers = rte_tel_data_alloc();
-	missing = rte_tel_data_alloc();
-	if (rows == NULL || workers == NULL || missing == NULL) {
-		rte_tel_data_free(rows);
-		rte_tel_data_free(workers);
-		rte_tel_data_free(missing);
-		return -ENOMEM;
-	}
-	/* DPDK 22.11 arrays hold no dicts: rows keyed by list position. */
-	rte_tel_data_start_dict(rows);
-	rte_tel_data_start_dict(workers);
-	rte_tel_data_start_array(missing, RTE_TEL_INT_VAL);
-	rte_tel_data_start_dict(d);
+	unsigned int w;
 
 	pthread_mutex_lock(&conns_lock);
 	rte_spinlock_lock(&tel_lock);
 	if (tel_dp == NULL) {
 		rte_spinlock_unlock(&tel_lock);
 		pthread_mutex_unlock(&conns_lock);
-		rte_tel_data_free(rows);
-		rte_tel_data_free(workers);
-		rte_tel_data_free(missing);
 		return -ENODEV;
 	}
 	for (w = 0; w < tel_dp->nb_workers; w++) {
 		struct dp_worker *wk = tel_dp->workers[w];
 		const struct dp_conns_mbox *m = &wk->conns;
-		uint64_t skip = offset > total ? offset - total : 0;
+		uint64_t skip = offset > *total ? offset - *total : 0;
 		uint64_t ws[PTG_TCPS_NB];
+		struct rte_tel_data *sd;
 		char name[8];
 
 		if (conns_ask(wk, (uint32_t)RTE_MIN(skip, (uint64_t)UINT32_MAX),
-			      DP_CONNS_PAGE - count) != 0) {
+			      rows != NULL ? max - *count : 0) != 0) {
 			rte_tel_data_add_array_int(missing, (int)w);
 			continue;
 		}
@@ -456,12 +427,12 @@ tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 			ws[s] = m->states[s];
 			states[s] += m->states[s];
 		}
-		for (unsigned int i = 0; i < m->n && count < DP_CONNS_PAGE;
-		     i++) {
+		for (unsigned int i = 0; rows != NULL && i < m->n &&
+		     *count < max; i++) {
 			struct rte_tel_data *r = conn_row(w, &m->rows[i]);
 			char pos[24];
 
-			snprintf(pos, sizeof(pos), "%" PRIu64, offset + count);
+			snprintf(pos, sizeof(pos), "%" PRIu64, offset + *count);
 			if (r == NULL ||
 			    rte_tel_data_add_dict_container(rows, pos, r,
 							    0) != 0) {
@@ -469,9 +440,11 @@ tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 				failed = 1;
 				break;
 			}
-			count++;
+			(*count)++;
 		}
-		total += m->total;
+		*total += m->total;
+		if (workers == NULL)
+			continue;
 		sd = state_dict(ws, m->total, &failed);
 		snprintf(name, sizeof(name), "%u", w);
 		if (sd != NULL &&
@@ -482,23 +455,117 @@ tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	rte_spinlock_unlock(&tel_lock);
 	pthread_mutex_unlock(&conns_lock);
+	return failed ? -ENOMEM : 0;
+}
 
+/* Add @p c to @p d as @p name, or free it. */
+static void
+add_container(struct rte_tel_data *d, const char *name,
+	      struct rte_tel_data *c)
+{
+	if (c != NULL && rte_tel_data_add_dict_container(d, name, c, 0) != 0)
+		rte_tel_data_free(c);
+}
+
+/*
+ * /portgate/conns[,OFFSET]: like `ss -tan`, DP_CONNS_PAGE connections
+ * from position OFFSET of the list (worker 0's table, then worker 1's,
+ * ...), each worker asked for its part (conns_walk()):
+ *   {"total": N, "offset": O, "count": n, "next": O + n (when more),
+ *    "page": DP_CONNS_PAGE, "states": {"conns": N, "ESTABLISHED": ..},
+ *    "missing": [worker ids that did not answer],
+ *    "conns": {"POSITION": {"worker", "state", "local", "remote",
+ *               "rtt_us", "rto_ms", "cwnd", "ssthresh", "mss", "snd_wnd",
+ *               "rcv_wnd", "sendq", "recvq", "ooo", "retrans", "timers"},
+ *               ...}}  (a dict: DPDK 22.11 arrays cannot hold dicts)
+ * A page at its largest (every number at its widest) stays under 10 KB,
+ * within the 16 KB of a telemetry reply.
+ */
+static int
+tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t states[PTG_TCPS_NB] = { 0 }, total = 0, offset = 0;
+	struct rte_tel_data *rows, *missing;
+	unsigned int count = 0;
+	int failed = 0, rc;
+	char *end;
+
+	RTE_SET_USED(cmd);
+	if (params != NULL && *params != '\0') {
+		errno = 0;
+		offset = strtoull(params, &end, 10);
+		if (errno != 0 || *end != '\0' || *params == '-')
+			return -EINVAL;
+	}
+	rows = rte_tel_data_alloc();
+	missing = rte_tel_data_alloc();
+	if (rows == NULL || missing == NULL) {
+		rte_tel_data_free(rows);
+		rte_tel_data_free(missing);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_dict(rows);
+	rte_tel_data_start_array(missing, RTE_TEL_INT_VAL);
+	rc = conns_walk(offset, DP_CONNS_PAGE, rows, NULL, missing, states,
+			&total, &count);
+	if (rc == -ENODEV) {
+		rte_tel_data_free(rows);
+		rte_tel_data_free(missing);
+		return rc;
+	}
+	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "total", total);
 	rte_tel_data_add_dict_u64(d, "offset", offset);
 	rte_tel_data_add_dict_u64(d, "count", count);
 	if (offset + count < total)
 		rte_tel_data_add_dict_u64(d, "next", offset + count);
 	rte_tel_data_add_dict_u64(d, "page", DP_CONNS_PAGE);
-	sd = state_dict(states, total, &failed);
-	if (sd != NULL && rte_tel_data_add_dict_container(d, "states", sd, 0))
-		rte_tel_data_free(sd);
-	if (rte_tel_data_add_dict_container(d, "workers", workers, 0) != 0)
+	add_container(d, "states", state_dict(states, total, &failed));
+	add_container(d, "missing", missing);
+	add_container(d, "conns", rows);
+	return rc != 0 || failed ? -ENOMEM : 0;
+}
+
+/*
+ * /portgate/conn_states: connections by TCP state, per worker and in all,
+ * counted by each worker over its whole table (conns_walk(), no rows):
+ *   {"total": N, "states": {"conns": N, "ESTABLISHED": .., ...},
+ *    "workers": {"0": {"conns": .., "ESTABLISHED": .., ...}, ...},
+ *    "missing": [...]}
+ * Only the states with connections are listed (at most ~200 bytes a
+ * worker).
+ */
+static int
+tel_conn_states(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t states[PTG_TCPS_NB] = { 0 }, total = 0;
+	struct rte_tel_data *workers, *missing;
+	unsigned int count = 0;
+	int failed = 0, rc;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	workers = rte_tel_data_alloc();
+	missing = rte_tel_data_alloc();
+	if (workers == NULL || missing == NULL) {
 		rte_tel_data_free(workers);
-	if (rte_tel_data_add_dict_container(d, "missing", missing, 0) != 0)
 		rte_tel_data_free(missing);
-	if (rte_tel_data_add_dict_container(d, "conns", rows, 0) != 0)
-		rte_tel_data_free(rows);
-	return failed ? -ENOMEM : 0;
+		return -ENOMEM;
+	}
+	rte_tel_data_start_dict(workers);
+	rte_tel_data_start_array(missing, RTE_TEL_INT_VAL);
+	rc = conns_walk(0, 0, NULL, workers, missing, states, &total, &count);
+	if (rc == -ENODEV) {
+		rte_tel_data_free(workers);
+		rte_tel_data_free(missing);
+		return rc;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "total", total);
+	add_container(d, "states", state_dict(states, total, &failed));
+	add_container(d, "workers", workers);
+	add_container(d, "missing", missing);
+	return rc != 0 || failed ? -ENOMEM : 0;
 }
 
 static int
@@ -568,6 +635,10 @@ ptg_dataplane_telemetry_register(struct ptg_dataplane *dp)
 			"Connections like ss -tan, a page from the offset "
 			"given (default 0; 'next' is the next page's), and "
 			"counts by state.");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/portgate/conn_states",
+			tel_conn_states, "Connections by TCP state, per worker "
+			"and in all. No parameters.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/io", tel_io,
 			"The I/O lcore's counters (pipeline mode). No "

@@ -9,10 +9,10 @@
 #
 # 1. 45 echo connections held open by the kernel peer: /portgate/conns
 #    lists exactly the kernel's connections (ss in the namespace), over
-#    two pages (32 + 13, "next" = 32), each ESTABLISHED with RTT, cwnd,
-#    queues and timers; the per-worker counts by state add up and match
-#    /portgate/worker,N; a page past the end is empty; a bad offset is
-#    refused;
+#    two pages (24 + 21, "next" = 24), each ESTABLISHED with RTT, cwnd,
+#    queues and timers; /portgate/conn_states counts them per worker as
+#    the rows and /portgate/worker,N do; a page past the end is empty; a
+#    bad offset is refused;
 # 2. scripts/portgate-top --once: a line per worker and a total line whose
 #    established count is 45, the port line, its connection list (--conns)
 #    has the 45;
@@ -74,8 +74,10 @@ ip netns exec "$NS" ss -Htn state established "( dport = :7 )" |
 
 "${TEL[@]}" --json "$PTG_IT_PREFIX" /portgate/conns >"$PTG_IT_TMP/p0.json" ||
 	ptg_it_fail "/portgate/conns"
-"${TEL[@]}" --json "$PTG_IT_PREFIX" /portgate/conns,32 >"$PTG_IT_TMP/p1.json" ||
-	ptg_it_fail "/portgate/conns,32"
+"${TEL[@]}" --json "$PTG_IT_PREFIX" /portgate/conns,24 >"$PTG_IT_TMP/p1.json" ||
+	ptg_it_fail "/portgate/conns,24"
+"${TEL[@]}" --json "$PTG_IT_PREFIX" /portgate/conn_states >"$PTG_IT_TMP/st.json" ||
+	ptg_it_fail "/portgate/conn_states"
 "${TEL[@]}" --json "$PTG_IT_PREFIX" /portgate/conns,1000 >"$PTG_IT_TMP/p2.json" ||
 	ptg_it_fail "/portgate/conns,1000"
 for w in 0 1; do
@@ -94,9 +96,12 @@ def fail(msg):
     sys.exit(1)
 # The peer's connections, and nothing else (no TIME-WAIT left from the
 # ping: ICMP makes none).
-if p0["total"] != n or p0["count"] != 32 or p0.get("next") != 32:
-    fail(f"page 0: total {p0['total']} count {p0['count']} next {p0.get('next')}")
-if p1["count"] != n - 32 or "next" in p1 or p1["offset"] != 32:
+page = p0["page"]
+if page != 24 or p0["total"] != n or p0["count"] != page or \
+        p0.get("next") != page:
+    fail(f"page 0: page {page} total {p0['total']} count {p0['count']} "
+         f"next {p0.get('next')}")
+if p1["count"] != n - page or "next" in p1 or p1["offset"] != page:
     fail(f"page 1: count {p1['count']} next {p1.get('next')}")
 if p2["count"] != 0 or p2["conns"]:
     fail(f"page past the end: {p2['count']} rows")
@@ -123,8 +128,11 @@ for r in rows:
 st = p0["states"]
 if st.get("ESTABLISHED") != n or st.get("conns") != n:
     fail(f"states {st}")
+cs = json.load(open(f"{d}/st.json"))["/portgate/conn_states"]
+if cs["total"] != n or cs["states"] != st or cs["missing"]:
+    fail(f"conn_states {cs}")
 for w in (0, 1):
-    ws = p0["workers"][str(w)]
+    ws = cs["workers"][str(w)]
     if ws.get("ESTABLISHED", 0) != per_worker[w] or ws["conns"] != per_worker[w]:
         fail(f"worker {w}: {ws} vs {per_worker[w]} rows")
     live = [l.split() for l in open(f"{d}/w{w}")]
@@ -135,7 +143,7 @@ if p0["missing"]:
     fail(f"workers missing: {p0['missing']}")
 print(f"# rows per worker: {per_worker}; first row: {rows[0]}")
 PY
-ptg_it_ok "/portgate/conns: the kernel's $N connections over pages 0 (32, next 32) and 32 ($((N - 32))), ESTABLISHED, counts per worker as /portgate/worker,N"
+ptg_it_ok "/portgate/conns: the kernel's $N connections over pages 0 (24, next 24) and 24 ($((N - 24))), ESTABLISHED; /portgate/conn_states per worker as the rows and /portgate/worker,N"
 "${TEL[@]}" --json "$PTG_IT_PREFIX" /portgate/conns,x >"$PTG_IT_TMP/bad.json" 2>&1
 grep -q '"/portgate/conns": null' "$PTG_IT_TMP/bad.json" ||
 	ptg_it_fail "/portgate/conns,x accepted: $(head -c 200 "$PTG_IT_TMP/bad.json")"
