@@ -7,16 +7,20 @@
  * main()
  *   -> split_args()                         EAL part / app part at "--"
  *   -> portgate_opts_parse()                options + --config   } nothing
- *   -> ptg_port_profile_load() / _check_workers() / _check_device() } started
+ *   -> eal_named_devices() / pci_bound_to_dpdk()                 } started
+ *      (no --profile and EAL has devices: eal_device_profile() after EAL)
+ *   -> ptg_port_profile_load() / _check_workers() / _check_device() }
  *   -> portgate_opts_bind_services()                             } yet:
  *   -> build_eal_argv() -> rte_eal_init()                          exit 2
  *   -> ptg_dataplane_clock_init() -> ptg_dataplane_pick_lcores()
  *   -> ptg_port_open() -> ptg_port_wait_link()
  *   -> ptg_dataplane_create() -> ptg_dataplane_telemetry_register()
+ *   -> ptg_dataplane_capture_init()         dpdk-dumpcap / dpdk-pdump
  *   -> ptg_dataplane_run() -> on_ready(): "portgate: ready ..."
  *   (SIGINT/SIGTERM -> on_signal() -> ptg_dataplane_request_stop())
  *   -> print_counters() -> teardown -> rte_eal_cleanup() -> exit 0
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -26,8 +30,10 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_lcore.h>
+#include <rte_pci.h>
 
 #include "ptg_dataplane.h"
 #include "ptg_net.h"
@@ -289,6 +295,120 @@ has_arg(int argc, char **argv, const char *opt)
 	return 0;
 }
 
+/*
+ * The devices the EAL options name, as EAL's getopt reads them:
+ * "--vdev DEV", "--vdev=DEV", "-a DEV", "-aDEV", "--allow DEV",
+ * "--allow=DEV". Up to @p max of them go to @p dev.
+ * @return how many there are.
+ */
+static int
+eal_named_devices(int argc, char **argv, const char **dev, int max)
+{
+	static const char *const longs[] = { "--vdev", "--allow" };
+	const char *d;
+	int i, k, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		d = NULL;
+		for (k = 0; k < (int)RTE_DIM(longs) && d == NULL; k++) {
+			size_t l = strlen(longs[k]);
+
+			if (strcmp(argv[i], longs[k]) == 0)
+				d = i + 1 < argc ? argv[++i] : "";
+			else if (strncmp(argv[i], longs[k], l) == 0 &&
+				 argv[i][l] == '=')
+				d = argv[i] + l + 1;
+		}
+		if (d == NULL && strncmp(argv[i], "-a", 2) == 0)
+			d = argv[i][2] != '\0' ? argv[i] + 2 :
+			    i + 1 < argc ? argv[++i] : "";
+		if (d == NULL)
+			continue;
+		if (n < max)
+			dev[n] = d;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * PCI functions bound to a driver DPDK can use from user space, which EAL
+ * probes when no --no-pci is given (mlx5 NICs stay on mlx5_core and are
+ * not seen here: name them with -a).
+ */
+static unsigned int
+pci_bound_to_dpdk(void)
+{
+	static const char *const drivers[] = {
+		"vfio-pci", "uio_pci_generic", "igb_uio",
+	};
+	struct rte_pci_addr addr;
+	unsigned int i, n = 0;
+	char path[64];
+	struct dirent *e;
+	DIR *dir;
+
+	for (i = 0; i < RTE_DIM(drivers); i++) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s",
+			 drivers[i]);
+		dir = opendir(path);
+		if (dir == NULL)
+			continue;
+		while ((e = readdir(dir)) != NULL)
+			if (rte_pci_addr_parse(e->d_name, &addr) == 0)
+				n++;
+		closedir(dir);
+	}
+	return n;
+}
+
+/*
+ * The port EAL probed from devices on its own command line (no
+ * --profile): exactly one, as testpmd would drive, with the default
+ * settings of a profile. Prints why not.
+ * @return 0, or an exit status.
+ */
+static int
+eal_device_profile(struct ptg_port_profile *profile)
+{
+	char name[RTE_ETH_NAME_MAX_LEN], names[512], err[512];
+	uint16_t pid, first = RTE_MAX_ETHPORTS;
+	unsigned int n = 0;
+	size_t off = 0;
+
+	names[0] = '\0';
+	RTE_ETH_FOREACH_DEV(pid) {
+		if (n++ == 0)
+			first = pid;
+		if (rte_eth_dev_get_name_by_port(pid, name) == 0 &&
+		    off < sizeof(names))
+			off += snprintf(names + off, sizeof(names) - off,
+					"%s%s", off ? ", " : "", name);
+	}
+	if (n == 0) {
+		fprintf(stderr, "portgate: EAL probed no port from the devices "
+			"on its command line (see EAL's messages above)\n");
+		return PORTGATE_EXIT_USAGE;
+	}
+	if (n > 1) {
+		fprintf(stderr, "portgate: EAL probed %u ports (%s) where one "
+			"is expected: name one device with --vdev or -a (and "
+			"--no-pci for a vdev), or choose one with --profile\n",
+			n, names);
+		return PORTGATE_EXIT_USAGE;
+	}
+	snprintf(err, sizeof(err), "no name");
+	if (rte_eth_dev_get_name_by_port(first, name) != 0 ||
+	    ptg_port_profile_for_device(profile, name, err,
+					sizeof(err)) != 0) {
+		fprintf(stderr, "portgate: port %u: %s\n", first, err);
+		return PORTGATE_EXIT_FAIL;
+	}
+	printf("portgate: no --profile: using %s, the port EAL probed, "
+	       "with default settings\n", name);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -307,7 +427,9 @@ main(int argc, char **argv)
 	char **eal_argv = NULL, **user_eal, **app_argv;
 	char *prof_argv[PROFILE_EAL_ARGS];
 	char err[1024], desc[512];
-	int user_eal_argc, app_argc, prof_argc, eal_argc, i, rc;
+	const char *named[4];
+	int user_eal_argc, app_argc, prof_argc, eal_argc, i, rc, nb_named;
+	int eal_devices = 0;
 	int status = PORTGATE_EXIT_FAIL, eal_up = 0;
 	const char *prog = argv[0];
 
@@ -316,6 +438,37 @@ main(int argc, char **argv)
 	rc = portgate_opts_parse(&opts, app_argc, app_argv);
 	if (rc >= 0)
 		return rc;
+
+	/*
+	 * DPDK's convention (testpmd's): devices named in the EAL options
+	 * (--vdev, -a), or PCI NICs bound to a DPDK driver when EAL may
+	 * probe PCI, are the port; with none of them and no --profile, the
+	 * embedded TAP profile. A --profile brings its own device.
+	 */
+	nb_named = eal_named_devices(user_eal_argc, user_eal, named,
+				     (int)RTE_DIM(named));
+	if (opts.profile[0] == '\0' && nb_named > 1) {
+		fprintf(stderr, "portgate: the EAL options name %d devices "
+			"(%s, %s%s) where one port is expected: name one, or "
+			"choose one with --profile\n", nb_named, named[0],
+			named[1], nb_named > 2 ? ", ..." : "");
+		status = PORTGATE_EXIT_USAGE;
+		goto out;
+	}
+	if (opts.profile[0] == '\0')
+		eal_devices = nb_named == 1 ||
+			(!has_arg(user_eal_argc, user_eal, "--no-pci") &&
+			 pci_bound_to_dpdk() > 0);
+	else if (nb_named > 0)
+		fprintf(stderr, "portgate: warning: the EAL options name %s "
+			"besides the device of %s: portgate drives the "
+			"profile's\n", named[0], opts.profile);
+	if (eal_devices) {
+		/* Filled once EAL has probed the port. */
+		memset(&profile, 0, sizeof(profile));
+		prof_argc = 0;
+		goto bind;
+	}
 
 	/* The profile, before EAL: bad files stop here with FILE:LINE. */
 	rc = ptg_port_profile_load(&profile,
@@ -346,12 +499,6 @@ main(int argc, char **argv)
 		status = PORTGATE_EXIT_USAGE;
 		goto out;
 	}
-	rc = portgate_opts_bind_services(&opts);
-	if (rc != 0) {
-		status = rc;
-		goto out;
-	}
-
 	prof_argc = ptg_port_profile_eal_args(&profile,
 		queues_wanted(&opts, &profile),
 		!has_arg(user_eal_argc, user_eal, "--no-pci"),
@@ -361,6 +508,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "portgate: %s: too many EAL arguments\n",
 			profile.source);
 		status = PORTGATE_EXIT_USAGE;
+		goto out;
+	}
+bind:
+	rc = portgate_opts_bind_services(&opts);
+	if (rc != 0) {
+		status = rc;
 		goto out;
 	}
 	eal_argv = calloc(1 + prof_argc + user_eal_argc + 1,
@@ -394,6 +547,20 @@ main(int argc, char **argv)
 	if (ptg_dataplane_clock_init() != 0) {
 		fprintf(stderr, "portgate: no TSC frequency known\n");
 		goto out;
+	}
+	if (eal_devices) {
+		rc = eal_device_profile(&profile);
+		if (rc != 0) {
+			status = rc;
+			goto out;
+		}
+		rc = ptg_port_profile_check_workers(&profile,
+			queues_wanted(&opts, &profile), err, sizeof(err));
+		if (rc != 0) {
+			fprintf(stderr, "portgate: %s\n", err);
+			status = PORTGATE_EXIT_USAGE;
+			goto out;
+		}
 	}
 
 	lcores = calloc(opts.workers, sizeof(*lcores));
@@ -484,6 +651,11 @@ main(int argc, char **argv)
 	if (rc != 0)
 		fprintf(stderr, "portgate: warning: telemetry commands not "
 			"registered: %s\n", strerror(-rc));
+	/* dpdk-dumpcap / dpdk-pdump --file-prefix PREFIX capture the port. */
+	rc = ptg_dataplane_capture_init();
+	if (rc != 0)
+		fprintf(stderr, "portgate: warning: live capture unavailable "
+			"(dpdk-dumpcap, dpdk-pdump): %s\n", strerror(-rc));
 
 	app.opts = &opts;
 	app.port = port;
@@ -496,6 +668,7 @@ main(int argc, char **argv)
 	status = rc == 0 ? PORTGATE_EXIT_OK : PORTGATE_EXIT_FAIL;
 
 out:
+	ptg_dataplane_capture_fini();
 	ptg_dataplane_free(dp);
 	ptg_port_close(port);
 	ptg_service_unbind_all();

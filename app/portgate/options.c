@@ -48,6 +48,7 @@ enum opt_id {
 	OPT_BACKLOG,
 	OPT_MAX_CONNS,
 	OPT_MODE,
+	OPT_PLUGIN,
 };
 
 static const struct option long_opts[] = {
@@ -68,15 +69,18 @@ static const struct option long_opts[] = {
 	{ "backlog", required_argument, NULL, OPT_BACKLOG },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "plugin", required_argument, NULL, OPT_PLUGIN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* The [portgate] section of --config: each key is a long option with
- * '-' written '_'; service may repeat. */
+ * '-' written '_'; plugin and service may repeat. Keys apply in this
+ * order: plugins before the services they provide. */
 static const struct ptg_port_ini_key config_schema[] = {
 	{ "portgate", "addr", 0 },
 	{ "portgate", "gateway", 0 },
+	{ "portgate", "plugin", 1 },
 	{ "portgate", "service", 1 },
 	{ "portgate", "workers", 0 },
 	{ "portgate", "profile", 0 },
@@ -109,7 +113,9 @@ portgate_usage(FILE *f, const char *prog)
 "EAL options (before \"--\"): see the DPDK EAL documentation; e.g.\n"
 "  -l 0,1 --file-prefix pg --no-huge -m 512\n"
 "The profile adds its devices (--vdev, or -a for PCI) and, for vdevs,\n"
-"--no-pci.\n"
+"--no-pci. Without --profile, a device named here (--vdev, -a) or a PCI\n"
+"NIC bound to a DPDK driver (unless --no-pci) is the port, with default\n"
+"settings, as testpmd does; more than one port is an error.\n"
 "\n"
 "App options (after \"--\"):\n"
 "  --addr IP/PREFIX       our IPv4 address and on-link prefix (required,\n"
@@ -134,9 +140,14 @@ portgate_usage(FILE *f, const char *prog)
 "                         steers each flow to its worker by the same hash;\n"
 "                         auto, rtc when the device has RSS for TCP\n"
 "  --profile FILE         drivers-config profile of the port (default: the\n"
-"                         embedded drivers-config/tap.ini: net_tap with\n"
+"                         device the EAL options name, else the embedded\n"
+"                         drivers-config/tap.ini: net_tap with\n"
 "                         iface=${PTG_TAP_IFACE:-ptg0})\n"
 "  --config FILE          INI file with the options above, see below\n"
+"  --plugin FILE.so       load a service built outside portgate (it\n"
+"                         defines ptg_plugin_service(), see\n"
+"                         ptg_service.h); repeatable; before the\n"
+"                         --service options that name it\n"
 "  --idle-sleep-us N      after 1000 empty polls, sleep N us per poll\n"
 "                         (default 0: busy-poll; useful on shared cores)\n"
 "  --mbufs N              mbuf pool size (default 65535; raised to what\n"
@@ -164,6 +175,8 @@ portgate_usage(FILE *f, const char *prog)
 "  profile = af_packet.ini   ; relative to the config file's folder\n"
 "  idle_sleep_us = 0\n"
 "  service = 7:echo          ; repeat for more services\n"
+"  plugin = hello.so         ; relative to the config file's folder\n"
+"  service = 7000:hello\n"
 "  service = 80:http\n"
 "Values may use ${VAR} and ${VAR:-default}. Flags override the file;\n"
 "any --service flag replaces every service= of the file.\n"
@@ -238,7 +251,8 @@ check_service(const char *spec, const char *where, uint32_t *port)
 	name[nl] = '\0';
 	if (ptg_service_find(name) == NULL) {
 		fail_msg(where, "'%s': unknown service '%s' (built-in: echo, "
-			 "discard, chargen, http, proxy)", spec, name);
+			 "discard, chargen, http, proxy; others come with "
+			 "--plugin)", spec, name);
 		return -EINVAL;
 	}
 	return 0;
@@ -315,6 +329,26 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		return 0;
 	case OPT_SERVICE:
 		return service_add(services, val, where);
+	case OPT_PLUGIN: {
+		char path[PATH_MAX], err[PATH_MAX + 512];
+
+		if (*val == '\0') {
+			fail_msg(where, "empty file name");
+			return -EINVAL;
+		}
+		if (base_dir != NULL && val[0] != '/') {
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
+					     base_dir, val) >= sizeof(path))
+				goto too_long;
+		} else if (strlcpy(path, val, sizeof(path)) >= sizeof(path)) {
+			goto too_long;
+		}
+		if (ptg_service_plugin_load(path, err, sizeof(err)) != 0) {
+			fail_msg(where, "%s", err);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	case OPT_MODE:
 		if (strcmp(val, "auto") == 0)
 			o->mode = PTG_PORT_MODE_AUTO;
@@ -580,8 +614,20 @@ portgate_opts_parse(struct portgate_opts *o, int argc, char **argv)
 		goto out;
 	}
 
+	/* --plugin flags first: they register the services that --service
+	 * flags may name. Everything else waits for the second pass. */
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		if (c != OPT_PLUGIN)
+			continue;
+		if (apply(o, c, optarg, "--plugin", &cli_svcs, NULL) < 0) {
+			rc = PORTGATE_EXIT_USAGE;
+			goto out;
+		}
+	}
+
+	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt != 0)
@@ -601,7 +647,7 @@ portgate_opts_parse(struct portgate_opts *o, int argc, char **argv)
 			rc = PORTGATE_EXIT_USAGE;
 			goto out;
 		}
-		if (c == OPT_CONFIG)
+		if (c == OPT_CONFIG || c == OPT_PLUGIN)
 			continue; /* loaded first */
 		for (i = 0; long_opts[i].name != NULL; i++)
 			if (long_opts[i].val == c)

@@ -66,6 +66,47 @@ enum dp_worker_state {
 	DP_WORKER_DONE,
 };
 
+/* Connections listed per /portgate/conns page: a reply must fit the
+ * telemetry output limit (16 KB in DPDK 22.11); a row takes ~250 bytes,
+ * ~370 with every field at its widest, so 24 of them ~9 KB at most. */
+#define DP_CONNS_PAGE 24
+/* Connections a worker visits per loop while answering (bounds the time
+ * a request takes from packet processing). */
+#define DP_CONNS_STEP 256
+/* How long telemetry waits for a worker's answer. */
+#define DP_CONNS_WAIT_NS (500ull * 1000 * 1000)
+
+/* One connection of a /portgate/conns page. */
+struct dp_conn_row {
+	struct ptg_conn_info info;
+	rte_be32_t laddr, raddr;
+	uint16_t lport, rport;
+};
+
+/*
+ * Telemetry asks a worker for its connections (telemetry.c), the worker
+ * answers from its own loop (conns.c): the engine's table is never read
+ * by another thread. The telemetry thread writes skip/max, then bumps
+ * req (release); the worker sees req != done, walks its table
+ * DP_CONNS_STEP connections per loop, counting all of them by state and
+ * copying rows [skip, skip + max), then stores done = req (release); the
+ * telemetry thread reads the answer after seeing done == its req
+ * (acquire). One request at a time per worker (telemetry holds a lock).
+ */
+struct dp_conns_mbox {
+	/* written by telemetry */
+	uint32_t req __rte_cache_aligned;
+	uint32_t skip, max;
+	/* written by the worker */
+	uint32_t done __rte_cache_aligned;
+	uint32_t total;                   /* connections seen */
+	uint32_t n;                       /* rows copied */
+	uint32_t states[PTG_TCPS_NB];
+	struct dp_conn_row rows[DP_CONNS_PAGE];
+	/* the worker's walk in progress */
+	uint32_t active, cur, iter, w_skip, w_max;
+};
+
 /* One service instance of a worker. */
 struct dp_service {
 	const struct ptg_service_ops *ops;
@@ -102,6 +143,8 @@ struct dp_worker {
 	uint32_t pub_nb_listeners;
 	uint64_t publish_at;
 	struct ptg_tcp_listener_info pub_listeners[DP_LISTENERS_MAX];
+	/* /portgate/conns requests and answers. */
+	struct dp_conns_mbox conns __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /* The I/O lcore of pipeline mode (the main lcore). */
@@ -127,6 +170,15 @@ int dp_worker_loop(void *arg);
 uint16_t dp_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n);
 uint16_t dp_worker_tx_ring(void *arg, struct rte_mbuf **pkts, uint16_t n);
 void dp_worker_handoff(void *arg, struct rte_mbuf *m, uint16_t owner);
+/* Answer a pending /portgate/conns request, a step at a time (conns.c). */
+void dp_conns_step(struct dp_worker *w);
+/* Is a /portgate/conns request waiting for worker @p w? */
+static inline int
+dp_conns_pending(const struct dp_worker *w)
+{
+	return __atomic_load_n(&w->conns.req, __ATOMIC_RELAXED) !=
+		w->conns.done;
+}
 /* Pipeline mode: the I/O loop on the main lcore (io.c). */
 void dp_io_loop(struct ptg_dataplane *dp);
 /* Call ready once every worker serves (main lcore only). */

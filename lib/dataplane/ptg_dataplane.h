@@ -272,6 +272,23 @@ void ptg_dataplane_io_stats(const struct ptg_dataplane *dp,
 unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
 
 /**
+ * Make the port capturable while portgate runs: DPDK's packet-capture
+ * server (rte_pdump_init()), which dpdk-dumpcap and dpdk-pdump, run as
+ * secondary processes with the same --file-prefix, ask to copy the
+ * port's frames to them. Costs nothing on the data path until a capture
+ * starts. Primary process only, after rte_eal_init(); needs EAL's
+ * multi-process channel (not with --in-memory or --no-shconf), and the
+ * capturing process needs shared memory (hugepages, not --no-huge).
+ * @return 0; -ENOTSUP (not the primary, or no multi-process channel);
+ *         the error of rte_pdump_init().
+ */
+int ptg_dataplane_capture_init(void);
+
+/** Stop answering capture requests (rte_pdump_uninit()). Accepts being
+ *  called without ptg_dataplane_capture_init(). */
+void ptg_dataplane_capture_fini(void);
+
+/**
  * Register the DPDK telemetry commands (once per process; later calls
  * re-point them at @p dp):
  *   /portgate/stats          every counter summed: {"net": {...},
@@ -284,6 +301,10 @@ unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
  *   /portgate/listeners      per listening port and worker: SYN and
  *                            accept queue depth, bounds and overflows
  *   /portgate/io             the I/O lcore's counters (pipeline mode)
+ *   /portgate/conns[,OFFSET] connections like ss -tan, one page (24) from
+ *                            OFFSET; each worker answers from its own
+ *                            loop
+ *   /portgate/conn_states    connections by TCP state, per worker
  * @return 0, or the error of rte_telemetry_register_cmd().
  */
 int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);

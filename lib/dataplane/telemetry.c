@@ -7,6 +7,9 @@
  * tel_stats()  -> ptg_dataplane_totals() -> ptg_dataplane_totals_foreach()
  * tel_worker() -> dp_worker_add_totals()
  * tel_info()
+ * tel_conns(), tel_conn_states() -> conns_walk() -> conns_ask() per
+ *                 worker: the worker answers from its own loop (conns.c);
+ *                 this thread never reads an engine's table
  *
  * The callbacks run on the telemetry thread: the registered dataplane is
  * guarded by a spinlock so that ptg_dataplane_free() cannot pull it away
@@ -14,9 +17,12 @@
  * poll behind, never torn (aligned 64-bit loads).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_spinlock.h>
 #include <rte_telemetry.h>
@@ -232,6 +238,336 @@ tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* ---- /portgate/conns ---------------------------------------------------- */
+
+/* One /portgate/conns request at a time (the workers' mailboxes hold one
+ * each); taken before tel_lock. */
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Ask worker @p w for rows [@p skip, @p skip + @p max) of its table and
+ * wait for its answer (conns.c).
+ * @return 0; -EAGAIN the worker is not running its loop; -ETIMEDOUT.
+ */
+static int
+conns_ask(struct dp_worker *w, uint32_t skip, uint32_t max)
+{
+	struct dp_conns_mbox *m = &w->conns;
+	uint64_t deadline = mono_ns() + DP_CONNS_WAIT_NS;
+	uint32_t seq;
+
+	if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) != DP_WORKER_SERVING)
+		return -EAGAIN;
+	m->skip = skip;
+	m->max = max;
+	seq = m->req + 1;
+	__atomic_store_n(&m->req, seq, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != seq) {
+		if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) !=
+		    DP_WORKER_SERVING)
+			return -EAGAIN;
+		if (mono_ns() >= deadline)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(20);
+	}
+	return 0;
+}
+
+/* "a.b.c.d:port" */
+static void
+format_endpoint(char *buf, size_t len, rte_be32_t a, uint16_t port)
+{
+	uint32_t h = rte_be_to_cpu_32(a);
+
+	snprintf(buf, len, "%u.%u.%u.%u:%u", h >> 24, (h >> 16) & 0xff,
+		 (h >> 8) & 0xff, h & 0xff, port);
+}
+
+/* ss(8)-like timers: "on,200ms,1" (RTO: time left, backoff), "persist,..",
+ * "delack,40ms", "keepalive,..", "fin_wait2,..", "timewait,59000ms". */
+static void
+format_timers(char *buf, size_t len, const struct ptg_conn_info *ci)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+#define ADD(...) do { \
+		if (off < len) \
+			off += (size_t)snprintf(buf + off, len - off, \
+						__VA_ARGS__); \
+	} while (0)
+	if (ci->rexmt_left_ns != 0)
+		ADD("%s,%" PRIu64 "ms,%u", ci->persist ? "persist" : "on",
+		    (ci->rexmt_left_ns + 999999) / 1000000, ci->backoff);
+	if (ci->delack_left_ns != 0)
+		ADD("%sdelack,%" PRIu64 "ms", off ? " " : "",
+		    (ci->delack_left_ns + 999999) / 1000000);
+	if (ci->keep_left_ns != 0)
+		ADD("%s%s,%" PRIu64 "ms", off ? " " : "",
+		    ci->state == PTG_TCPS_TIME_WAIT ? "timewait" :
+		    ci->state == PTG_TCPS_FIN_WAIT_2 ? "fin_wait2" :
+		    "keepalive", (ci->keep_left_ns + 999999) / 1000000);
+	if (off == 0)
+		ADD("off");
+#undef ADD
+}
+
+static struct rte_tel_data *
+conn_row(unsigned int worker, const struct dp_conn_row *r)
+{
+	const struct ptg_conn_info *ci = &r->info;
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char buf[64];
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "worker", worker);
+	rte_tel_data_add_dict_string(d, "state", ptg_tcp_state_str(ci->state));
+	format_endpoint(buf, sizeof(buf), r->laddr, r->lport);
+	rte_tel_data_add_dict_string(d, "local", buf);
+	format_endpoint(buf, sizeof(buf), r->raddr, r->rport);
+	rte_tel_data_add_dict_string(d, "remote", buf);
+	rte_tel_data_add_dict_u64(d, "rtt_us", ci->srtt_ns / 1000);
+	rte_tel_data_add_dict_u64(d, "rto_ms", ci->rto_ns / 1000000);
+	rte_tel_data_add_dict_u64(d, "cwnd", ci->cwnd);
+	rte_tel_data_add_dict_u64(d, "ssthresh", ci->ssthresh);
+	rte_tel_data_add_dict_u64(d, "mss", ci->mss);
+	rte_tel_data_add_dict_u64(d, "snd_wnd", ci->snd_wnd);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd", ci->rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "sendq", ci->sndq_bytes);
+	rte_tel_data_add_dict_u64(d, "recvq", ci->rcvq_bytes);
+	rte_tel_data_add_dict_u64(d, "ooo", ci->ooo_bytes);
+	rte_tel_data_add_dict_u64(d, "retrans", ci->retransmits);
+	format_timers(buf, sizeof(buf), ci);
+	rte_tel_data_add_dict_string(d, "timers", buf);
+	return d;
+}
+
+/* A state's name as a telemetry key: "SYN-RECEIVED" -> "SYN_RECEIVED". */
+static void
+state_key(char *buf, size_t len, enum ptg_tcp_state s)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s", ptg_tcp_state_str(s));
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '-')
+			buf[i] = '_';
+}
+
+/* {"STATE": count, ...} of the non-zero counts; "conns": their sum. */
+static struct rte_tel_data *
+state_dict(const uint64_t *states, uint64_t total, int *failed)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char key[32];
+
+	if (d == NULL) {
+		*failed = 1;
+		return NULL;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "conns", total);
+	for (unsigned int s = 0; s < PTG_TCPS_NB; s++) {
+		if (states[s] == 0)
+			continue;
+		state_key(key, sizeof(key), (enum ptg_tcp_state)s);
+		rte_tel_data_add_dict_u64(d, key, states[s]);
+	}
+	return d;
+}
+
+/*
+ * Ask every worker in turn for its part of the list (conns_ask()):
+ * rows [@p offset, @p offset + @p max) of the whole list (worker 0's
+ * table, then worker 1's, ...) into @p rows (a dict keyed by position;
+ * NULL: none wanted), the counts by state of each worker into @p workers
+ * (NULL: not wanted), the workers that did not answer into @p missing.
+ * @return 0, -ENODEV (no dataplane), -ENOMEM (telemetry data).
+ */
+static int
+conns_walk(uint64_t offset, unsigned int max, struct rte_tel_data *rows,
+	   struct rte_tel_data *workers, struct rte_tel_data *missing,
+	   uint64_t *states, uint64_t *total, unsigned int *count)
+{
+	int failed = 0;
+	unsigned int w;
+
+	pthread_mutex_lock(&conns_lock);
+	rte_spinlock_lock(&tel_lock);
+	if (tel_dp == NULL) {
+		rte_spinlock_unlock(&tel_lock);
+		pthread_mutex_unlock(&conns_lock);
+		return -ENODEV;
+	}
+	for (w = 0; w < tel_dp->nb_workers; w++) {
+		struct dp_worker *wk = tel_dp->workers[w];
+		const struct dp_conns_mbox *m = &wk->conns;
+		uint64_t skip = offset > *total ? offset - *total : 0;
+		uint64_t ws[PTG_TCPS_NB];
+		struct rte_tel_data *sd;
+		char name[8];
+
+		if (conns_ask(wk, (uint32_t)RTE_MIN(skip, (uint64_t)UINT32_MAX),
+			      rows != NULL ? max - *count : 0) != 0) {
+			rte_tel_data_add_array_int(missing, (int)w);
+			continue;
+		}
+		for (unsigned int s = 0; s < PTG_TCPS_NB; s++) {
+			ws[s] = m->states[s];
+			states[s] += m->states[s];
+		}
+		for (unsigned int i = 0; rows != NULL && i < m->n &&
+		     *count < max; i++) {
+			struct rte_tel_data *r = conn_row(w, &m->rows[i]);
+			char pos[24];
+
+			snprintf(pos, sizeof(pos), "%" PRIu64, offset + *count);
+			if (r == NULL ||
+			    rte_tel_data_add_dict_container(rows, pos, r,
+							    0) != 0) {
+				rte_tel_data_free(r);
+				failed = 1;
+				break;
+			}
+			(*count)++;
+		}
+		*total += m->total;
+		if (workers == NULL)
+			continue;
+		sd = state_dict(ws, m->total, &failed);
+		snprintf(name, sizeof(name), "%u", w);
+		if (sd != NULL &&
+		    rte_tel_data_add_dict_container(workers, name, sd, 0) != 0) {
+			rte_tel_data_free(sd);
+			failed = 1;
+		}
+	}
+	rte_spinlock_unlock(&tel_lock);
+	pthread_mutex_unlock(&conns_lock);
+	return failed ? -ENOMEM : 0;
+}
+
+/* Add @p c to @p d as @p name, or free it. */
+static void
+add_container(struct rte_tel_data *d, const char *name,
+	      struct rte_tel_data *c)
+{
+	if (c != NULL && rte_tel_data_add_dict_container(d, name, c, 0) != 0)
+		rte_tel_data_free(c);
+}
+
+/*
+ * /portgate/conns[,OFFSET]: like `ss -tan`, DP_CONNS_PAGE connections
+ * from position OFFSET of the list (worker 0's table, then worker 1's,
+ * ...), each worker asked for its part (conns_walk()):
+ *   {"total": N, "offset": O, "count": n, "next": O + n (when more),
+ *    "page": DP_CONNS_PAGE, "states": {"conns": N, "ESTABLISHED": ..},
+ *    "missing": [worker ids that did not answer],
+ *    "conns": {"POSITION": {"worker", "state", "local", "remote",
+ *               "rtt_us", "rto_ms", "cwnd", "ssthresh", "mss", "snd_wnd",
+ *               "rcv_wnd", "sendq", "recvq", "ooo", "retrans", "timers"},
+ *               ...}}  (a dict: DPDK 22.11 arrays cannot hold dicts)
+ * A page at its largest (every number at its widest) stays under 10 KB,
+ * within the 16 KB of a telemetry reply.
+ */
+static int
+tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t states[PTG_TCPS_NB] = { 0 }, total = 0, offset = 0;
+	struct rte_tel_data *rows, *missing;
+	unsigned int count = 0;
+	int failed = 0, rc;
+	char *end;
+
+	RTE_SET_USED(cmd);
+	if (params != NULL && *params != '\0') {
+		errno = 0;
+		offset = strtoull(params, &end, 10);
+		if (errno != 0 || *end != '\0' || *params == '-')
+			return -EINVAL;
+	}
+	rows = rte_tel_data_alloc();
+	missing = rte_tel_data_alloc();
+	if (rows == NULL || missing == NULL) {
+		rte_tel_data_free(rows);
+		rte_tel_data_free(missing);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_dict(rows);
+	rte_tel_data_start_array(missing, RTE_TEL_INT_VAL);
+	rc = conns_walk(offset, DP_CONNS_PAGE, rows, NULL, missing, states,
+			&total, &count);
+	if (rc == -ENODEV) {
+		rte_tel_data_free(rows);
+		rte_tel_data_free(missing);
+		return rc;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "total", total);
+	rte_tel_data_add_dict_u64(d, "offset", offset);
+	rte_tel_data_add_dict_u64(d, "count", count);
+	if (offset + count < total)
+		rte_tel_data_add_dict_u64(d, "next", offset + count);
+	rte_tel_data_add_dict_u64(d, "page", DP_CONNS_PAGE);
+	add_container(d, "states", state_dict(states, total, &failed));
+	add_container(d, "missing", missing);
+	add_container(d, "conns", rows);
+	return rc != 0 || failed ? -ENOMEM : 0;
+}
+
+/*
+ * /portgate/conn_states: connections by TCP state, per worker and in all,
+ * counted by each worker over its whole table (conns_walk(), no rows):
+ *   {"total": N, "states": {"conns": N, "ESTABLISHED": .., ...},
+ *    "workers": {"0": {"conns": .., "ESTABLISHED": .., ...}, ...},
+ *    "missing": [...]}
+ * Only the states with connections are listed (at most ~200 bytes a
+ * worker).
+ */
+static int
+tel_conn_states(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t states[PTG_TCPS_NB] = { 0 }, total = 0;
+	struct rte_tel_data *workers, *missing;
+	unsigned int count = 0;
+	int failed = 0, rc;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	workers = rte_tel_data_alloc();
+	missing = rte_tel_data_alloc();
+	if (workers == NULL || missing == NULL) {
+		rte_tel_data_free(workers);
+		rte_tel_data_free(missing);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_dict(workers);
+	rte_tel_data_start_array(missing, RTE_TEL_INT_VAL);
+	rc = conns_walk(0, 0, NULL, workers, missing, states, &total, &count);
+	if (rc == -ENODEV) {
+		rte_tel_data_free(workers);
+		rte_tel_data_free(missing);
+		return rc;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "total", total);
+	add_container(d, "states", state_dict(states, total, &failed));
+	add_container(d, "workers", workers);
+	add_container(d, "missing", missing);
+	return rc != 0 || failed ? -ENOMEM : 0;
+}
+
 static int
 tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -312,6 +648,15 @@ ptg_dataplane_telemetry_register(struct ptg_dataplane *dp)
 			tel_listeners, "Per listening port and worker: SYN "
 			"and accept queue depth, bounds and overflows. No "
 			"parameters.");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/portgate/conns", tel_conns,
+			"Connections like ss -tan, a page from the offset "
+			"given (default 0; 'next' is the next page's), and "
+			"counts by state.");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/portgate/conn_states",
+			tel_conn_states, "Connections by TCP state, per worker "
+			"and in all. No parameters.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/io", tel_io,
 			"The I/O lcore's counters (pipeline mode). No "

@@ -15,6 +15,7 @@
  *   -> ptg_stack_flush() -> dp_worker_tx() -> rte_eth_tx_burst() (rtc)
  *                        | dp_worker_tx_ring() -> the I/O lcore (pipeline)
  *                                 when RX was empty or the deadline passed
+ *   -> dp_conns_step()                      a /portgate/conns request
  *   -> rte_delay_us_sleep()                 idle backoff, if configured
  */
 #include <rte_arp.h>
@@ -252,6 +253,10 @@ dp_worker_loop(void *arg)
 		w->stats.loops++;
 		if (unlikely(now >= w->publish_at))
 			publish(w, now);
+		/* /portgate/conns: one load of a line telemetry writes only
+		 * when it asks (conns.c). */
+		if (unlikely(dp_conns_pending(w)))
+			dp_conns_step(w);
 		if (unlikely(w->is_main && !dp->ready_done))
 			dp_check_ready(dp);
 		if (idle_sleep_us != 0 && idle >= idle_polls) {

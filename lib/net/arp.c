@@ -247,6 +247,27 @@ entry_new(struct ptg_net *net, rte_be32_t ip, int evict)
 	return e;
 }
 
+/* ptg.net debug line: @p e is now at @p mac (cold: only when logging). */
+static __rte_noinline __rte_cold void
+log_learned(struct ptg_net *net, const struct arp_entry *e,
+	    const struct rte_ether_addr *mac, uint64_t now_ns)
+{
+	char was[RTE_ETHER_ADDR_FMT_SIZE], is[RTE_ETHER_ADDR_FMT_SIZE];
+	uint32_t a = rte_be_to_cpu_32(e->ip);
+
+	rte_ether_format_addr(is, sizeof(is), mac);
+	rte_ether_format_addr(was, sizeof(was), &e->mac);
+	if (e->state != ARP_RESOLVED)
+		PTG_LOG_RL(&net->log_rl, now_ns, ptg_net_logtype, DEBUG,
+			   "NET: ARP: %u.%u.%u.%u is at %s", a >> 24,
+			   (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, is);
+	else if (!rte_is_same_ether_addr(mac, &e->mac))
+		PTG_LOG_RL(&net->log_rl, now_ns, ptg_net_logtype, DEBUG,
+			   "NET: ARP: %u.%u.%u.%u moved from %s to %s",
+			   a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
+			   a & 0xff, was, is);
+}
+
 /* We heard @p mac for @p e: (re)validate it and release held frames. */
 static void
 entry_confirm(struct ptg_net *net, struct arp_entry *e,
@@ -254,6 +275,9 @@ entry_confirm(struct ptg_net *net, struct arp_entry *e,
 {
 	uint16_t i;
 
+	if (unlikely(ptg_ratelimit_maybe(&net->log_rl, now_ns,
+					 RTE_LOG_DEBUG)))
+		log_learned(net, e, mac, now_ns);
 	rte_ether_addr_copy(mac, &e->mac);
 	e->expire_ns = now_ns + net->cfg.arp_max_age_ns;
 	if (e->state == ARP_RESOLVED)

@@ -19,6 +19,8 @@
 
 #include "net_priv.h"
 
+RTE_LOG_REGISTER(ptg_net_logtype, ptg.net, INFO);
+
 static const char *const stat_names[PTG_NET_NB_STATS] = {
 #define PTG_NET_STAT_NAME(n) #n,
 	PTG_NET_STATS(PTG_NET_STAT_NAME)
@@ -136,6 +138,8 @@ ptg_net_create(const struct ptg_net_config *cfg, struct rte_mempool *mp,
 	}
 	net->cfg = c;
 	net->mp = mp;
+	ptg_ratelimit_init(&net->log_rl, NET_LOG_PER_SEC, NET_LOG_BURST,
+			   &net->stats.log_suppressed);
 	net->netmask = prefix_mask(c.prefix_len);
 	net->subnet_bcast = c.prefix_len <= 30 ? (c.addr | ~net->netmask) : 0;
 	net->extra_first = rte_be_to_cpu_32(c.extra_addr);

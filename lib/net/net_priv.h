@@ -20,6 +20,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "ptg_base.h"
 #include "ptg_net.h"
 
 struct rte_hash;
@@ -71,6 +72,12 @@ struct arp_entry {
 
 TAILQ_HEAD(arp_pending_list, arp_entry);
 
+/* Log type "ptg.net" (--log-level ptg.net:debug). */
+extern int ptg_net_logtype;
+/* ptg.net lines a peer can trigger: 20 a second, 50 at once, per net. */
+#define NET_LOG_PER_SEC 20
+#define NET_LOG_BURST 50
+
 struct ptg_net {
 	/* Hot, per packet. */
 	struct ptg_net_config cfg;        /* with defaults filled in */
@@ -90,6 +97,7 @@ struct ptg_net {
 
 	/* Colder. */
 	struct ptg_net_stats stats;
+	struct ptg_ratelimit log_rl;      /* ptg.net lines a peer triggers */
 	struct arp_pending_list arp_pending;
 	struct rte_mbuf **arp_queue_mem;  /* arp_slots * arp_queue_per_entry */
 	uint32_t arp_slots;               /* >= cfg.arp_entries */

@@ -50,7 +50,7 @@ extern "C" {
  * names are what telemetry and the exit report print.
  */
 #define PTG_NET_STATS(X) \
-	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) \
+	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(log_suppressed) \
 	X(drop_runt) X(drop_eth_dst) X(drop_ethertype) \
 	X(arp_rx_request) X(arp_rx_reply) X(arp_tx_request) X(arp_tx_reply) \
 	X(arp_tx_gratuitous) X(arp_learned) X(arp_expired) \

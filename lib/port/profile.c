@@ -7,6 +7,7 @@
  *                         -> ptg_port_ini_check(profile_schema)
  *                         -> load_device() load_queues() load_port()
  *                            load_offloads() load_rss()
+ * ptg_port_profile_for_device() -> load_queues() ... load_rss() (defaults)
  * ptg_port_profile_check_workers()
  * ptg_port_profile_check_device() -> check_vdev() | sysfs PCI lookup
  * ptg_port_profile_eal_args()
@@ -547,6 +548,42 @@ ptg_port_profile_load(struct ptg_port_profile *p, const char *path,
 		rc = load_rss(p, ini, err, errlen);
 	ptg_port_ini_free(ini);
 	return rc < 0 ? -EINVAL : 0;
+}
+
+int
+ptg_port_profile_for_device(struct ptg_port_profile *p, const char *dev_name,
+			    char *err, size_t errlen)
+{
+	struct ptg_port_ini *ini;
+	struct rte_pci_addr addr;
+	int rc;
+
+	if (p == NULL || dev_name == NULL || *dev_name == '\0' ||
+	    strlen(dev_name) >= sizeof(p->dev_name))
+		return ptg_errf(err, errlen, -EINVAL,
+				"no device name, or one too long");
+	memset(p, 0, sizeof(*p));
+	/* No file: every key at its default, as if absent from a profile. */
+	ini = ptg_port_ini_parse(PTG_PORT_PROFILE_EAL_NAME, "[port]\n", err,
+				 errlen);
+	if (ini == NULL)
+		return -(rte_errno ? rte_errno : EINVAL);
+	rc = load_queues(p, ini, err, errlen);
+	if (rc == 0)
+		rc = load_port(p, ini, err, errlen);
+	if (rc == 0)
+		rc = load_offloads(p, ini, err, errlen);
+	if (rc == 0)
+		rc = load_rss(p, ini, err, errlen);
+	ptg_port_ini_free(ini);
+	if (rc < 0)
+		return -EINVAL;
+	snprintf(p->source, sizeof(p->source), "%s %s",
+		 PTG_PORT_PROFILE_EAL_NAME, dev_name);
+	strlcpy(p->device, dev_name, sizeof(p->device));
+	strlcpy(p->dev_name, dev_name, sizeof(p->dev_name));
+	p->is_pci = rte_pci_addr_parse(dev_name, &addr) == 0;
+	return 0;
 }
 
 int

@@ -270,6 +270,25 @@ const char *ptg_port_profile_embedded(void);
 int ptg_port_profile_load(struct ptg_port_profile *p, const char *path,
 			  char *err, size_t errlen);
 
+/** Display name of the profile of a device named on the EAL command
+ *  line (ptg_port_profile_for_device()). */
+#define PTG_PORT_PROFILE_EAL_NAME "<EAL device>"
+
+/**
+ * The profile of a device that EAL probes on its own (named with --vdev
+ * or -a on the EAL command line, or a PCI NIC bound to a DPDK driver):
+ * @p dev_name is its ethdev name (rte_eth_dev_get_name_by_port()), and
+ * every other setting has the value a profile gets when its key is
+ * absent (queues auto, 1024 descriptors, the device's MTU, checksum
+ * offloads where reported, RSS auto with a symmetric key, mode auto).
+ * Such a profile adds no EAL arguments of its own: the caller passes
+ * none of ptg_port_profile_eal_args().
+ * @return 0, or -EINVAL (no name, or one too long; message in @p err).
+ */
+int ptg_port_profile_for_device(struct ptg_port_profile *p,
+				const char *dev_name, char *err,
+				size_t errlen);
+
 /**
  * Check that the profile fits @p nb_workers workers (one RX/TX queue
  * pair each) as far as the profile alone can tell.

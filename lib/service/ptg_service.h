@@ -79,6 +79,53 @@ struct ptg_service_binding {
  */
 int ptg_service_register(const struct ptg_service_ops *ops);
 
+/**
+ * Services built outside the tree (against the installed headers and
+ * libportgate.pc) come as shared objects loaded with `portgate --plugin
+ * FILE.so`. A plugin defines this one function, which returns its ops
+ * (static storage: they must stay valid while portgate runs):
+ * @code
+ *   #include <ptg_service.h>
+ *
+ *   static const struct ptg_service_ops hello_ops = {
+ *       .size = PTG_SERVICE_OPS_SIZE,
+ *       .name = "hello",
+ *       .init = hello_init,
+ *       .conn = { .size = PTG_CONN_OPS_SIZE, .on_data = ...,
+ *                 .on_close = ... },
+ *   };
+ *
+ *   const struct ptg_service_ops *
+ *   ptg_plugin_service(void)
+ *   {
+ *       return &hello_ops;
+ *   }
+ * @endcode
+ * built with e.g. `cc -shared -fPIC -o hello.so hello.c $(pkg-config
+ * --cflags --libs libportgate)`. The ops' size fields are checked by
+ * ptg_service_register(), so a plugin built against other headers is
+ * refused, not misread. Its callbacks call the ptg_ API of the portgate
+ * that loaded it (the executable exports it).
+ */
+const struct ptg_service_ops *ptg_plugin_service(void);
+
+/** The symbol ptg_service_plugin_load() looks up. */
+#define PTG_PLUGIN_SYMBOL "ptg_plugin_service"
+
+/**
+ * Load a plugin (dlopen(), then PTG_PLUGIN_SYMBOL) and register the
+ * service it returns. The plugin stays loaded until the process ends. A
+ * @p path without '/' names a file in the working directory (it is not
+ * searched in the library path).
+ * @param err receives "FILE: why" on failure.
+ * @return 0; -ENOENT the file cannot be loaded (dlerror() in @p err);
+ *         -ENOEXEC no PTG_PLUGIN_SYMBOL in it, or it returned NULL; the
+ *         error of ptg_service_register() (-EPROTO built against other
+ *         headers, -EEXIST a service of that name exists, -EINVAL
+ *         incomplete ops, -ENOSPC registry full).
+ */
+int ptg_service_plugin_load(const char *path, char *err, size_t errlen);
+
 /** Look a service kind up by name; NULL if unknown. */
 const struct ptg_service_ops *ptg_service_find(const char *name);
 

@@ -3,18 +3,28 @@
  * The registry of service kinds and the port -> service table.
  *
  * Control path only, on the main lcore before workers start:
+ *   --plugin FILE -> ptg_service_plugin_load() -> dlopen(), dlsym()
+ *                 -> ptg_plugin_service() -> ptg_service_register()
  *   app option parsing -> ptg_service_bind_spec() -> ptg_service_bind()
  *     -> ptg_service_find() -> registry_init() (built-ins, once)
  *   worker start -> ptg_service_next() / ptg_service_binding() -> ops->init()
  * Nothing here is locked; the table is read-only once workers run.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_log.h>
+
+#include "ptg_base.h"
 #include "proxy_priv.h"
 #include "ptg_service.h"
 #include "service_priv.h"
+
+RTE_LOG_REGISTER(ptg_service_logtype, ptg.service, INFO);
 
 #define REGISTRY_MAX 32
 #define NAME_MAX_LEN 31
@@ -73,8 +83,91 @@ registry_init(void)
 int
 ptg_service_register(const struct ptg_service_ops *ops)
 {
+	int rc;
+
 	registry_init();
-	return registry_add(ops);
+	rc = registry_add(ops);
+	if (rc == 0)
+		SVC_LOG(DEBUG, "service '%s' registered", ops->name);
+	return rc;
+}
+
+typedef const struct ptg_service_ops *(*plugin_fn)(void);
+
+int
+ptg_service_plugin_load(const char *path, char *err, size_t errlen)
+{
+	const struct ptg_service_ops *ops;
+	union {
+		void *sym;
+		plugin_fn fn;
+	} u;
+	char local[PATH_MAX];
+	void *h;
+	int rc;
+
+	if (path == NULL || *path == '\0')
+		return ptg_errf(err, errlen, -EINVAL, "no plugin file given");
+	/* A bare name would be searched in the library path: "x.so" means
+	 * the file here. */
+	if (strchr(path, '/') == NULL &&
+	    (size_t)snprintf(local, sizeof(local), "./%s", path) <
+	    sizeof(local))
+		path = local;
+	/* RTLD_NOW: an unresolved symbol fails here, not mid-connection. */
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		const char *why = dlerror();
+
+		return ptg_errf(err, errlen, -ENOENT, "%s: cannot load: %s",
+				path, why ? why : "unknown error");
+	}
+	dlerror();
+	u.sym = dlsym(h, PTG_PLUGIN_SYMBOL);
+	if (u.sym == NULL) {
+		dlclose(h);
+		return ptg_errf(err, errlen, -ENOEXEC, "%s: no symbol %s: a "
+				"portgate plugin defines const struct "
+				"ptg_service_ops *%s(void) (ptg_service.h)",
+				path, PTG_PLUGIN_SYMBOL, PTG_PLUGIN_SYMBOL);
+	}
+	ops = u.fn();
+	if (ops == NULL) {
+		dlclose(h);
+		return ptg_errf(err, errlen, -ENOEXEC, "%s: %s() returned no "
+				"service", path, PTG_PLUGIN_SYMBOL);
+	}
+	rc = ptg_service_register(ops);
+	if (rc != 0) {
+		/* Read what is needed for the message before unloading. */
+		if (rc == -EPROTO && ops->size != PTG_SERVICE_OPS_SIZE)
+			ptg_errf(err, errlen, rc, "%s: service ops of %u "
+				 "bytes, this portgate's are %u: built "
+				 "against other portgate headers (rebuild it "
+				 "with this version's)", path, ops->size,
+				 PTG_SERVICE_OPS_SIZE);
+		else if (rc == -EPROTO)
+			ptg_errf(err, errlen, rc, "%s: connection ops of %u "
+				 "bytes, this portgate's are %u: built "
+				 "against other portgate headers (rebuild it "
+				 "with this version's)", path, ops->conn.size,
+				 PTG_CONN_OPS_SIZE);
+		else if (rc == -EEXIST)
+			ptg_errf(err, errlen, rc, "%s: a service named '%s' "
+				 "is registered already", path, ops->name);
+		else if (rc == -ENOSPC)
+			ptg_errf(err, errlen, rc, "%s: the service registry "
+				 "is full (%d kinds)", path, REGISTRY_MAX);
+		else
+			ptg_errf(err, errlen, rc, "%s: incomplete service "
+				 "ops: a name (1..%d characters, no ':'), init, "
+				 "conn.on_data and conn.on_close are required",
+				 path, NAME_MAX_LEN);
+		dlclose(h);
+		return rc;
+	}
+	SVC_LOG(INFO, "service '%s' loaded from %s", ops->name, path);
+	return 0;
 }
 
 const struct ptg_service_ops *

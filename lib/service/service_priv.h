@@ -15,7 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_log.h>
+
 #include "ptg_service.h"
+
+/* Log type "ptg.service" (--log-level ptg.service:debug). Control path
+ * only: lines a peer can trigger go through a ptg_ratelimit. */
+extern int ptg_service_logtype;
+#define SVC_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, ptg_service_logtype, \
+		"SERVICE: " fmt "\n", ##__VA_ARGS__)
 
 /* ---- ARGS checks of the built-ins (no resources made) ----------------- */
 

@@ -98,7 +98,7 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(synq_overflow) X(synack_retrans) X(synq_expired) \
 	X(acceptq_overflow) X(syncookies_sent) X(syncookies_ok) \
 	X(syncookies_bad) X(challenge_acks) X(challenge_ack_limited) \
-	X(timewait_reuse) X(timewait_expired) \
+	X(timewait_reuse) X(timewait_expired) X(log_suppressed) \
 	X(drop_short) X(drop_cksum) X(drop_bad_offset) X(drop_bad_flags) \
 	X(drop_bad_options) X(drop_not_for_us) X(drop_broadcast) \
 	X(drop_no_conn) X(drop_paws) X(drop_out_of_window) X(drop_bad_ack) \
@@ -438,8 +438,42 @@ struct ptg_conn_info {
 	uint64_t srtt_ns, rto_ns;
 	uint32_t retransmits;
 	size_t sndq_bytes, rcvq_bytes, ooo_bytes;
+	/** Timers armed, as the time left until each fires at the engine's
+	 *  last poll (ns; 0: off; an overdue timer reads 1). */
+	uint64_t rexmt_left_ns;  /**< RTO, SYN or SYN-ACK retransmission, or
+				      the persist timer (@c persist) */
+	uint64_t delack_left_ns; /**< delayed ACK */
+	uint64_t keep_left_ns;   /**< keepalive, FIN-WAIT-2 lifetime, or
+				      TIME-WAIT (by @c state) */
+	uint8_t persist;         /**< the rexmt timer is the persist timer */
+	uint8_t backoff;         /**< RTO backoff count */
 };
 void ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info);
+
+/** Called by ptg_tcp_conn_foreach() for each connection; return 0 to go
+ *  on, non-zero to stop. */
+typedef int (*ptg_tcp_conn_cb)(void *arg, const struct ptg_conn *c);
+
+/**
+ * Visit every connection in @p tcp's table (SYN-RECEIVED, established,
+ * closing, TIME-WAIT), in table order, which is stable while the table
+ * does not change. For the engine's own lcore only (telemetry asks the
+ * worker, see lib/dataplane); @p cb may read the connection
+ * (ptg_conn_info(), ptg_conn_endpoints()) but not change it or the table.
+ * @return 0 after the last one, or what @p cb returned to stop.
+ */
+int ptg_tcp_conn_foreach(const struct ptg_tcp *tcp, ptg_tcp_conn_cb cb,
+			 void *arg);
+
+/**
+ * The connection after cursor @p iter (start with *iter = 0), for a walk
+ * spread over several calls (a few connections per poll loop): the same
+ * order as ptg_tcp_conn_foreach(); connections opened or closed between
+ * calls may or may not be seen. Same rules as ptg_tcp_conn_foreach().
+ * @return 0 and *c; -ENOENT after the last one.
+ */
+int ptg_tcp_conn_next(const struct ptg_tcp *tcp, uint32_t *iter,
+		      const struct ptg_conn **c);
 
 #pragma GCC visibility pop
 

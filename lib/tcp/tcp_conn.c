@@ -27,6 +27,12 @@
 
 #include "tcp_priv.h"
 
+RTE_LOG_REGISTER(ptg_tcp_logtype, ptg.tcp, INFO);
+
+/* ptg.tcp lines a peer can trigger, per engine: 20 a second, 50 at once. */
+#define TCP_LOG_PER_SEC 20
+#define TCP_LOG_BURST 50
+
 static const char *const stat_names[] = {
 #define PTG_TCP_STAT_NAME(n) #n,
 	PTG_TCP_STATS(PTG_TCP_STAT_NAME)
@@ -129,6 +135,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 		goto free_tcp;
 	}
 	tcp->cfg.cc = tcp->cc->name;
+	ptg_ratelimit_init(&tcp->log_rl, TCP_LOG_PER_SEC, TCP_LOG_BURST,
+			   &tcp->stats.log_suppressed);
 	TAILQ_INIT(&tcp->deadq);
 	TAILQ_INIT(&tcp->ready);
 	tcp->eph_next = (uint16_t)rte_rand();
@@ -263,10 +271,28 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	return c;
 }
 
+/* Out of line and cold: when ptg.tcp is not at debug, a transition
+ * costs the level compare of TCP_LOG_ON() and nothing else. */
+__rte_noinline __rte_cold void
+tcp_log_state(struct ptg_conn *c, enum ptg_tcp_state s,
+	      enum ptg_close_reason reason)
+{
+	if (s == PTG_TCPS_CLOSED)
+		TCP_CONN_LOG(DEBUG, c, "%s -> CLOSED (%s)",
+			     ptg_tcp_state_str((enum ptg_tcp_state)c->state),
+			     ptg_close_reason_str(reason));
+	else
+		TCP_CONN_LOG(DEBUG, c, "%s -> %s",
+			     ptg_tcp_state_str((enum ptg_tcp_state)c->state),
+			     ptg_tcp_state_str(s));
+}
+
 void
 tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s)
 {
 	PTG_ASSERT(tcp_state_legal((enum ptg_tcp_state)c->state, s));
+	if (s != PTG_TCPS_CLOSED && TCP_LOG_ON(c->tcp, DEBUG))
+		tcp_log_state(c, s, PTG_CLOSE_NORMAL);
 	c->state = (uint8_t)s;
 }
 
@@ -285,6 +311,8 @@ tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
 	tcp_listen_unqueue(c);
 	tcp_timer_stop_all(c);
 	conn_release(c);
+	if (TCP_LOG_ON(tcp, DEBUG))
+		tcp_log_state(c, PTG_TCPS_CLOSED, reason);
 	tcp_set_state(c, PTG_TCPS_CLOSED);
 	tcp_notify_close(c, reason);
 	TAILQ_INSERT_TAIL(&tcp->deadq, c, qlink);
@@ -353,6 +381,45 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 		c->t_deadline[TT_KEEP] = now_ns + linger_ns;
 	}
 	tcp_conn_reap(tcp);
+}
+
+int
+ptg_tcp_conn_foreach(const struct ptg_tcp *tcp, ptg_tcp_conn_cb cb,
+		     void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	int rc;
+
+	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {
+		const struct ptg_conn *c = data;
+
+		if (c->flags & TF_DEAD)
+			continue;
+		rc = cb(arg, c);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+ptg_tcp_conn_next(const struct ptg_tcp *tcp, uint32_t *iter,
+		  const struct ptg_conn **c)
+{
+	const void *key;
+	void *data;
+
+	while (rte_hash_iterate(tcp->table, &key, &data, iter) >= 0) {
+		const struct ptg_conn *n = data;
+
+		if (n->flags & TF_DEAD)
+			continue;
+		*c = n;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 unsigned int

@@ -23,6 +23,29 @@
 #include "tcp_seq.h"
 
 
+/* Log type "ptg.tcp" (--log-level ptg.tcp:debug). */
+extern int ptg_tcp_logtype;
+/* Whether ptg.tcp might log at @level (ptg_ratelimit_maybe(): loads
+ * and compares); the cold function it guards decides. */
+#define TCP_LOG_ON(tcp, level) \
+	unlikely(ptg_ratelimit_maybe(&(tcp)->log_rl, (tcp)->now, \
+				     (int)RTE_LOG_ ## level))
+/* A line about connection @c (a peer can trigger it: rate-limited per
+ * engine), prefixed with its 4-tuple. */
+#define TCP_CONN_LOG(level, c, fmt, ...) \
+	PTG_LOG_RL(&(c)->tcp->log_rl, (c)->tcp->now, ptg_tcp_logtype, level, \
+		   "TCP: " TCP_TUPLE_FMT " " fmt, TCP_TUPLE_ARGS(c), \
+		   ##__VA_ARGS__)
+#define TCP_IP_FMT "%u.%u.%u.%u"
+#define TCP_IP_ARGS(a) \
+	(unsigned int)(rte_be_to_cpu_32(a) >> 24), \
+	(unsigned int)(rte_be_to_cpu_32(a) >> 16 & 0xff), \
+	(unsigned int)(rte_be_to_cpu_32(a) >> 8 & 0xff), \
+	(unsigned int)(rte_be_to_cpu_32(a) & 0xff)
+#define TCP_TUPLE_FMT TCP_IP_FMT ":%u > " TCP_IP_FMT ":%u"
+#define TCP_TUPLE_ARGS(c) TCP_IP_ARGS((c)->raddr), (unsigned int)(c)->rport, \
+	TCP_IP_ARGS((c)->laddr), (unsigned int)(c)->lport
+
 #define TCP_STAT(tcp, name) ((tcp)->stats.name++)
 #define TCP_STAT_ADD(tcp, name, n) ((tcp)->stats.name += (n))
 
@@ -282,6 +305,9 @@ struct ptg_tcp {
 	uint64_t chack_window_start;
 	uint32_t chack_count;
 
+	/* Log lines a peer can trigger (ptg.tcp debug): rate-limited. */
+	struct ptg_ratelimit log_rl;
+
 	/* Timer wheel. */
 	LIST_HEAD(tcp_timer_slot, tcp_timer) *wheel;
 	uint32_t wheel_mask;
@@ -312,6 +338,9 @@ void tcp_conn_reap(struct ptg_tcp *tcp);
 void tcp_conn_reset(struct ptg_conn *c, enum ptg_close_reason reason);
 struct ptg_conn *tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k);
 void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
+/* ptg.tcp debug line for @c going to state @s (closing: @reason). */
+void tcp_log_state(struct ptg_conn *c, enum ptg_tcp_state s,
+		   enum ptg_close_reason reason);
 
 /* tcp_usr.c: user calls */
 int tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst);

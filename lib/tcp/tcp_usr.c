@@ -346,6 +346,17 @@ ptg_conn_endpoints(const struct ptg_conn *c, rte_be32_t *laddr,
 		*rport = c->rport;
 }
 
+/* Time left on timer @p k at the engine's last poll; 0: off, 1: due. */
+static uint64_t
+timer_left(const struct ptg_conn *c, enum tcp_timer_kind k)
+{
+	uint64_t at = c->t_deadline[k], now = c->tcp->now;
+
+	if (at == 0)
+		return 0;
+	return at > now ? at - now : 1;
+}
+
 void
 ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info)
 {
@@ -369,4 +380,9 @@ ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info)
 	info->sndq_bytes = c->sndq.bytes;
 	info->rcvq_bytes = c->rcvq.bytes;
 	info->ooo_bytes = c->ooo_bytes;
+	info->rexmt_left_ns = timer_left(c, TT_REXMT);
+	info->delack_left_ns = timer_left(c, TT_DELACK);
+	info->keep_left_ns = timer_left(c, TT_KEEP);
+	info->persist = !!(c->flags & TF_PERSIST);
+	info->backoff = c->rexmt_shift;
 }

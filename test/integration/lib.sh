@@ -17,6 +17,7 @@ PTG_IT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 PTG_IT_PY="$(command -v /usr/bin/python3 || command -v python3)"
 PTG_IT_NCHECK=0
+PTG_IT_EAL_EXTRA=()
 
 ptg_it_skip() {
 	echo "SKIP: $*"
@@ -79,6 +80,9 @@ ptg_it_eal() {
 		--log-level "${PTG_IT_LOG_LEVEL:-notice}")
 	# shellcheck disable=SC2206 # "--no-huge -m 512" is two options
 	eal+=(${PTG_EAL_MEM:-})
+	# PTG_IT_EAL_EXTRA: more EAL options, one per array element (e.g.
+	# --vdev DEV, --log-level ptg.tcp:debug).
+	eal+=("${PTG_IT_EAL_EXTRA[@]}")
 	printf '%s\n' "${eal[@]}"
 }
 

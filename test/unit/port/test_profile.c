@@ -133,6 +133,57 @@ test_minimal_profile_defaults(void **state)
 	assert_int_equal(p.line.rss_key, 0);
 }
 
+/* A device EAL probed on its own: the same defaults as a minimal file. */
+static void
+test_for_device_defaults(void **state)
+{
+	struct ptg_port_profile p, file;
+	char err[PT_ERR_MAX] = "";
+
+	(void)state;
+	load_ok(&file, "[device]\nvdev = net_null0\n");
+	assert_int_equal(ptg_port_profile_for_device(&p, "net_null0", err,
+						     sizeof(err)), 0);
+	assert_string_equal(p.source, PTG_PORT_PROFILE_EAL_NAME " net_null0");
+	assert_string_equal(p.device, "net_null0");
+	assert_string_equal(p.dev_name, "net_null0");
+	assert_int_equal(p.is_pci, 0);
+	assert_int_equal(p.rx_queues, file.rx_queues);
+	assert_int_equal(p.tx_queues, file.tx_queues);
+	assert_int_equal(p.rx_desc, file.rx_desc);
+	assert_int_equal(p.tx_desc, file.tx_desc);
+	assert_int_equal(p.mtu, file.mtu);
+	assert_int_equal(p.promiscuous, file.promiscuous);
+	assert_int_equal(p.link_wait_ms, file.link_wait_ms);
+	assert_int_equal(p.link_required, file.link_required);
+	assert_int_equal(p.offloads_wanted, file.offloads_wanted);
+	assert_int_equal(p.rss_mode, file.rss_mode);
+	assert_int_equal(p.rss_key_len, file.rss_key_len);
+	assert_int_equal(p.mode, PTG_PORT_MODE_AUTO);
+	assert_int_equal(p.line.device, 0);
+
+	assert_int_equal(ptg_port_profile_for_device(&p, "0000:3b:00.1", err,
+						     sizeof(err)), 0);
+	assert_int_equal(p.is_pci, 1);
+	assert_string_equal(p.dev_name, "0000:3b:00.1");
+}
+
+static void
+test_for_device_bad_name(void **state)
+{
+	struct ptg_port_profile p;
+	char err[PT_ERR_MAX] = "", name[128];
+
+	(void)state;
+	assert_int_equal(ptg_port_profile_for_device(&p, "", err,
+						     sizeof(err)), -EINVAL);
+	assert_true(err[0] != '\0');
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(ptg_port_profile_for_device(&p, name, err,
+						     sizeof(err)), -EINVAL);
+}
+
 static void
 test_full_profile(void **state)
 {
@@ -1603,6 +1654,8 @@ main(void)
 		cmocka_unit_test_setup(test_eal_args_vdev_plain, setup),
 		cmocka_unit_test_setup(test_eal_args_pci, setup),
 		cmocka_unit_test_setup(test_eal_args_no_space, setup),
+		cmocka_unit_test_setup(test_for_device_defaults, setup),
+		cmocka_unit_test_setup(test_for_device_bad_name, setup),
 		cmocka_unit_test_setup(test_embedded_is_tap_ini, setup),
 		cmocka_unit_test_setup(test_embedded_loads, setup),
 		cmocka_unit_test_setup(test_embedded_errors_name_it, setup),
