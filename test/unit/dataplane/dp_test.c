@@ -520,7 +520,8 @@ dt_syn(struct dt *t, struct dt_conn *c, uint32_t isn)
 
 /* A client port near @p sport whose flow worker @p q owns (with several
  * workers the dataplane steers each flow to one; the peer picks its port
- * so that the flow lands where the test expects it). Steps of 1024 keep
+ * so that the flow lands where the test expects it). Steps of 1031 (odd,
+ * so the low bits the table reads change too) keep
  * nearby base ports apart. */
 uint16_t
 dt_sport_for(const struct dt *t, unsigned int q, uint16_t sport,
@@ -531,7 +532,7 @@ dt_sport_for(const struct dt *t, unsigned int q, uint16_t sport,
 	if (t->dp->nb_workers < 2)
 		return sport;
 	for (unsigned int k = 0; k < 64; k++) {
-		uint16_t cand = (uint16_t)(sport + k * 1024u);
+		uint16_t cand = (uint16_t)(sport + k * 1031u);
 
 		if (cand != 0 && ptg_steer_worker(s, ptg_steer_hash(s,
 				PTG_TEST_IP_PEER, PTG_TEST_IP_LOCAL, cand,
