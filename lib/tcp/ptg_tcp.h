@@ -104,7 +104,8 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(drop_no_conn) X(drop_paws) X(drop_out_of_window) X(drop_bad_ack) \
 	X(drop_rst_out_of_window) X(drop_syn_in_window) X(drop_after_close) \
 	X(drop_rcvbuf_full) X(drop_ooo_full) X(drop_table_full) \
-	X(drop_nombuf) X(drop_listen_bad) X(drop_synsent_bad)
+	X(drop_nombuf) X(drop_listen_bad) X(drop_synsent_bad) \
+	X(tx_arp_held) X(tx_dropped) X(conn_unreachable)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {
@@ -150,6 +151,8 @@ enum ptg_close_reason {
 	PTG_CLOSE_ABORT,      /**< this side aborted (ptg_abort) */
 	PTG_CLOSE_REFUSED,    /**< active open answered by RST */
 	PTG_CLOSE_SHUTDOWN,   /**< the engine is stopping */
+	PTG_CLOSE_UNREACHABLE, /**< timed out while the next hop did not
+				    answer ARP (RFC 1122 2.3.2.1, 4.2.3.5) */
 };
 
 /** Printable name of a close reason ("normal", "reset", ...). */

@@ -629,7 +629,7 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 	c->last_rx_ns = tcp->now;
 	c->keep_probes = 0;
 	/* RFC 2883 4 rule 1: a D-SACK block reports the latest segment. */
-	c->flags &= ~TF_DSACK;
+	c->flags &= ~(TF_DSACK | TF_TX_HELD);
 
 	if (c->state == PTG_TCPS_SYN_SENT) {
 		synsent_input(c, seg);

@@ -165,15 +165,42 @@ conn_seg_alloc(struct ptg_conn *c, const uint8_t *opts, unsigned int olen,
 	return m;
 }
 
+/* Hand a built segment to IPv4. -EAGAIN: it waits for the next hop's ARP
+ * answer and leaves when it comes (ptg_net.h); other errors: the net layer
+ * dropped it (counted there). */
 static int
 finish(struct ptg_tcp *tcp, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
        uint32_t payload)
 {
+	int rc;
+
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(m->l3_len + m->l4_len +
 						       payload));
 	TCP_STAT(tcp, tx_segs);
 	TCP_STAT_ADD(tcp, tx_bytes, payload);
-	return ptg_net_ip_output(tcp->net, m, tcp->now);
+	rc = ptg_net_ip_output(tcp->net, m, tcp->now);
+	if (unlikely(rc != 0)) {
+		if (rc == -EAGAIN)
+			TCP_STAT(tcp, tx_arp_held);
+		else
+			TCP_STAT(tcp, tx_dropped);
+	}
+	return rc;
+}
+
+/* finish() for a connection's segment: remember whether the peer may be
+ * out of reach (RFC 1122 4.2.3.5: the timeout then reports it). */
+static int
+conn_finish(struct ptg_conn *c, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	    uint32_t payload)
+{
+	int rc = finish(c->tcp, m, ip, payload);
+
+	if (unlikely(rc != 0))
+		c->flags |= TF_TX_HELD;
+	else
+		c->flags &= ~TF_TX_HELD;
+	return rc;
 }
 
 /*
@@ -223,7 +250,7 @@ send_seg(struct ptg_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 			return -ENOBUFS;
 		}
 	}
-	return finish(tcp, m, ip, len);
+	return conn_finish(c, m, ip, len);
 }
 
 int
@@ -290,7 +317,7 @@ send_syn_common(struct ptg_conn *c, uint8_t flags)
 	if (seq_gt(c->iss + 1, c->snd_max))
 		c->snd_max = c->iss + 1;
 	c->snd_nxt = c->iss + 1;
-	return finish(tcp, m, ip, 0);
+	return conn_finish(c, m, ip, 0);
 }
 
 int
@@ -430,7 +457,7 @@ static int
 output(struct ptg_conn *c)
 {
 	struct ptg_tcp *tcp = c->tcp;
-	int sent = 0;
+	int sent = 0, rc;
 
 	if (c->state < PTG_TCPS_ESTABLISHED || (c->flags & TF_DEAD))
 		return 0;
@@ -522,8 +549,15 @@ output(struct ptg_conn *c)
 			c->rtt_seq = c->snd_nxt;
 			c->rtt_start_ns = tcp->now;
 		}
-		if (send_seg(c, c->snd_nxt, len, flags, 1) != 0)
-			break;
+		rc = send_seg(c, c->snd_nxt, len, flags, 1);
+		if (unlikely(rc != 0) && (c->flags & TF_RTT_TIMING) &&
+		    c->rtt_seq == c->snd_nxt)
+			c->flags &= ~TF_RTT_TIMING; /* it would time ARP too */
+		/* Sent, or not: a segment held behind ARP (-EAGAIN) leaves
+		 * when the next hop answers, and its ACK must find it below
+		 * SND.MAX; one that could not be built or queued is lost as
+		 * on the wire. Either way it counts as sent and the
+		 * retransmission timer covers it. */
 		c->snd_nxt += len + fin;
 		if (seq_gt(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
@@ -533,6 +567,8 @@ output(struct ptg_conn *c)
 		if (c->t_deadline[TT_REXMT] == 0 || (c->flags & TF_PERSIST))
 			tcp_rexmt_restart(c);
 		sent = 1;
+		if (unlikely(rc != 0))
+			break; /* the rest waits for the ACK or the timer */
 	}
 	if (!sent && (c->flags & (TF_ACKNOW | TF_WND_UPDATE)))
 		tcp_send_ack(c);

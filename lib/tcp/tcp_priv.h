@@ -95,6 +95,9 @@ struct tcp_seg {
 #define TF_IN_ON_DATA    (1u << 24) /* on_data runs: rcvq holds its bytes */
 #define TF_CLOSE_PENDING (1u << 25) /* ptg_close() from on_data, after it */
 #define TF_DSACK         (1u << 26) /* dsack_start/end go out first (RFC 2883) */
+#define TF_TX_HELD       (1u << 27) /* the last segment sent waits behind ARP
+					or was dropped below us; cleared by
+					any segment from the peer */
 
 /* Timer kinds a control block can have armed at once. */
 enum tcp_timer_kind {

@@ -158,6 +158,23 @@ tcp_time_wait(struct ptg_conn *c)
 	tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
 }
 
+/*
+ * RFC 1122 4.2.3.5: after R2 retransmissions the connection is closed;
+ * when what we sent last never left (held behind an ARP request nobody
+ * answered, RFC 1122 2.3.2.1, or dropped below us) and nothing came back
+ * since, the peer is unreachable rather than silent: no RST (it could not
+ * leave either), its own counter and close reason.
+ */
+static int
+give_up_unreachable(struct ptg_conn *c)
+{
+	if (!(c->flags & TF_TX_HELD))
+		return 0;
+	TCP_STAT(c->tcp, conn_unreachable);
+	tcp_conn_destroy(c, PTG_CLOSE_UNREACHABLE);
+	return 1;
+}
+
 /* RFC 6298 5.4-5.7: the retransmission timer expired. */
 static void
 rexmt_fire(struct ptg_conn *c)
@@ -168,6 +185,8 @@ rexmt_fire(struct ptg_conn *c)
 	switch (c->state) {
 	case PTG_TCPS_SYN_SENT:
 		if (c->rexmt_shift >= cfg->syn_retries) {
+			if (give_up_unreachable(c))
+				return;
 			TCP_STAT(tcp, conn_timeout);
 			tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
 			return;
@@ -194,6 +213,8 @@ rexmt_fire(struct ptg_conn *c)
 	if (tcp_flight(c) == 0)
 		return; /* everything was acked meanwhile */
 	if (c->rexmt_shift >= cfg->max_retries) {
+		if (give_up_unreachable(c))
+			return;
 		/* RFC 9293 3.8.3 R2: give up; tell the peer. */
 		TCP_STAT(tcp, conn_timeout);
 		tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);

@@ -473,6 +473,120 @@ test_sack_dupacks_with_window_change(void **state)
 	finish(t);
 }
 
+/* ---- the next hop's ARP ------------------------------------------------- */
+
+/* A segment held behind ARP counts as sent: the peer's entry has aged out
+ * (arp_max_age, 300 s by default), the data waits for the answer, leaves
+ * with it, and the ACK that comes back is above SND.UNA and within
+ * SND.MAX: accepted, no challenge ACK, and the next data flows. */
+static void
+test_send_behind_arp(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_conn *c = t->rec.conn;
+	struct ptg_conn_info ci;
+	struct ptg_test_pkt p;
+
+	tt_advance(t, PTG_TEST_S(301));
+	tt_none(t);
+	assert_int_equal(ptg_send(c, "hello", 5), 5);
+	tt_pop_frame(t, &p);
+	assert_int_equal(p.ether_type, RTE_ETHER_TYPE_ARP);
+	assert_int_equal(p.arp_op, RTE_ARP_OP_REQUEST);
+	assert_int_equal(p.arp_tip, PTG_TEST_IP_PEER);
+	tt_none(t); /* the segment waits for the answer */
+
+	tt_arp_reply(t);
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.payload_len, 5);
+	assert_memory_equal(p.payload, "hello", 5);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 6, .flags = ACK });
+	tt_none(t); /* no challenge ACK */
+	assert_int_equal(TT_STAT(t, challenge_acks), 0);
+	assert_int_equal(TT_STAT(t, drop_bad_ack), 0);
+	ptg_conn_info(c, &ci);
+	assert_int_equal(ci.snd_una, iss + 6);
+	assert_int_equal(ci.snd_nxt, iss + 6);
+	assert_int_equal(TT_STAT(t, tx_arp_held), 1);
+
+	assert_int_equal(ptg_send(c, "world", 5), 5);
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 6);
+	assert_memory_equal(p.payload, "world", 5);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 11, .flags = ACK });
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, retransmits), 0);
+	finish(t);
+}
+
+static void
+tweak_few_retries(struct ptg_tcp_config *cfg)
+{
+	cfg->max_retries = 3;
+	cfg->syn_retries = 2;
+}
+
+/* The next hop never answers: the held segment still arms the
+ * retransmission timer, each retransmission waits behind ARP again, and
+ * after max_retries the connection ends as unreachable (its own counter
+ * and close reason, no RST: it could not leave either). */
+static void
+test_arp_unresolved_times_out(void **state)
+{
+	struct tt *t = tt_new(tweak_few_retries);
+	struct ptg_test_pkt p;
+	unsigned int i;
+
+	(void)state;
+	tt_open(t, 100, NULL);
+	tt_advance(t, PTG_TEST_S(301));
+	assert_int_equal(ptg_send(t->rec.conn, "hello", 5), 5);
+	for (i = 0; i < 100 && t->rec.closes == 0; i++)
+		tt_advance(t, PTG_TEST_MS(100));
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_UNREACHABLE);
+	assert_int_equal(TT_STAT(t, conn_unreachable), 1);
+	assert_int_equal(TT_STAT(t, conn_timeout), 0);
+	assert_int_equal(TT_STAT(t, rto_fired), 3);
+	assert_int_equal(TT_STAT(t, conn_reset_tx), 0);
+	assert_true(TT_STAT(t, tx_arp_held) >= 4);
+	/* Only ARP requests went out. */
+	while (tt_pending(t) > 0) {
+		tt_pop_frame(t, &p);
+		assert_int_equal(p.ether_type, RTE_ETHER_TYPE_ARP);
+	}
+	tt_advance(t, PTG_TEST_S(5)); /* ARP gives up, drops what it held */
+	assert_true(PTG_TEST_NET_STAT(t->env, drop_arp_unresolved) >= 1);
+	tt_skip(t);
+	tt_free(t);
+}
+
+/* The same for an active open: the SYN waits behind ARP, counts as sent,
+ * and after syn_retries the open ends as unreachable. */
+static void
+test_arp_unresolved_active_open(void **state)
+{
+	struct tt *t = tt_new(tweak_few_retries);
+	struct ptg_conn *c;
+	unsigned int i;
+
+	(void)state;
+	c = ptg_connect(t->tcp, PTG_TEST_IP(198, 18, 0, 77), 80, 0,
+			&tt_service, &t->rec, t->env->now);
+	assert_non_null(c);
+	assert_int_equal(TT_STAT(t, tx_arp_held), 1);
+	for (i = 0; i < 200 && t->rec.closes == 0; i++)
+		tt_advance(t, PTG_TEST_MS(100));
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_UNREACHABLE);
+	assert_int_equal(TT_STAT(t, conn_unreachable), 1);
+	tt_advance(t, PTG_TEST_S(5));
+	tt_skip(t);
+	tt_free(t);
+}
+
 int
 main(void)
 {
@@ -490,6 +604,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stop_linger, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_options_fit_mtu, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_dupacks_with_window_change, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_send_behind_arp, tt_setup, tt_teardown),
+		cmocka_unit_test(test_arp_unresolved_times_out),
+		cmocka_unit_test(test_arp_unresolved_active_open),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
