@@ -79,6 +79,15 @@ struct ptg_tcp_config {
 	uint32_t keepalive_probes;
 	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7) */
 	uint64_t fin_wait2_ns;     /**< orphaned FIN-WAIT-2 lifetime */
+	/** mbufs the queues of all connections (send, receive,
+	 *  out-of-order) may pin together; 0: half the frame pool (the
+	 *  other half is the reserve for RX, TX and control segments);
+	 *  at most the pool less an eighth. Past three quarters of it (or
+	 *  with less than an eighth of the pool free) the engine is under
+	 *  memory pressure: windows shrink, out-of-order data and new
+	 *  connections are refused. Several engines on one pool: give each
+	 *  its share. */
+	uint32_t mem_bufs;
 };
 
 /** Fill @p cfg with defaults. */
@@ -105,7 +114,10 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(drop_rst_out_of_window) X(drop_syn_in_window) X(drop_after_close) \
 	X(drop_rcvbuf_full) X(drop_ooo_full) X(drop_table_full) \
 	X(drop_nombuf) X(drop_listen_bad) X(drop_synsent_bad) \
-	X(tx_arp_held) X(tx_dropped) X(conn_unreachable)
+	X(tx_arp_held) X(tx_dropped) X(conn_unreachable) \
+	X(rcv_coalesced) X(ooo_pruned) X(mem_pressure) X(drop_ooo_pressure) \
+	X(drop_mem_budget) X(drop_syn_pressure) X(snd_mem_limited) \
+	X(connect_mem_refused)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {
@@ -278,6 +290,17 @@ unsigned int ptg_tcp_accept_queue_len(struct ptg_tcp *tcp, uint16_t port);
  */
 void ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns);
 
+/** Memory the connection queues of an engine pin, in mbufs. */
+struct ptg_tcp_mem_info {
+	uint32_t bufs_held;     /**< in send, receive, out-of-order queues */
+	uint32_t bufs_max;      /**< the budget (ptg_tcp_config.mem_bufs) */
+	uint32_t bufs_pressure; /**< pressure starts here */
+	uint8_t pressure;       /**< under memory pressure now */
+};
+
+/** The memory of @p tcp's queues. */
+void ptg_tcp_mem_info(const struct ptg_tcp *tcp, struct ptg_tcp_mem_info *info);
+
 /** Live connections (TIME-WAIT and SYN-RECEIVED included). */
 unsigned int ptg_tcp_conn_count(const struct ptg_tcp *tcp);
 
@@ -292,7 +315,8 @@ struct ptg_net *ptg_tcp_net(const struct ptg_tcp *tcp);
  * from @p sport (0: ephemeral). @p ops->on_writable fires when the
  * connection is established; on_close(PTG_CLOSE_REFUSED/TIMEOUT) if not.
  * @return the connection, or NULL with rte_errno: EINVAL, EPROTO (ops of
- *         another size), EADDRINUSE, ENOSPC, ENETUNREACH, ESHUTDOWN.
+ *         another size), EADDRINUSE, ENOSPC, ENETUNREACH, ESHUTDOWN,
+ *         ENOBUFS (the engine is under memory pressure).
  */
 struct ptg_conn *ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst,
 			     uint16_t dport, uint16_t sport,
@@ -319,13 +343,14 @@ void ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
 
 /**
  * Queue @p len bytes for sending (copied).
- * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
- *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),
- *         -ENOBUFS.
+ * @return bytes accepted (may be fewer than len, 0 when the buffer is full
+ *         or the engine's memory budget is spent: on_writable follows),
+ *         or -ENOTCONN, -EPIPE (after shutdown), -ENOBUFS.
  */
 ssize_t ptg_send(struct ptg_conn *c, const void *data, size_t len);
 
-/** Free space in the send buffer, in bytes. */
+/** Free space in the send buffer, in bytes (less when the engine's
+ *  memory budget is spent). */
 size_t ptg_send_space(const struct ptg_conn *c);
 
 /** Bytes queued but not yet acknowledged. */
@@ -393,6 +418,8 @@ struct ptg_conn_info {
 	uint64_t srtt_ns, rto_ns;
 	uint32_t retransmits;
 	size_t sndq_bytes, rcvq_bytes, ooo_bytes;
+	/** mbufs pinned by the queues; rcv_bufs_max bounds rcvq + ooo */
+	uint32_t sndq_bufs, rcvq_bufs, ooo_bufs, rcv_bufs_max;
 };
 void ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info);
 

@@ -69,6 +69,7 @@ ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 	cfg->keepalive_probes = 9;
 	cfg->challenge_ack_limit = 1000;
 	cfg->fin_wait2_ns = 60ULL * 1000000000ULL;
+	cfg->mem_bufs = 0;                            /* half the pool */
 }
 
 static int
@@ -83,6 +84,29 @@ config_check(const struct ptg_tcp_config *cfg)
 	    (cfg->mss != 0 && cfg->mss < PTG_TCP_MSS_MIN))
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The memory budget: mem_bufs of the pool (default half), never more than
+ * the pool less an eighth, so RX, TX and control segments always find
+ * mbufs; pressure from three quarters of it. A buffer's payload room is
+ * the pool's data room less the headroom, as a power of two.
+ */
+static void
+mem_init(struct ptg_tcp *tcp)
+{
+	uint32_t pool = tcp->mp->size;
+	uint32_t cap = pool - pool / 8;
+	uint32_t room = rte_pktmbuf_data_room_size(tcp->mp);
+
+	tcp->bufs_max = tcp->cfg.mem_bufs ? RTE_MIN(tcp->cfg.mem_bufs, cap) :
+					   pool / 2;
+	tcp->bufs_max = RTE_MAX(tcp->bufs_max, 1u);
+	tcp->bufs_pressure = tcp->bufs_max - tcp->bufs_max / 4;
+	tcp->cfg.mem_bufs = tcp->bufs_max;
+	room = room > RTE_PKTMBUF_HEADROOM + 64 ? room - RTE_PKTMBUF_HEADROOM :
+						  64;
+	tcp->buf_shift = (uint8_t)(31 - __builtin_clz(room));
 }
 
 struct ptg_tcp *
@@ -113,6 +137,7 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 		goto free_tcp;
 	}
 	tcp->cfg.cc = tcp->cc->name;
+	mem_init(tcp);
 	TAILQ_INIT(&tcp->deadq);
 	TAILQ_INIT(&tcp->ready);
 	tcp->eph_next = (uint16_t)rte_rand();
@@ -161,8 +186,8 @@ fail:
 static void
 conn_release(struct ptg_conn *c)
 {
-	tcp_bufq_free(&c->sndq);
-	tcp_bufq_free(&c->rcvq);
+	tcp_bufq_free(c->tcp, &c->sndq);
+	tcp_bufq_free(c->tcp, &c->rcvq);
 	tcp_reass_free(c);
 }
 
@@ -291,10 +316,30 @@ tcp_conn_reap(struct ptg_tcp *tcp)
 	}
 }
 
+/* Once per timer tick: is the frame pool itself running low (other
+ * engines on it, frames queued for TX)? Then the engine is under pressure
+ * too, whatever its own queues hold. */
+static void
+mem_check(struct ptg_tcp *tcp, uint64_t now_ns)
+{
+	uint64_t tick = now_ns >> TCP_TICK_SHIFT;
+	uint8_t p;
+
+	if (tick == tcp->pool_check_tick)
+		return;
+	tcp->pool_check_tick = tick;
+	tcp->pool_low = rte_mempool_avail_count(tcp->mp) < tcp->mp->size / 8;
+	p = (uint8_t)tcp_mem_pressure(tcp);
+	if (p && !tcp->in_pressure)
+		TCP_STAT(tcp, mem_pressure);
+	tcp->in_pressure = p;
+}
+
 void
 ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns)
 {
 	tcp->now = now_ns;
+	mem_check(tcp, now_ns);
 	tcp_timer_advance(tcp, now_ns);
 	tcp_listen_hand_over(tcp);
 	tcp_conn_reap(tcp);
@@ -340,6 +385,16 @@ unsigned int
 ptg_tcp_conn_count(const struct ptg_tcp *tcp)
 {
 	return tcp ? tcp->nb_conns : 0;
+}
+
+void
+ptg_tcp_mem_info(const struct ptg_tcp *tcp, struct ptg_tcp_mem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->bufs_held = tcp->bufs_held;
+	info->bufs_max = tcp->bufs_max;
+	info->bufs_pressure = tcp->bufs_pressure;
+	info->pressure = (uint8_t)tcp_mem_pressure(tcp);
 }
 
 const struct ptg_tcp_stats *

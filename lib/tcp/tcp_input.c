@@ -180,7 +180,7 @@ ack_new(struct ptg_conn *c, const struct tcp_seg *seg)
 						 c->sndq.bytes;
 	if (seq_lt(seg->ack, c->snd_seq0))
 		data_acked = 0; /* only our SYN was acknowledged */
-	tcp_bufq_drop(&c->sndq, data_acked);
+	tcp_bufq_drop(tcp, &c->sndq, data_acked);
 	c->snd_seq0 += data_acked;
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
@@ -330,28 +330,66 @@ fin_input(struct ptg_conn *c)
 	}
 }
 
+/*
+ * Whether in-order data of @len bytes may take a new buffer: the receive
+ * side holds less than tcp_rcv_bufs_max() and the engine is within its
+ * budget, after out-of-order data made way (it goes first). Counted when
+ * not. A connection whose receive queue is empty always may (the service
+ * takes the bytes at once, and no connection wedges), and so may data
+ * that fits in the free room of the queue's last buffer.
+ */
+static int
+rcv_room(struct ptg_conn *c, uint32_t len)
+{
+	struct ptg_tcp *tcp = c->tcp;
+	uint32_t max;
+
+	if (c->rcvq.tail == NULL || len <= tcp_mbuf_room(c->rcvq.tail))
+		return 1;
+	max = tcp_rcv_bufs_max(c);
+	if (tcp_rcv_bufs(c) >= max)
+		tcp_reass_prune(c, tcp_rcv_bufs(c) - max + 1);
+	if (tcp_rcv_bufs(c) >= max) {
+		TCP_STAT(tcp, drop_rcvbuf_full);
+		return 0;
+	}
+	if (tcp_mem_over(tcp))
+		tcp_reass_prune(c, tcp->bufs_held - tcp->bufs_max + 1);
+	if (tcp_mem_over(tcp)) {
+		TCP_STAT(tcp, drop_mem_budget);
+		return 0;
+	}
+	return 1;
+}
+
 /* In-order payload: queue, pull what reassembly completes, hand to the
- * service. Takes the mbuf. */
-static void
+ * service. Takes the mbuf and returns 0; or returns -1 and leaves it when
+ * there is no room (rcv_room()): the peer sends it again. */
+static int
 data_in_order(struct ptg_conn *c, struct tcp_seg *seg, uint32_t skip,
 	      uint32_t len)
 {
-	struct rte_mbuf *m = seg_payload(seg, skip, len);
+	struct rte_mbuf *m;
 
+	if (unlikely(c->rcvq.tail != NULL) && !rcv_room(c, len)) {
+		c->flags |= TF_ACKNOW; /* tell the peer where we are */
+		return -1;
+	}
+	m = seg_payload(seg, skip, len);
 	if (unlikely(m->nb_segs > 1)) {
 		/* Chained RX frame: copy, the queues hold single segments. */
 		struct rte_mbuf *s;
 		uint32_t done = 0;
 
 		for (s = m; s != NULL; s = s->next) {
-			done += tcp_bufq_append(&c->rcvq, c->tcp->mp,
+			done += tcp_bufq_append(c->tcp, &c->rcvq,
 						rte_pktmbuf_mtod(s, void *),
 						s->data_len);
 		}
 		rte_pktmbuf_free(m);
 		len = done;
 	} else {
-		tcp_bufq_append_mbuf(&c->rcvq, m);
+		tcp_bufq_append_mbuf(c->tcp, &c->rcvq, m);
 	}
 	c->rcv_nxt += len;
 	TCP_STAT_ADD(c->tcp, rx_bytes, len);
@@ -364,6 +402,7 @@ data_in_order(struct ptg_conn *c, struct tcp_seg *seg, uint32_t skip,
 		fin_input(c);
 	else
 		ack_schedule(c, len);
+	return 0;
 }
 
 /* ----------------------------------------------------------------------
@@ -758,7 +797,8 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 				goto drop_quiet;
 			}
 			if (seg->seq + skip == c->rcv_nxt) {
-				data_in_order(c, seg, skip, len);
+				if (data_in_order(c, seg, skip, len) != 0)
+					seg->flags &= ~TH_FIN; /* not reached */
 			} else {
 				struct rte_mbuf *m;
 
@@ -773,10 +813,16 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 				if (m->nb_segs > 1) {
 					rte_pktmbuf_free(m);
 					TCP_STAT(tcp, drop_ooo_full);
-				} else if (tcp_reass_insert(c, m, seg->seq + skip,
-							    len) != 0) {
-					/* Freed by tcp_reass_insert(). */
-					TCP_STAT(tcp, drop_ooo_full);
+				} else {
+					/* Freed by tcp_reass_insert() if
+					 * not held. */
+					int rc = tcp_reass_insert(c, m,
+							seg->seq + skip, len);
+
+					if (rc == TCP_REASS_FULL)
+						TCP_STAT(tcp, drop_ooo_full);
+					else if (rc == TCP_REASS_PRESSURE)
+						TCP_STAT(tcp, drop_ooo_pressure);
 				}
 				/* RFC 5681 4.2: immediate duplicate ACK. */
 				c->flags |= TF_ACKNOW;

@@ -167,6 +167,12 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 	/* Third: SYN. */
 	if (!(seg->flags & TH_SYN) || tcp->stopping)
 		goto drop;
+	if (unlikely(tcp_mem_pressure(tcp))) {
+		/* No new work while the queues' memory is short: the
+		 * client's SYN retransmission tries again. */
+		TCP_STAT(tcp, drop_syn_pressure);
+		goto drop_quiet;
+	}
 	if (l->synq_len >= tcp->cfg.syn_queue_len ||
 	    tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_ALWAYS) {
 		if (l->synq_len >= tcp->cfg.syn_queue_len)

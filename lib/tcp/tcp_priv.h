@@ -287,6 +287,16 @@ struct ptg_tcp {
 	uint32_t wheel_mask;
 	uint64_t wheel_tick;          /* last tick processed */
 
+	/* Memory (tcp_bufq.c, tcp_reass.c): mbufs held by every queue of
+	 * every connection, the budget, and where pressure starts. */
+	uint32_t bufs_held;
+	uint32_t bufs_max;
+	uint32_t bufs_pressure;
+	uint8_t buf_shift;            /* log2 of a buffer's payload room */
+	uint8_t pool_low;             /* the frame pool ran low (poll) */
+	uint8_t in_pressure;          /* last poll found pressure */
+	uint64_t pool_check_tick;
+
 	struct tcp_conn_list deadq;   /* destroyed, returned at end of batch */
 	uint32_t tw_iss_hint;         /* RFC 6191: ISS floor for a reused tuple */
 	uint8_t tw_iss_valid;
@@ -365,18 +375,22 @@ void tcp_timer_advance(struct ptg_tcp *tcp, uint64_t now_ns);
 void tcp_rexmt_restart(struct ptg_conn *c);
 void tcp_time_wait(struct ptg_conn *c);
 
-/* tcp_bufq.c */
-void tcp_bufq_free(struct tcp_bufq *q);
-uint32_t tcp_bufq_append(struct tcp_bufq *q, struct rte_mempool *mp,
+/* tcp_bufq.c: every mbuf a queue links is charged to tcp->bufs_held */
+void tcp_bufq_free(struct ptg_tcp *tcp, struct tcp_bufq *q);
+uint32_t tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q,
 			 const void *data, uint32_t len);
-void tcp_bufq_append_mbuf(struct tcp_bufq *q, struct rte_mbuf *m);
-void tcp_bufq_drop(struct tcp_bufq *q, uint32_t len);
+void tcp_bufq_append_mbuf(struct ptg_tcp *tcp, struct tcp_bufq *q,
+			  struct rte_mbuf *m);
+void tcp_bufq_drop(struct ptg_tcp *tcp, struct tcp_bufq *q, uint32_t len);
 int tcp_bufq_copy(const struct tcp_bufq *q, uint32_t off, uint32_t len,
 		  struct rte_mbuf *dst, struct rte_mempool *mp);
 
 /* tcp_reass.c: out-of-order queue and receiver SACK blocks */
+#define TCP_REASS_FULL (-1)      /* the connection's receive side is full */
+#define TCP_REASS_PRESSURE (-2)  /* the engine is under memory pressure */
 int tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		     uint32_t len);
+uint32_t tcp_reass_prune(struct ptg_conn *c, uint32_t n);
 void tcp_reass_pull(struct ptg_conn *c);
 void tcp_reass_free(struct ptg_conn *c);
 /* The SACK blocks of the next segment: a D-SACK block first if one is
@@ -448,6 +462,51 @@ static inline uint32_t tcp_unsent(const struct ptg_conn *c)
 	uint32_t end = c->snd_seq0 + c->sndq.bytes;
 
 	return seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+}
+
+/*
+ * Memory accounting in buffers (tcp_conn.c sets the numbers):
+ *   tcp_rcv_bufs()      mbufs a connection's receive side pins (in-order
+ *                       and out-of-order queues)
+ *   tcp_rcv_bufs_max()  its bound: what twice its receive buffer fills
+ *                       in whole buffers (Linux: truesize against rcvbuf)
+ *   tcp_mem_pressure()  the engine is past 3/4 of its budget, or the
+ *                       frame pool ran low: windows shrink, out-of-order
+ *                       data and new connections are refused
+ *   tcp_mem_over()      the budget is spent: nothing takes a new buffer
+ *                       but a connection whose queue is empty
+ */
+#define TCP_RCV_BUFS_MIN 4u
+
+static inline uint32_t tcp_rcv_bufs(const struct ptg_conn *c)
+{
+	return c->rcvq.nb_mbufs + c->ooo_nb;
+}
+
+static inline uint32_t tcp_rcv_bufs_max(const struct ptg_conn *c)
+{
+	uint32_t n = (uint32_t)(((uint64_t)c->rcvbuf * 2) >> c->tcp->buf_shift);
+
+	return RTE_MIN(RTE_MAX(n, TCP_RCV_BUFS_MIN), (uint32_t)UINT16_MAX);
+}
+
+static inline int tcp_mem_pressure(const struct ptg_tcp *tcp)
+{
+	return tcp->bufs_held >= tcp->bufs_pressure || tcp->pool_low;
+}
+
+static inline int tcp_mem_over(const struct ptg_tcp *tcp)
+{
+	return tcp->bufs_held >= tcp->bufs_max;
+}
+
+/* Bytes that can still be copied into @m: its tailroom if nobody else
+ * holds or shares its buffer. */
+static inline uint32_t tcp_mbuf_room(const struct rte_mbuf *m)
+{
+	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)
+		return 0;
+	return rte_pktmbuf_tailroom(m);
 }
 
 static inline int tcp_synchronized(const struct ptg_conn *c)

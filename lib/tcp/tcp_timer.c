@@ -142,8 +142,8 @@ tcp_time_wait(struct ptg_conn *c)
 	if (c->flags & TF_DEAD)
 		return;
 	/* A TIME-WAIT block holds no buffers (only what RFC 6191 needs). */
-	tcp_bufq_free(&c->sndq);
-	tcp_bufq_free(&c->rcvq);
+	tcp_bufq_free(tcp, &c->sndq);
+	tcp_bufq_free(tcp, &c->rcvq);
 	tcp_reass_free(c);
 	tcp_notify_close(c, PTG_CLOSE_NORMAL);
 	if (tcp->stopping) {

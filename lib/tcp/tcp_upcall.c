@@ -56,7 +56,7 @@ tcp_deliver(struct ptg_conn *c)
 		if (used > n)
 			used = n;
 		if (used > 0)
-			tcp_bufq_drop(&c->rcvq, (uint32_t)used);
+			tcp_bufq_drop(c->tcp, &c->rcvq, (uint32_t)used);
 		consumed += (uint32_t)used;
 		if (c->flags & TF_CLOSE_PENDING) {
 			/* ptg_close() from on_data, now that the bytes it
@@ -69,7 +69,7 @@ tcp_deliver(struct ptg_conn *c)
 			break;
 	}
 	if (c->ops->on_data == NULL)
-		tcp_bufq_drop(&c->rcvq, c->rcvq.bytes);
+		tcp_bufq_drop(c->tcp, &c->rcvq, c->rcvq.bytes);
 	if ((c->flags & (TF_FIN_RCVD | TF_FIN_NOTIFIED)) == TF_FIN_RCVD &&
 	    c->rcvq.bytes == 0 && !(c->flags & TF_DETACHED)) {
 		c->flags |= TF_FIN_NOTIFIED;

@@ -51,6 +51,12 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 		rte_errno = ENETUNREACH;
 		return NULL;
 	}
+	if (unlikely(tcp_mem_pressure(tcp))) {
+		/* No new work while the queues' memory is short. */
+		TCP_STAT(tcp, connect_mem_refused);
+		rte_errno = ENOBUFS;
+		return NULL;
+	}
 	tcp->now = now_ns;
 	k.raddr = dst;
 	k.laddr = tcp->laddr;
@@ -136,7 +142,9 @@ ptg_send(struct ptg_conn *c, const void *data, size_t len)
 	tcp = c->tcp;
 	space = ptg_send_space(c);
 	n = (uint32_t)RTE_MIN(space, len);
-	n = tcp_bufq_append(&c->sndq, tcp->mp, data, n);
+	if (unlikely(n < len) && c->sndq.bytes + n < tcp->cfg.sndbuf)
+		TCP_STAT(tcp, snd_mem_limited); /* the budget, not sndbuf */
+	n = tcp_bufq_append(tcp, &c->sndq, data, n);
 	if (n < len)
 		c->flags |= TF_WANT_WRITABLE;
 	if (n == 0 && len > 0 && space > 0 && tcp_flight(c) == 0)
@@ -149,9 +157,21 @@ ptg_send(struct ptg_conn *c, const void *data, size_t len)
 size_t
 ptg_send_space(const struct ptg_conn *c)
 {
-	uint32_t buf = c->tcp->cfg.sndbuf;
+	const struct ptg_tcp *tcp = c->tcp;
+	uint32_t buf = tcp->cfg.sndbuf;
+	uint32_t space = c->sndq.bytes < buf ? buf - c->sndq.bytes : 0;
 
-	return c->sndq.bytes < buf ? buf - c->sndq.bytes : 0;
+	if (unlikely(tcp_mem_over(tcp))) {
+		/* The engine's budget is spent: what fits in the free room of
+		 * the last buffer, and one buffer for a connection with
+		 * nothing queued, which no ACK would otherwise wake up. */
+		uint32_t room = c->sndq.tail != NULL ?
+				tcp_mbuf_room(c->sndq.tail) :
+				1u << tcp->buf_shift;
+
+		space = RTE_MIN(space, room);
+	}
+	return space;
 }
 
 size_t
@@ -329,4 +349,8 @@ ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info)
 	info->sndq_bytes = c->sndq.bytes;
 	info->rcvq_bytes = c->rcvq.bytes;
 	info->ooo_bytes = c->ooo_bytes;
+	info->sndq_bufs = c->sndq.nb_mbufs;
+	info->rcvq_bufs = c->rcvq.nb_mbufs;
+	info->ooo_bufs = c->ooo_nb;
+	info->rcv_bufs_max = tcp_rcv_bufs_max(c);
 }
