@@ -88,6 +88,9 @@ struct ptg_tcp_config {
 	 *  connections are refused. Several engines on one pool: give each
 	 *  its share. */
 	uint32_t mem_bufs;
+	/** TIME-WAIT records (compact, no control block) at most; beyond,
+	 *  the oldest is recycled. 0: max_conns. */
+	uint32_t time_wait_max;
 };
 
 /** Fill @p cfg with defaults. */
@@ -117,7 +120,8 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(tx_arp_held) X(tx_dropped) X(conn_unreachable) \
 	X(rcv_coalesced) X(ooo_pruned) X(mem_pressure) X(drop_ooo_pressure) \
 	X(drop_mem_budget) X(drop_syn_pressure) X(snd_mem_limited) \
-	X(connect_mem_refused)
+	X(connect_mem_refused) \
+	X(timewait_recycled) X(timewait_fin_acked)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {
@@ -303,6 +307,10 @@ void ptg_tcp_mem_info(const struct ptg_tcp *tcp, struct ptg_tcp_mem_info *info);
 
 /** Live connections (TIME-WAIT and SYN-RECEIVED included). */
 unsigned int ptg_tcp_conn_count(const struct ptg_tcp *tcp);
+
+/** Tuples in TIME-WAIT (records, not connections: their handles are gone
+ *  since on_close). */
+unsigned int ptg_tcp_timewait_count(const struct ptg_tcp *tcp);
 
 /** Counters. */
 const struct ptg_tcp_stats *ptg_tcp_stats(const struct ptg_tcp *tcp);

@@ -10,6 +10,8 @@
  *                       -> tcp_conn_reap()
  *   tcp_conn_alloc() ... tcp_conn_destroy() -> tcp_notify_close()
  *                       -> dead queue -> tcp_conn_reap()
+ *                   ... tcp_time_wait() -> record (tcp_timewait.c)
+ *                       + tcp_conn_retire() -> dead queue
  *
  * Connections live in an rte_hash keyed by the 4-tuple and come from a
  * per-engine mempool; a destroyed block is unhashed at once and returned
@@ -70,6 +72,7 @@ ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 	cfg->challenge_ack_limit = 1000;
 	cfg->fin_wait2_ns = 60ULL * 1000000000ULL;
 	cfg->mem_bufs = 0;                            /* half the pool */
+	cfg->time_wait_max = 0;                       /* max_conns */
 }
 
 static int
@@ -137,6 +140,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 		goto free_tcp;
 	}
 	tcp->cfg.cc = tcp->cc->name;
+	if (tcp->cfg.time_wait_max == 0)
+		tcp->cfg.time_wait_max = cfg->max_conns;
 	mem_init(tcp);
 	TAILQ_INIT(&tcp->deadq);
 	TAILQ_INIT(&tcp->ready);
@@ -155,7 +160,8 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	if (tcp->conn_pool == NULL)
 		goto free_tcp;
 	hp.name = name + 4; /* "conn_N": unique like the pool's */
-	hp.entries = cfg->max_conns;
+	/* Connections and TIME-WAIT records share the table. */
+	hp.entries = cfg->max_conns + tcp->cfg.time_wait_max;
 	hp.key_len = sizeof(struct tcp_key);
 	hp.hash_func = rte_hash_crc;
 	hp.socket_id = socket;
@@ -164,12 +170,16 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 		goto free_pool;
 	if (tcp_timer_init(tcp, socket) != 0)
 		goto free_table;
+	if (tcp_tw_init(tcp, socket) != 0)
+		goto free_timer;
 	if (ptg_net_set_l4(net, IPPROTO_TCP, tcp_input, tcp) != 0) {
 		err = EINVAL;
-		goto free_timer;
+		goto free_tw;
 	}
 	return tcp;
 
+free_tw:
+	tcp_tw_fini(tcp);
 free_timer:
 	tcp_timer_fini(tcp);
 free_table:
@@ -204,12 +214,15 @@ ptg_tcp_free(struct ptg_tcp *tcp)
 	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {
 		struct ptg_conn *c = data;
 
+		if (tcp_entry_is_tw(data))
+			continue; /* records go with tw_mem */
 		conn_release(c);
 		rte_mempool_put(tcp->conn_pool, c);
 	}
 	tcp_conn_reap(tcp);
 	for (unsigned int p = 0; p <= (unsigned int)UINT16_MAX; p++)
 		rte_free(tcp->listeners[p]);
+	tcp_tw_fini(tcp);
 	tcp_timer_fini(tcp);
 	rte_hash_free(tcp->table);
 	rte_mempool_free(tcp->conn_pool);
@@ -225,14 +238,22 @@ key_of(const struct ptg_conn *c, struct tcp_key *k)
 	k->lport = c->lport;
 }
 
-struct ptg_conn *
-tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k)
+void *
+tcp_lookup_any(struct ptg_tcp *tcp, const struct tcp_key *k)
 {
 	void *data;
 
 	if (rte_hash_lookup_data(tcp->table, k, &data) < 0)
 		return NULL;
 	return data;
+}
+
+struct ptg_conn *
+tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k)
+{
+	void *data = tcp_lookup_any(tcp, k);
+
+	return data == NULL || tcp_entry_is_tw(data) ? NULL : data;
 }
 
 struct ptg_conn *
@@ -260,7 +281,10 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
 	key_of(c, &k);
-	if (rte_hash_add_key_data(tcp->table, &k, c) != 0) {
+	/* A full table gives up its oldest TIME-WAIT record. */
+	if (rte_hash_add_key_data(tcp->table, &k, c) != 0 &&
+	    (tcp_tw_recycle_oldest(tcp) != 0 ||
+	     rte_hash_add_key_data(tcp->table, &k, c) != 0)) {
 		rte_mempool_put(tcp->conn_pool, c);
 		TCP_STAT(tcp, drop_table_full);
 		return NULL;
@@ -276,8 +300,11 @@ tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s)
 	c->state = (uint8_t)s;
 }
 
-void
-tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
+/* Off the books: dead, its resources freed, on_close called, on the dead
+ * queue; @unhash: its table entry goes too (it stays when a TIME-WAIT
+ * record has taken it over). */
+static void
+conn_end(struct ptg_conn *c, enum ptg_close_reason reason, int unhash)
 {
 	struct ptg_tcp *tcp = c->tcp;
 	struct tcp_key k;
@@ -285,8 +312,10 @@ tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
 	if (c->flags & TF_DEAD)
 		return;
 	c->flags |= TF_DEAD;
-	key_of(c, &k);
-	rte_hash_del_key(tcp->table, &k);
+	if (unhash) {
+		key_of(c, &k);
+		rte_hash_del_key(tcp->table, &k);
+	}
 	tcp->nb_conns--;
 	tcp_listen_unqueue(c);
 	tcp_timer_stop_all(c);
@@ -294,6 +323,18 @@ tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
 	tcp_set_state(c, PTG_TCPS_CLOSED);
 	tcp_notify_close(c, reason);
 	TAILQ_INSERT_TAIL(&tcp->deadq, c, qlink);
+}
+
+void
+tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
+{
+	conn_end(c, reason, 1);
+}
+
+void
+tcp_conn_retire(struct ptg_conn *c)
+{
+	conn_end(c, PTG_CLOSE_NORMAL, 0);
 }
 
 /* RFC 9293 3.10.5 / 3.8.3: end a connection with <SEQ=SND.NXT><RST,ACK>. */
@@ -341,6 +382,7 @@ ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns)
 	tcp->now = now_ns;
 	mem_check(tcp, now_ns);
 	tcp_timer_advance(tcp, now_ns);
+	tcp_tw_expire(tcp, now_ns);
 	tcp_listen_hand_over(tcp);
 	tcp_conn_reap(tcp);
 	tcp_table_check(tcp);
@@ -361,7 +403,7 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {
 		struct ptg_conn *c = data;
 
-		if (c->flags & TF_DEAD)
+		if (tcp_entry_is_tw(data) || (c->flags & TF_DEAD))
 			continue;
 		if (c->state == PTG_TCPS_TIME_WAIT) {
 			/* Nothing more will be sent from this endpoint. */
@@ -378,13 +420,15 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 		tcp_timer_arm(c, TT_KEEP, now_ns + linger_ns);
 		c->t_deadline[TT_KEEP] = now_ns + linger_ns;
 	}
+	/* Nothing more will be sent from this endpoint. */
+	tcp_tw_flush(tcp);
 	tcp_conn_reap(tcp);
 }
 
 unsigned int
 ptg_tcp_conn_count(const struct ptg_tcp *tcp)
 {
-	return tcp ? tcp->nb_conns : 0;
+	return tcp ? tcp->nb_conns + tcp->nb_tw : 0;
 }
 
 void

@@ -7,6 +7,7 @@
  *        -> tcp_lookup() -> fast_path()             (in-order ESTABLISHED)
  *                        -> tcp_conn_input() -> synsent_input() | ack_input()
  *                                         -> data_input() -> fin_input()
+ *        -> tcp_tw_input() (tcp_timewait.c)        (TIME-WAIT record)
  *        -> tcp_listen_input() (tcp_listen.c) -> SYN queue | SYN cookie
  *        -> tcp_respond_rst()                       (no listener)
  *
@@ -720,9 +721,6 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 			TCP_STAT(tcp, drop_rst_out_of_window);
 			goto drop_quiet;
 		}
-		if (c->state == PTG_TCPS_TIME_WAIT && (seg->flags & TH_FIN))
-			/* A retransmitted FIN: re-ACK, restart 2*MSL. */
-			tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
 		/* RFC 2883 4: data below RCV.NXT came twice; the ACK says
 		 * which in a D-SACK block (example 1). */
 		if (seg->len > 0 && seq_lt(seg->seq, c->rcv_nxt))
@@ -841,6 +839,9 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 	else if ((seg->flags & TH_FIN) && !(c->flags & TF_FIN_RCVD)) {
 		c->flags |= TF_OOO_FIN;
 		c->ooo_fin_seq = seg->seq + skip + len;
+		/* RFC 5681 4.2: an out-of-order segment, even a bare FIN,
+		 * gets an immediate duplicate ACK. */
+		c->flags |= TF_ACKNOW;
 	}
 
 out:
@@ -864,18 +865,6 @@ drop_ack:
 		tcp_send_ack(c);
 }
 
-/* RFC 6191 2: a SYN may reopen a TIME-WAIT tuple if its timestamp (or,
- * without timestamps, its sequence number) is above the old connection's. */
-static int
-timewait_reusable(const struct ptg_conn *c, const struct tcp_seg *seg)
-{
-	if ((seg->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
-		return 0;
-	if ((c->flags & TF_TS_OK) && seg->opt.has_ts)
-		return seq_gt(seg->opt.tsval, c->ts_recent);
-	return seq_gt(seg->seq, c->rcv_nxt);
-}
-
 void
 tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 {
@@ -895,14 +884,13 @@ tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 	key.laddr = seg.ip->dst_addr;
 	key.rport = rte_be_to_cpu_16(seg.th->src_port);
 	key.lport = rte_be_to_cpu_16(seg.th->dst_port);
-	c = tcp_lookup(tcp, &key);
-	if (c != NULL && c->state == PTG_TCPS_TIME_WAIT &&
-	    timewait_reusable(c, &seg) && tcp->listeners[key.lport] != NULL) {
-		TCP_STAT(tcp, timewait_reuse);
-		tcp->tw_iss_hint = c->snd_max + TCP_WIN_MAX + 2;
-		tcp->tw_iss_valid = 1;
-		tcp_conn_destroy(c, PTG_CLOSE_NORMAL);
-		tcp_conn_reap(tcp);
+	c = tcp_lookup_any(tcp, &key);
+	if (unlikely(tcp_entry_is_tw(c))) {
+		/* TIME-WAIT: a record answers, or a SYN reopens the tuple
+		 * (RFC 6191) and goes on to the listener. */
+		if (tcp_tw_input(tcp, tcp_entry_tw(c), &seg,
+				 tcp->listeners[key.lport] != NULL) == 0)
+			goto out;
 		c = NULL;
 	}
 	if (likely(c != NULL)) {
@@ -920,6 +908,7 @@ tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 		}
 		rte_pktmbuf_free(seg.m);
 	}
+out:
 	tcp->tw_iss_valid = 0;
 	tcp_conn_reap(tcp);
 }

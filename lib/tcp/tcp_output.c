@@ -277,22 +277,70 @@ tcp_send_ack(struct ptg_conn *c)
 
 /* RFC 5961 7: challenge ACKs are rate limited per engine (one-second
  * windows), so they cannot be used to amplify or to probe sequence space. */
-int
-tcp_send_challenge_ack(struct ptg_conn *c)
+static int
+challenge_ack_allowed(struct ptg_tcp *tcp)
 {
-	struct ptg_tcp *tcp = c->tcp;
-
 	if (tcp->now - tcp->chack_window_start >= 1000000000ULL) {
 		tcp->chack_window_start = tcp->now;
 		tcp->chack_count = 0;
 	}
 	if (tcp->chack_count >= tcp->cfg.challenge_ack_limit) {
 		TCP_STAT(tcp, challenge_ack_limited);
-		return -EAGAIN;
+		return 0;
 	}
 	tcp->chack_count++;
 	TCP_STAT(tcp, challenge_acks);
+	return 1;
+}
+
+int
+tcp_send_challenge_ack(struct ptg_conn *c)
+{
+	if (!challenge_ack_allowed(c->tcp))
+		return -EAGAIN;
 	return tcp_send_ack(c);
+}
+
+/* The ACK of a TIME-WAIT record (tcp_timewait.c):
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, the last window, a timestamp if
+ * the connection had them. Challenge ACKs share RFC 5961's budget. */
+int
+tcp_send_tw_ack(struct ptg_tcp *tcp, const struct tcp_tw *tw,
+		enum tcp_ack_kind kind)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	unsigned int olen = (tw->flags & TW_TS_OK) ? 12 : 0;
+
+	if (kind == TCP_ACK_CHALLENGE && !challenge_ack_allowed(tcp))
+		return -EAGAIN;
+	m = seg_alloc(tcp, olen, &ip, &th);
+	if (m == NULL)
+		return -ENOBUFS;
+	if (olen) {
+		uint8_t *o = (uint8_t *)(th + 1);
+		uint32_t v;
+
+		o[0] = 1;              /* NOP, NOP, TS (RFC 7323 appendix A) */
+		o[1] = 1;
+		o[2] = 8;
+		o[3] = 10;
+		v = rte_cpu_to_be_32(tcp_ts_clock(tcp->now) + tw->ts_offset);
+		memcpy(o + 4, &v, 4);
+		v = rte_cpu_to_be_32(tw->ts_recent);
+		memcpy(o + 8, &v, 4);
+	}
+	ip->src_addr = tw->laddr;
+	ip->dst_addr = tw->raddr;
+	th->src_port = rte_cpu_to_be_16(tw->lport);
+	th->dst_port = rte_cpu_to_be_16(tw->rport);
+	th->sent_seq = rte_cpu_to_be_32(tw->snd_nxt);
+	th->recv_ack = rte_cpu_to_be_32(tw->rcv_nxt);
+	th->tcp_flags = RTE_TCP_ACK_FLAG;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(
+			tw->rcv_wnd >> tw->rcv_wscale, TCP_WIN_MAX));
+	return finish(tcp, m, ip, 0);
 }
 
 static int

@@ -229,6 +229,39 @@ struct tcp_listener {
 	struct tcp_conn_list acceptq;
 };
 
+/*
+ * A connection in TIME-WAIT once its control block is gone
+ * (tcp_timewait.c): its tuple, what the ACK of a retransmitted FIN
+ * carries, what RFC 6191 compares a new SYN with, and when it expires.
+ * In the connection table as its address | TCP_TW_TAG.
+ */
+struct tcp_tw {
+	TAILQ_ENTRY(tcp_tw) link;     /* expiry order, or the free list */
+	uint64_t expire_ns;
+	rte_be32_t laddr, raddr;
+	uint16_t lport, rport;
+	uint32_t snd_nxt, rcv_nxt;
+	uint32_t rcv_wnd;             /* the window last advertised */
+	uint32_t ts_recent, ts_offset;
+	uint8_t rcv_wscale;
+	uint8_t flags;                /* TW_* */
+};
+#define TW_TS_OK 0x01
+#define TCP_TW_TAG ((uintptr_t)1)
+
+static_assert(sizeof(struct tcp_tw) <= RTE_CACHE_LINE_SIZE,
+	      "a TIME-WAIT record is meant to fit a cache line");
+
+static inline int tcp_entry_is_tw(const void *e)
+{
+	return ((uintptr_t)e & TCP_TW_TAG) != 0;
+}
+
+static inline struct tcp_tw *tcp_entry_tw(void *e)
+{
+	return (struct tcp_tw *)((uintptr_t)e & ~TCP_TW_TAG);
+}
+
 /* Connection table key (RFC 9293 3.2: the 4-tuple names a connection). */
 struct tcp_key {
 	rte_be32_t raddr, laddr;
@@ -298,6 +331,11 @@ struct ptg_tcp {
 	uint64_t pool_check_tick;
 
 	struct tcp_conn_list deadq;   /* destroyed, returned at end of batch */
+	/* TIME-WAIT records (tcp_timewait.c). */
+	struct tcp_tw *tw_mem;
+	TAILQ_HEAD(, tcp_tw) tw_list; /* oldest (first to expire) first */
+	TAILQ_HEAD(, tcp_tw) tw_free;
+	uint32_t nb_tw;
 	uint32_t tw_iss_hint;         /* RFC 6191: ISS floor for a reused tuple */
 	uint8_t tw_iss_valid;
 	uint32_t nb_listeners;
@@ -313,6 +351,11 @@ void tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason);
 void tcp_conn_reap(struct ptg_tcp *tcp);
 void tcp_conn_reset(struct ptg_conn *c, enum ptg_close_reason reason);
 struct ptg_conn *tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k);
+/* The table entry of @k: a block, a tagged TIME-WAIT record, or NULL. */
+void *tcp_lookup_any(struct ptg_tcp *tcp, const struct tcp_key *k);
+/* The block leaves the table's books (its key now names a TIME-WAIT
+ * record) and goes to the dead queue; on_close was called. */
+void tcp_conn_retire(struct ptg_conn *c);
 void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
 
 /* tcp_usr.c: user calls */
@@ -345,6 +388,13 @@ int tcp_output(struct ptg_conn *c);
 int tcp_send_ctl(struct ptg_conn *c, uint8_t flags, uint32_t seq);
 int tcp_send_ack(struct ptg_conn *c);
 int tcp_send_challenge_ack(struct ptg_conn *c);
+/* Why an ACK goes out of TIME-WAIT (each kind has its rate limit). */
+enum tcp_ack_kind {
+	TCP_ACK_REPLY,      /* to an unacceptable segment, or the FIN's */
+	TCP_ACK_CHALLENGE,  /* RFC 5961 */
+};
+int tcp_send_tw_ack(struct ptg_tcp *tcp, const struct tcp_tw *tw,
+		    enum tcp_ack_kind kind);
 int tcp_send_synack(struct ptg_conn *c);
 int tcp_send_syn(struct ptg_conn *c);
 int tcp_retransmit_one(struct ptg_conn *c, uint32_t seq, uint32_t max_len);
@@ -373,7 +423,16 @@ void tcp_timer_stop(struct ptg_conn *c, enum tcp_timer_kind k);
 void tcp_timer_stop_all(struct ptg_conn *c);
 void tcp_timer_advance(struct ptg_tcp *tcp, uint64_t now_ns);
 void tcp_rexmt_restart(struct ptg_conn *c);
+
+/* tcp_timewait.c */
+int tcp_tw_init(struct ptg_tcp *tcp, int socket);
+void tcp_tw_fini(struct ptg_tcp *tcp);
 void tcp_time_wait(struct ptg_conn *c);
+int tcp_tw_input(struct ptg_tcp *tcp, struct tcp_tw *tw, struct tcp_seg *seg,
+		 int listening);
+void tcp_tw_expire(struct ptg_tcp *tcp, uint64_t now_ns);
+void tcp_tw_flush(struct ptg_tcp *tcp);
+int tcp_tw_recycle_oldest(struct ptg_tcp *tcp);
 
 /* tcp_bufq.c: every mbuf a queue links is charged to tcp->bufs_held */
 void tcp_bufq_free(struct ptg_tcp *tcp, struct tcp_bufq *q);

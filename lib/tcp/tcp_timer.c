@@ -128,36 +128,6 @@ tcp_rexmt_restart(struct ptg_conn *c)
 	tcp_timer_arm(c, TT_REXMT, c->tcp->now + tcp_rto_ns(c));
 }
 
-void
-tcp_time_wait(struct ptg_conn *c)
-{
-	struct ptg_tcp *tcp = c->tcp;
-
-	tcp_set_state(c, PTG_TCPS_TIME_WAIT);
-	tcp_timer_stop(c, TT_REXMT);
-	tcp_timer_stop(c, TT_DELACK);
-	/* Data that came with (or before) the FIN, and on_fin, reach the
-	 * service before on_close. */
-	tcp_deliver(c);
-	if (c->flags & TF_DEAD)
-		return;
-	/* A TIME-WAIT block holds no buffers (only what RFC 6191 needs). */
-	tcp_bufq_free(tcp, &c->sndq);
-	tcp_bufq_free(tcp, &c->rcvq);
-	tcp_reass_free(c);
-	tcp_notify_close(c, PTG_CLOSE_NORMAL);
-	if (tcp->stopping) {
-		/* The endpoint is going away: nobody is left to answer a
-		 * retransmitted FIN, so TIME-WAIT would only delay the exit. */
-		if (c->flags & TF_ACKNOW)
-			tcp_send_ack(c);
-		tcp_conn_destroy(c, PTG_CLOSE_NORMAL);
-		return;
-	}
-	/* RFC 9293 3.10.7.4: TIME-WAIT lasts 2*MSL. */
-	tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
-}
-
 /*
  * RFC 1122 4.2.3.5: after R2 retransmissions the connection is closed;
  * when what we sent last never left (held behind an ARP request nobody

@@ -63,7 +63,7 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 	k.rport = dport;
 	if (sport != 0) {
 		k.lport = sport;
-		if (tcp_lookup(tcp, &k) != NULL) {
+		if (tcp_lookup_any(tcp, &k) != NULL) {
 			rte_errno = EADDRINUSE;
 			return NULL;
 		}
@@ -78,7 +78,7 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 					   k.raddr, k.rport))
 				continue;
 			if (tcp->listeners[k.lport] == NULL &&
-			    tcp_lookup(tcp, &k) == NULL)
+			    tcp_lookup_any(tcp, &k) == NULL)
 				break;
 		}
 		if (tries == 16384) {
