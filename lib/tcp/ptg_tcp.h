@@ -157,6 +157,23 @@ enum ptg_tcp_state {
 const char *ptg_tcp_state_str(enum ptg_tcp_state s);
 
 struct ptg_tcp;
+
+/**
+ * A connection, as a handle.
+ *
+ * Handles: a struct ptg_conn * given to a service (by on_accept, any
+ * callback, ptg_connect() or ptg_tcp_accept()) names that connection
+ * until its on_close returns. It carries a generation: the engine's
+ * connection blocks are reused, and the address alone would let a handle
+ * kept past on_close act on whichever connection got its block next.
+ * Every call taking a handle checks the generation (a load and a
+ * compare, nothing on the per-packet path) and treats a stale handle as
+ * a connection that is gone: -ENOTCONN from ptg_send(), ptg_shutdown(),
+ * ptg_close(), ptg_abort(), ptg_conn_set_rcvbuf(); 0 or NULL from the
+ * accessors; PTG_TCPS_CLOSED from ptg_conn_state(); nothing done by the
+ * setters and ptg_recv_resume(). Handles compare equal only for the same
+ * connection. They are not addresses: never dereference one.
+ */
 struct ptg_conn;
 
 /** Why a connection ended, as given to on_close. */
@@ -220,7 +237,8 @@ int ptg_conn_ops_check(const struct ptg_conn_ops *ops);
  * Create an engine on @p net (registers itself as the TCP handler).
  * The ISN secret (RFC 6528) is drawn fresh from rte_rand() each call.
  * @return the engine, or NULL with rte_errno: EINVAL, ENOMEM, ENOENT
- *         (unknown congestion control).
+ *         (unknown congestion control), ENOTSUP (memory above 2^48: the
+ *         handles' generation needs the top 16 bits of an address).
  */
 struct ptg_tcp *ptg_tcp_create(struct ptg_net *net,
 			       const struct ptg_tcp_config *cfg, int socket);
@@ -245,7 +263,13 @@ int ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
 		   const struct ptg_conn_ops *ops, void *svc_ctx,
 		   uint32_t backlog);
 
-/** Stop listening on @p port; queued connections are reset. */
+/**
+ * Stop listening on @p port; queued connections are reset. The port is
+ * free at once; the listener's memory goes at the end of the poll, so
+ * this may be called from any callback, on_accept of that very listener
+ * included.
+ * @return 0; -ENOENT no listener.
+ */
 int ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port);
 
 /**

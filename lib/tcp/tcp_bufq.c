@@ -203,8 +203,10 @@ bufq_read(const struct tcp_bufq *q, size_t off, uint8_t *buf, size_t len)
 }
 
 size_t
-ptg_recv_peek(const struct ptg_conn *c, size_t off, void *buf, size_t len)
+ptg_recv_peek(const struct ptg_conn *h, size_t off, void *buf, size_t len)
 {
+	const struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD) || buf == NULL)
 		return 0;
 	return bufq_read(&c->rcvq, off, buf, len);

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -112,6 +113,17 @@ mem_init(struct ptg_tcp *tcp)
 	tcp->buf_shift = (uint8_t)(31 - __builtin_clz(room));
 }
 
+/* rte_mempool_mem_iter() callback: count chunks above 2^48. */
+static void
+pool_chunk_high(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *h,
+		unsigned int idx)
+{
+	RTE_SET_USED(mp);
+	RTE_SET_USED(idx);
+	if (((uintptr_t)h->addr + h->len) >> TCP_HANDLE_SHIFT)
+		(*(unsigned int *)arg)++;
+}
+
 struct ptg_tcp *
 ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	       int socket)
@@ -120,6 +132,7 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct rte_hash_parameters hp = { 0 };
 	struct ptg_tcp *tcp;
+	unsigned int high;
 	int err = EINVAL;
 
 	if (net == NULL || cfg == NULL || config_check(cfg) != 0)
@@ -145,6 +158,7 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	mem_init(tcp);
 	TAILQ_INIT(&tcp->deadq);
 	TAILQ_INIT(&tcp->ready);
+	TAILQ_INIT(&tcp->dead_listeners);
 	tcp->eph_next = (uint16_t)rte_rand();
 	/* RFC 6528 3 / RFC 4987: fresh secrets every start. */
 	tcp->isn_key[0] = rte_rand();
@@ -159,6 +173,13 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 					    NULL, NULL, NULL, NULL, socket, 0);
 	if (tcp->conn_pool == NULL)
 		goto free_tcp;
+	/* Handles keep a generation in the top 16 bits of the address. */
+	high = 0;
+	rte_mempool_mem_iter(tcp->conn_pool, pool_chunk_high, &high);
+	if (high != 0) {
+		err = ENOTSUP;
+		goto free_pool;
+	}
 	hp.name = name + 4; /* "conn_N": unique like the pool's */
 	/* Connections and TIME-WAIT records share the table. */
 	hp.entries = cfg->max_conns + tcp->cfg.time_wait_max;
@@ -221,7 +242,8 @@ ptg_tcp_free(struct ptg_tcp *tcp)
 	}
 	tcp_conn_reap(tcp);
 	for (unsigned int p = 0; p <= (unsigned int)UINT16_MAX; p++)
-		rte_free(tcp->listeners[p]);
+		free(tcp->listeners[p]);
+	tcp_listen_reap(tcp);
 	tcp_tw_fini(tcp);
 	tcp_timer_fini(tcp);
 	rte_hash_free(tcp->table);
@@ -263,12 +285,15 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	struct ptg_conn *c;
 	struct tcp_key k;
 	uint64_t secret;
+	uint16_t gen;
 
 	if (rte_mempool_get(tcp->conn_pool, (void **)&c) != 0) {
 		TCP_STAT(tcp, drop_table_full);
 		return NULL;
 	}
+	gen = c->gen;
 	memset(c, 0, sizeof(*c));
+	c->gen = gen != 0 ? gen : 1; /* handles never carry 0 */
 	c->tcp = tcp;
 	c->laddr = laddr;
 	c->lport = lport;
@@ -353,6 +378,9 @@ tcp_conn_reap(struct ptg_tcp *tcp)
 
 	while ((c = TAILQ_FIRST(&tcp->deadq)) != NULL) {
 		TAILQ_REMOVE(&tcp->deadq, c, qlink);
+		/* Every handle of it is stale from here. */
+		if (++c->gen == 0)
+			c->gen = 1;
 		rte_mempool_put(tcp->conn_pool, c);
 	}
 }
@@ -385,6 +413,7 @@ ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns)
 	tcp_tw_expire(tcp, now_ns);
 	tcp_listen_hand_over(tcp);
 	tcp_conn_reap(tcp);
+	tcp_listen_reap(tcp);
 	tcp_table_check(tcp);
 }
 

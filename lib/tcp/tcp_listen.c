@@ -9,9 +9,11 @@
  *                                     | cookie SYN-ACK | cookie ACK
  *   handshake done -> tcp_established() -> accept queue -> ready list
  *   ptg_tcp_poll() -> tcp_listen_hand_over() -> tcp_upcall_accept()
+ *                  -> tcp_listen_reap()   (listeners unlistened meanwhile)
  *   ptg_tcp_accept() (manual accept, the socket API)
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -299,7 +301,9 @@ ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
 		return rc;
 	if (tcp->listeners[port] != NULL)
 		return -EADDRINUSE;
-	l = rte_zmalloc("ptg_tcp_listener", sizeof(*l), 0);
+	/* A control-path object in libc memory: the sanitizer build sees
+	 * any use after ptg_tcp_unlisten() freed it. */
+	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
 	l->port = port;
@@ -328,6 +332,13 @@ listener_flush(struct ptg_tcp *tcp, struct tcp_listener *l)
 	}
 }
 
+/*
+ * The port is free at once (a new SYN meets no listener, a new listener
+ * may take it), the queued connections are reset; the listener itself is
+ * freed at the end of the poll (tcp_listen_reap()), because the caller
+ * may be an on_accept that tcp_listen_hand_over() is walking its accept
+ * queue for.
+ */
 int
 ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port)
 {
@@ -338,9 +349,20 @@ ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port)
 	listener_flush(tcp, l);
 	tcp->listeners[port] = NULL;
 	tcp->nb_listeners--;
-	rte_free(l);
-	tcp_conn_reap(tcp);
+	l->closing = 1;
+	TAILQ_INSERT_TAIL(&tcp->dead_listeners, l, rlink);
 	return 0;
+}
+
+void
+tcp_listen_reap(struct ptg_tcp *tcp)
+{
+	struct tcp_listener *l;
+
+	while ((l = TAILQ_FIRST(&tcp->dead_listeners)) != NULL) {
+		TAILQ_REMOVE(&tcp->dead_listeners, l, rlink);
+		free(l);
+	}
 }
 
 int
@@ -375,7 +397,7 @@ ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port)
 	c->flags |= TF_ACCEPTED;
 	c->listener = NULL;
 	TCP_STAT(tcp, accepted);
-	return c;
+	return tcp_handle(c);
 }
 
 int
@@ -435,6 +457,8 @@ tcp_listen_hand_over(struct ptg_tcp *tcp)
 			c->flags &= ~TF_IN_ACCEPTQ;
 			c->listener = NULL;
 			tcp_upcall_accept(c);
+			if (l->closing)
+				break; /* unlistened from on_accept */
 		}
 	}
 }

@@ -199,9 +199,40 @@ struct ptg_conn {
 	void *svc_ctx;
 	void *user_ctx;
 	uint8_t close_reason;
+	uint16_t gen;                 /* handle generation (tcp_handle()) */
 } __rte_cache_aligned;
 
 TAILQ_HEAD(tcp_conn_list, ptg_conn);
+
+/*
+ * Handles (ptg_tcp.h, "Handles"): what the engine gives a service for a
+ * block is its address with the block's generation in the top 16 bits,
+ * which user-space addresses leave free (ptg_tcp_create() checks the
+ * pool). A block's generation changes when it goes back to the pool
+ * (tcp_conn_reap()) and is never 0, so every user call sees at once
+ * whether the handle still names the connection it was given for.
+ * The engine itself passes bare pointers (top bits 0): not checked.
+ */
+#define TCP_HANDLE_SHIFT 48
+#define TCP_HANDLE_MASK ((UINT64_C(1) << TCP_HANDLE_SHIFT) - 1)
+
+static inline struct ptg_conn *tcp_handle(const struct ptg_conn *c)
+{
+	return (struct ptg_conn *)((uintptr_t)c |
+				   ((uintptr_t)c->gen << TCP_HANDLE_SHIFT));
+}
+
+/* The block a handle names, or NULL for NULL or a stale handle. */
+static inline struct ptg_conn *tcp_conn_of(const struct ptg_conn *h)
+{
+	uintptr_t v = (uintptr_t)h;
+	struct ptg_conn *c = (struct ptg_conn *)(v & TCP_HANDLE_MASK);
+	uint16_t gen = (uint16_t)(v >> TCP_HANDLE_SHIFT);
+
+	if (unlikely(c == NULL) || (gen != 0 && unlikely(c->gen != gen)))
+		return NULL;
+	return c;
+}
 
 /* Layout, checked at build time: the block stays at 9 cache lines (the
  * README's figure), and what a segment's lookup and header prediction
@@ -218,7 +249,8 @@ struct tcp_listener {
 	uint16_t port;
 	uint8_t manual_accept;
 	uint8_t in_ready;
-	TAILQ_ENTRY(tcp_listener) rlink;
+	uint8_t closing;              /* unlistened; freed at the poll's end */
+	TAILQ_ENTRY(tcp_listener) rlink; /* ready list, or the dead list */
 	const struct ptg_conn_ops *ops;
 	void *svc_ctx;
 	uint32_t backlog;
@@ -340,6 +372,7 @@ struct ptg_tcp {
 	uint8_t tw_iss_valid;
 	uint32_t nb_listeners;
 	TAILQ_HEAD(, tcp_listener) ready; /* listeners with connections to hand over */
+	TAILQ_HEAD(, tcp_listener) dead_listeners; /* unlistened, not freed */
 	struct tcp_listener *listeners[UINT16_MAX + 1];
 	struct ptg_tcp_stats stats;
 };
@@ -360,12 +393,14 @@ void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
 
 /* tcp_usr.c: user calls */
 int tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst);
+uint32_t tcp_send_space(const struct ptg_conn *c);
 
 /* tcp_listen.c: listeners, SYN and accept queues, cookies */
 void tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 		      struct tcp_seg *seg);
 void tcp_listen_unqueue(struct ptg_conn *c);
 void tcp_listen_hand_over(struct ptg_tcp *tcp);
+void tcp_listen_reap(struct ptg_tcp *tcp);
 void tcp_established(struct ptg_conn *c);
 /* Our window shift: the smallest that lets rcvbuf fit, up to cfg.wscale
  * (RFC 7323 2.2). */

@@ -108,7 +108,7 @@ ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst, uint16_t dport,
 	c->rtt_start_ns = now_ns;
 	tcp_send_syn(c);
 	tcp_rexmt_restart(c);
-	return c;
+	return tcp_handle(c);
 }
 
 void
@@ -120,8 +120,9 @@ ptg_tcp_set_sport_filter(struct ptg_tcp *tcp, ptg_tcp_sport_filter_t fn,
 }
 
 ssize_t
-ptg_send(struct ptg_conn *c, const void *data, size_t len)
+ptg_send(struct ptg_conn *h, const void *data, size_t len)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
 	struct ptg_tcp *tcp;
 	size_t space;
 	uint32_t n;
@@ -140,7 +141,7 @@ ptg_send(struct ptg_conn *c, const void *data, size_t len)
 		return -ENOTCONN;
 	}
 	tcp = c->tcp;
-	space = ptg_send_space(c);
+	space = tcp_send_space(c);
 	n = (uint32_t)RTE_MIN(space, len);
 	if (unlikely(n < len) && c->sndq.bytes + n < tcp->cfg.sndbuf)
 		TCP_STAT(tcp, snd_mem_limited); /* the budget, not sndbuf */
@@ -154,8 +155,8 @@ ptg_send(struct ptg_conn *c, const void *data, size_t len)
 	return n;
 }
 
-size_t
-ptg_send_space(const struct ptg_conn *c)
+uint32_t
+tcp_send_space(const struct ptg_conn *c)
 {
 	const struct ptg_tcp *tcp = c->tcp;
 	uint32_t buf = tcp->cfg.sndbuf;
@@ -175,14 +176,26 @@ ptg_send_space(const struct ptg_conn *c)
 }
 
 size_t
-ptg_send_queued(const struct ptg_conn *c)
+ptg_send_space(const struct ptg_conn *h)
 {
-	return c->sndq.bytes;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? tcp_send_space(c) : 0;
+}
+
+size_t
+ptg_send_queued(const struct ptg_conn *h)
+{
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->sndq.bytes : 0;
 }
 
 int
-ptg_shutdown(struct ptg_conn *c)
+ptg_shutdown(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	if (c->flags & TF_FIN_QUEUED)
@@ -209,8 +222,9 @@ ptg_shutdown(struct ptg_conn *c)
 }
 
 int
-ptg_close(struct ptg_conn *c)
+ptg_close(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
 	int rc;
 
 	if (c == NULL || (c->flags & TF_DEAD))
@@ -234,8 +248,10 @@ ptg_close(struct ptg_conn *c)
 }
 
 int
-ptg_abort(struct ptg_conn *c)
+ptg_abort(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	/* RFC 9293 3.10.5: ABORT sends a RST in synchronized states. */
@@ -247,8 +263,10 @@ ptg_abort(struct ptg_conn *c)
 }
 
 void
-ptg_recv_resume(struct ptg_conn *c)
+ptg_recv_resume(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD) || (c->flags & TF_IN_CALLBACK))
 		return;
 	tcp_deliver(c);
@@ -257,8 +275,10 @@ ptg_recv_resume(struct ptg_conn *c)
 }
 
 int
-ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes)
+ptg_conn_set_rcvbuf(struct ptg_conn *h, uint32_t bytes)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	if (bytes < 1024)
@@ -268,14 +288,20 @@ ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes)
 }
 
 uint32_t
-ptg_conn_rcvbuf(const struct ptg_conn *c)
+ptg_conn_rcvbuf(const struct ptg_conn *h)
 {
-	return c->rcvbuf;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->rcvbuf : 0;
 }
 
 void
-ptg_conn_set_nodelay(struct ptg_conn *c, int on)
+ptg_conn_set_nodelay(struct ptg_conn *h, int on)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
+	if (c == NULL)
+		return;
 	if (on)
 		c->flags |= TF_NODELAY;
 	else
@@ -283,39 +309,55 @@ ptg_conn_set_nodelay(struct ptg_conn *c, int on)
 }
 
 void
-ptg_conn_set_ctx(struct ptg_conn *c, void *ctx)
+ptg_conn_set_ctx(struct ptg_conn *h, void *ctx)
 {
-	c->user_ctx = ctx;
+	struct ptg_conn *c = tcp_conn_of(h);
+
+	if (c != NULL)
+		c->user_ctx = ctx;
 }
 
 void *
-ptg_conn_ctx(const struct ptg_conn *c)
+ptg_conn_ctx(const struct ptg_conn *h)
 {
-	return c->user_ctx;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->user_ctx : NULL;
 }
 
 void *
-ptg_conn_service_ctx(const struct ptg_conn *c)
+ptg_conn_service_ctx(const struct ptg_conn *h)
 {
-	return c->svc_ctx;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->svc_ctx : NULL;
 }
 
 struct ptg_tcp *
-ptg_conn_tcp(const struct ptg_conn *c)
+ptg_conn_tcp(const struct ptg_conn *h)
 {
-	return c->tcp;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->tcp : NULL;
 }
 
 enum ptg_tcp_state
-ptg_conn_state(const struct ptg_conn *c)
+ptg_conn_state(const struct ptg_conn *h)
 {
-	return (enum ptg_tcp_state)c->state;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? (enum ptg_tcp_state)c->state : PTG_TCPS_CLOSED;
 }
 
 void
-ptg_conn_endpoints(const struct ptg_conn *c, rte_be32_t *laddr,
+ptg_conn_endpoints(const struct ptg_conn *h, rte_be32_t *laddr,
 		   uint16_t *lport, rte_be32_t *raddr, uint16_t *rport)
 {
+	const struct ptg_conn *c = tcp_conn_of(h);
+	static const struct ptg_conn none;
+
+	if (c == NULL)
+		c = &none;
 	if (laddr)
 		*laddr = c->laddr;
 	if (lport)
@@ -327,9 +369,13 @@ ptg_conn_endpoints(const struct ptg_conn *c, rte_be32_t *laddr,
 }
 
 void
-ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info)
+ptg_conn_info(const struct ptg_conn *h, struct ptg_conn_info *info)
 {
+	const struct ptg_conn *c = tcp_conn_of(h);
+
 	memset(info, 0, sizeof(*info));
+	if (c == NULL)
+		return; /* CLOSED */
 	info->state = (enum ptg_tcp_state)c->state;
 	info->snd_una = c->snd_una;
 	info->snd_nxt = c->snd_nxt;

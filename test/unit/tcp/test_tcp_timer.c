@@ -568,9 +568,10 @@ test_cancel_while_firing(void **state)
 	pair_open(t, 41000);
 	pair_open(t, 41001);
 	assert_int_equal(pr.nb, 2);
-	assert_int_equal(pr.conn[0]->t_deadline[TT_KEEP],
+	assert_int_equal(tcp_conn_of(pr.conn[0])->t_deadline[TT_KEEP],
 			 t->env->now + PTG_TEST_S(1));
-	assert_int_equal(pr.conn[0]->timer.slot_tick, pr.conn[1]->timer.slot_tick);
+	assert_int_equal(tcp_conn_of(pr.conn[0])->timer.slot_tick,
+			 tcp_conn_of(pr.conn[1])->timer.slot_tick);
 	assert_int_equal(wheel_entries(t->tcp), 2);
 	tt_none(t);
 	fire = fire_time(t->env->now + PTG_TEST_S(1));
@@ -620,7 +621,7 @@ test_rearm_while_firing(void **state)
 	(void)state;
 	tt_open(t, 100, NULL);
 	dl = t->env->now + PTG_TEST_S(2);
-	assert_int_equal(t->rec.conn->t_deadline[TT_KEEP], dl);
+	assert_int_equal(tcp_conn_of(t->rec.conn)->t_deadline[TT_KEEP], dl);
 	for (int i = 0; i < 3; i++) {
 		tt_advance(t, dl - 1 - t->env->now);
 		tt_none(t);
@@ -633,7 +634,7 @@ test_rearm_while_firing(void **state)
 		assert_int_equal(TT_STAT(t, keepalive_probes), i + 1);
 		assert_int_equal(wheel_entries(t->tcp), 1);
 		dl = t->env->now + PTG_TEST_S(1);
-		assert_int_equal(t->rec.conn->t_deadline[TT_KEEP], dl);
+		assert_int_equal(tcp_conn_of(t->rec.conn)->t_deadline[TT_KEEP], dl);
 	}
 	assert_int_equal(p.tcp_flags, RST | ACK);             /* gave up */
 	assert_int_equal(TT_STAT(t, conn_timeout), 1);
