@@ -107,6 +107,7 @@ mem_init(struct ptg_tcp *tcp)
 					   pool / 2;
 	tcp->bufs_max = RTE_MAX(tcp->bufs_max, 1u);
 	tcp->bufs_pressure = tcp->bufs_max - tcp->bufs_max / 4;
+	tcp->bufs_pressure_at = tcp->bufs_pressure;
 	tcp->cfg.mem_bufs = tcp->bufs_max;
 	room = room > RTE_PKTMBUF_HEADROOM + 64 ? room - RTE_PKTMBUF_HEADROOM :
 						  64;
@@ -305,6 +306,7 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->mss = tcp_mss_for_mtu(tcp);
 	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
+	tcp_rcv_bufs_update(c);
 	key_of(c, &k);
 	/* A full table gives up its oldest TIME-WAIT record. */
 	if (rte_hash_add_key_data(tcp->table, &k, c) != 0 &&
@@ -398,6 +400,7 @@ mem_check(struct ptg_tcp *tcp, uint64_t now_ns)
 		return;
 	tcp->pool_check_tick = tick;
 	tcp->pool_low = rte_mempool_avail_count(tcp->mp) < tcp->mp->size / 8;
+	tcp->bufs_pressure_at = tcp->pool_low ? 0 : tcp->bufs_pressure;
 	p = (uint8_t)tcp_mem_pressure(tcp);
 	if (p && !tcp->in_pressure)
 		TCP_STAT(tcp, mem_pressure);

@@ -479,6 +479,7 @@ tcp_negotiate(struct ptg_conn *c, const struct tcp_seg *seg)
 		/* Room for the option in every segment (RFC 7323 2.1). */
 		c->mss -= 12;
 	}
+	tcp_rcv_bufs_update(c);
 }
 
 static void

@@ -73,6 +73,7 @@ conn_init_common(struct ptg_conn *c, struct tcp_listener *l)
 	c->svc_ctx = l ? l->svc_ctx : c->svc_ctx;
 	if (l != NULL && l->rcvbuf != 0)
 		c->rcvbuf = l->rcvbuf;
+	tcp_rcv_bufs_update(c);
 	c->rcv_wscale = tcp_rcv_wscale(tcp);
 	c->rto_us = (uint32_t)(tcp->cfg.rto_initial_ns / 1000);
 	c->cc = tcp->cc;
@@ -133,6 +134,7 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 		if (bits & 16)
 			c->flags |= TF_SACK_OK;
 	}
+	tcp_rcv_bufs_update(c);
 	c->snd_wnd = seg->wnd << c->snd_wscale;
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = seg->seq;

@@ -77,42 +77,19 @@ tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us)
 	c->rto_us = (uint32_t)rto;
 }
 
-/*
- * Receive window to advertise (RFC 9293 3.8.6.2.2): free buffer space, but
- * never moving the right edge left, and not opening it by less than
- * min(RCV.BUFF/2, MSS) (receiver-side silly window avoidance).
- * Free space is counted in bytes and in buffers: what the free buffers of
- * tcp_rcv_bufs_max() take in full segments, so that a peer whose small
- * segments pin a buffer each sees the window close (what Linux does with
- * truesize against rcvbuf); under memory pressure at most four segments.
- */
+/* What the free buffers of tcp_rcv_bufs_max() take in full segments, and
+ * under memory pressure at most four segments: bounds on the free space
+ * once the receive side holds buffers or memory is short
+ * (tcp_rcv_window(), tcp_priv.h). */
 uint32_t
-tcp_rcv_window(const struct ptg_conn *c)
+tcp_rcv_space_mem(const struct ptg_conn *c, uint32_t space)
 {
-	const struct ptg_tcp *tcp = c->tcp;
-	uint32_t buf = c->rcvbuf;
-	uint32_t used = c->rcvq.bytes + c->ooo_bytes;
-	uint32_t space = used < buf ? buf - used : 0;
 	uint32_t bufs = tcp_rcv_bufs(c), bufs_max = tcp_rcv_bufs_max(c);
-	uint32_t per_buf = RTE_MIN((uint32_t)c->mss, 1u << tcp->buf_shift);
-	uint32_t adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-	uint32_t max = (uint32_t)TCP_WIN_MAX << c->rcv_wscale;
-	uint32_t step = RTE_MIN(buf / 2, (uint32_t)c->mss);
+	uint32_t per_buf = RTE_MIN((uint32_t)c->mss, 1u << c->tcp->buf_shift);
 
 	space = RTE_MIN(space, bufs < bufs_max ? (bufs_max - bufs) * per_buf : 0);
-	if (unlikely(tcp_mem_pressure(tcp)))
+	if (tcp_mem_pressure(c->tcp))
 		space = RTE_MIN(space, 4u * c->mss);
-	if (space < adv + step)
-		space = adv;
-	space = RTE_MIN(space, max);
-	/* The scaled field rounds down; keep the old edge by rounding up. */
-	if (c->rcv_wscale) {
-		uint32_t unit = 1u << c->rcv_wscale;
-
-		space &= ~(unit - 1);
-		if (space < adv)
-			space = RTE_ALIGN_CEIL(adv, unit);
-	}
 	return space;
 }
 

@@ -200,6 +200,8 @@ struct ptg_conn {
 	void *user_ctx;
 	uint8_t close_reason;
 	uint16_t gen;                 /* handle generation (tcp_handle()) */
+	uint16_t rcv_bufs_lim;        /* receive buffers held before the
+					 window counts them (tcp_rcv_bufs_update()) */
 } __rte_cache_aligned;
 
 TAILQ_HEAD(tcp_conn_list, ptg_conn);
@@ -357,6 +359,7 @@ struct ptg_tcp {
 	uint32_t bufs_held;
 	uint32_t bufs_max;
 	uint32_t bufs_pressure;
+	uint32_t bufs_pressure_at;    /* bufs_pressure, or 0 when pool_low */
 	uint8_t buf_shift;            /* log2 of a buffer's payload room */
 	uint8_t pool_low;             /* the frame pool ran low (poll) */
 	uint8_t in_pressure;          /* last poll found pressure */
@@ -437,7 +440,7 @@ void tcp_respond_rst(struct ptg_tcp *tcp, const struct tcp_seg *seg);
 int tcp_send_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 			   uint32_t iss, uint16_t mss, uint32_t tsval,
 			   uint8_t wscale, uint8_t sack_ok);
-uint32_t tcp_rcv_window(const struct ptg_conn *c);
+uint32_t tcp_rcv_space_mem(const struct ptg_conn *c, uint32_t space);
 uint16_t tcp_mss_for_mtu(const struct ptg_tcp *tcp);
 uint32_t tcp_seg_room(const struct ptg_conn *c);
 
@@ -584,9 +587,21 @@ static inline uint32_t tcp_rcv_bufs_max(const struct ptg_conn *c)
 	return RTE_MIN(RTE_MAX(n, TCP_RCV_BUFS_MIN), (uint32_t)UINT16_MAX);
 }
 
+/* After rcvbuf or the MSS changed: how many buffers the receive side may
+ * hold before what the rest hold in full segments falls below rcvbuf
+ * (until then the window needs no look at buffers). */
+static inline void tcp_rcv_bufs_update(struct ptg_conn *c)
+{
+	uint32_t max = tcp_rcv_bufs_max(c);
+	uint32_t per_buf = RTE_MIN((uint32_t)c->mss, 1u << c->tcp->buf_shift);
+	uint32_t need = (c->rcvbuf + per_buf - 1) / RTE_MAX(per_buf, 1u);
+
+	c->rcv_bufs_lim = (uint16_t)(need < max ? max - need : 0);
+}
+
 static inline int tcp_mem_pressure(const struct ptg_tcp *tcp)
 {
-	return tcp->bufs_held >= tcp->bufs_pressure || tcp->pool_low;
+	return tcp->bufs_held >= tcp->bufs_pressure_at;
 }
 
 static inline int tcp_mem_over(const struct ptg_tcp *tcp)
@@ -601,6 +616,42 @@ static inline uint32_t tcp_mbuf_room(const struct rte_mbuf *m)
 	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)
 		return 0;
 	return rte_pktmbuf_tailroom(m);
+}
+
+/*
+ * Receive window to advertise (RFC 9293 3.8.6.2.2): free buffer space, but
+ * never moving the right edge left, and not opening it by less than
+ * min(RCV.BUFF/2, MSS) (receiver-side silly window avoidance).
+ * Free space is counted in bytes and, once the receive side holds enough
+ * buffers to matter, in buffers too (tcp_rcv_space_mem()), so that a peer
+ * whose small segments pin a buffer each sees the window close (what
+ * Linux does with truesize against rcvbuf).
+ */
+static inline uint32_t
+tcp_rcv_window(const struct ptg_conn *c)
+{
+	uint32_t buf = c->rcvbuf;
+	uint32_t used = c->rcvq.bytes + c->ooo_bytes;
+	uint32_t space = used < buf ? buf - used : 0;
+	uint32_t adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t max = (uint32_t)TCP_WIN_MAX << c->rcv_wscale;
+	uint32_t step = RTE_MIN(buf / 2, (uint32_t)c->mss);
+
+	if (unlikely(tcp_rcv_bufs(c) > c->rcv_bufs_lim ||
+		     tcp_mem_pressure(c->tcp)))
+		space = tcp_rcv_space_mem(c, space);
+	if (space < adv + step)
+		space = adv;
+	space = RTE_MIN(space, max);
+	/* The scaled field rounds down; keep the old edge by rounding up. */
+	if (c->rcv_wscale) {
+		uint32_t unit = 1u << c->rcv_wscale;
+
+		space &= ~(unit - 1);
+		if (space < adv)
+			space = RTE_ALIGN_CEIL(adv, unit);
+	}
+	return space;
 }
 
 static inline int tcp_synchronized(const struct ptg_conn *c)

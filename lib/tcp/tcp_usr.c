@@ -284,6 +284,7 @@ ptg_conn_set_rcvbuf(struct ptg_conn *h, uint32_t bytes)
 	if (bytes < 1024)
 		return -EINVAL;
 	c->rcvbuf = RTE_MIN(bytes, c->tcp->cfg.rcvbuf);
+	tcp_rcv_bufs_update(c);
 	return 0;
 }
 

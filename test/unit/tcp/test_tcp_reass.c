@@ -380,16 +380,16 @@ test_pressure_and_prune(void **state)
 {
 	struct rq *r = *state;
 	struct ptg_tcp *tcp = r->c.tcp;
-	uint32_t saved = tcp->bufs_pressure;
+	uint32_t saved = tcp->bufs_pressure_at;
 
 	r->room = 1;
 	for (uint32_t i = 0; i < 10; i++)
 		assert_int_equal(insert(r, 1000 + 10 * i, 5), 0);
 	assert_int_equal(r->c.ooo_nb, 10);
-	tcp->bufs_pressure = tcp->bufs_held;
+	tcp->bufs_pressure_at = tcp->bufs_held;
 	assert_int_equal(insert(r, 2000, 5), TCP_REASS_PRESSURE);
 	assert_int_equal(insert(r, 1005, 5), 0);       /* into [1000, 1005) */
-	tcp->bufs_pressure = saved;
+	tcp->bufs_pressure_at = saved;
 	assert_int_equal(r->c.ooo_nb, 10);
 	assert_int_equal(tcp_reass_prune(&r->c, 3), 3);
 	assert_int_equal(TT_STAT(r->t, ooo_pruned), 3);
