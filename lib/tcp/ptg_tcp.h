@@ -77,7 +77,9 @@ struct ptg_tcp_config {
 	uint64_t keepalive_idle_ns; /**< 0: keepalive off */
 	uint64_t keepalive_intvl_ns;
 	uint32_t keepalive_probes;
-	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7) */
+	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7), on
+					   average: each second's budget is
+					   drawn from [limit/2, 3*limit/2) */
 	uint64_t fin_wait2_ns;     /**< orphaned FIN-WAIT-2 lifetime */
 	/** mbufs the queues of all connections (send, receive,
 	 *  out-of-order) may pin together; 0: half the frame pool (the
@@ -91,6 +93,11 @@ struct ptg_tcp_config {
 	/** TIME-WAIT records (compact, no control block) at most; beyond,
 	 *  the oldest is recycled. 0: max_conns. */
 	uint32_t time_wait_max;
+	/** At most one ACK per this interval per connection (or TIME-WAIT
+	 *  record) in reply to segments without data that are out of the
+	 *  window or fail PAWS (RFC 7323 5.3; ACK loops, RFC 5961 10);
+	 *  0: no limit. */
+	uint64_t oow_ack_interval_ns;
 };
 
 /** Fill @p cfg with defaults. */
@@ -121,7 +128,7 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(rcv_coalesced) X(ooo_pruned) X(mem_pressure) X(drop_ooo_pressure) \
 	X(drop_mem_budget) X(drop_syn_pressure) X(snd_mem_limited) \
 	X(connect_mem_refused) \
-	X(timewait_recycled) X(timewait_fin_acked)
+	X(timewait_recycled) X(timewait_fin_acked) X(oow_ack_limited)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {

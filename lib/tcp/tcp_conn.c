@@ -74,6 +74,7 @@ ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 	cfg->fin_wait2_ns = 60ULL * 1000000000ULL;
 	cfg->mem_bufs = 0;                            /* half the pool */
 	cfg->time_wait_max = 0;                       /* max_conns */
+	cfg->oow_ack_interval_ns = 500ULL * 1000000ULL; /* as Linux */
 }
 
 static int
@@ -307,6 +308,10 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
 	tcp_rcv_bufs_update(c);
+	/* IP IDs: a counter of this connection from a random start, so
+	 * that they tell nothing about the engine's other traffic
+	 * (RFC 6864 4.1 allows any value in an atomic datagram). */
+	c->ip_id = (uint16_t)(rte_rand() >> 48);
 	key_of(c, &k);
 	/* A full table gives up its oldest TIME-WAIT record. */
 	if (rte_hash_add_key_data(tcp->table, &k, c) != 0 &&

@@ -859,11 +859,11 @@ drop_quiet:
 	seg->m = NULL;
 	return;
 drop_ack:
+	if (!(seg->flags & TH_RST))
+		tcp_send_oow_ack(c, seg);
 	if (seg->m != NULL)
 		rte_pktmbuf_free(seg->m);
 	seg->m = NULL;
-	if (!(seg->flags & TH_RST))
-		tcp_send_ack(c);
 }
 
 void

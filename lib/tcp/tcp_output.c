@@ -16,6 +16,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_random.h>
 
 #include "tcp_priv.h"
 
@@ -118,7 +119,9 @@ seg_alloc(struct ptg_tcp *tcp, unsigned int opt_len, struct rte_ipv4_hdr **ipp,
 	th = (struct rte_tcp_hdr *)(ip + 1);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
-	ip->packet_id = rte_cpu_to_be_16(tcp->ip_id++);
+	/* The ID: the connection's counter (conn_seg_alloc()), or random
+	 * for a segment of no connection (RFC 6864 4.1). */
+	ip->packet_id = 0;
 	/* RFC 9293 3.7.1 with RFC 1191: set DF, segments fit the MTU. */
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
@@ -145,6 +148,7 @@ conn_seg_alloc(struct ptg_conn *c, const uint8_t *opts, unsigned int olen,
 	if (m == NULL)
 		return NULL;
 	memcpy(*thp + 1, opts, olen);
+	(*ipp)->packet_id = rte_cpu_to_be_16(c->ip_id++);
 	(*ipp)->src_addr = c->laddr;
 	(*ipp)->dst_addr = c->raddr;
 	(*thp)->src_port = rte_cpu_to_be_16(c->lport);
@@ -254,20 +258,61 @@ tcp_send_ack(struct ptg_conn *c)
 
 /* RFC 5961 7: challenge ACKs are rate limited per engine (one-second
  * windows), so they cannot be used to amplify or to probe sequence space. */
+/*
+ * RFC 5961 7 and 10: the budget of each one-second window is drawn
+ * anew from [limit/2, limit/2 + limit): a fixed budget is a side channel
+ * (an off-path attacker who exhausts it learns from the missing ACKs
+ * whether its guess drew one, CVE-2016-5696); a random one tells nothing.
+ */
 static int
 challenge_ack_allowed(struct ptg_tcp *tcp)
 {
-	if (tcp->now - tcp->chack_window_start >= 1000000000ULL) {
+	uint32_t limit = tcp->cfg.challenge_ack_limit;
+
+	if (tcp->now - tcp->chack_window_start >= 1000000000ULL ||
+	    tcp->chack_window_start == 0) {
 		tcp->chack_window_start = tcp->now;
-		tcp->chack_count = 0;
+		tcp->chack_budget = limit ? (limit + 1) / 2 +
+			(uint32_t)rte_rand_max(limit) : 0;
 	}
-	if (tcp->chack_count >= tcp->cfg.challenge_ack_limit) {
+	if (tcp->chack_budget == 0) {
 		TCP_STAT(tcp, challenge_ack_limited);
 		return 0;
 	}
-	tcp->chack_count++;
+	tcp->chack_budget--;
 	TCP_STAT(tcp, challenge_acks);
 	return 1;
+}
+
+/* RFC 7323 5.3 (with Linux's tcp_invalid_ratelimit): ACKs to segments
+ * without data that are out of the window or fail PAWS, at most one per
+ * interval per connection; a segment with data (or SYN, FIN) is no part
+ * of an ACK loop and is always answered (its duplicate ACK may be what
+ * the sender's recovery needs). */
+int
+tcp_oow_ack_allowed(struct ptg_tcp *tcp, uint32_t *last,
+		    const struct tcp_seg *seg)
+{
+	uint64_t ivl = tcp->cfg.oow_ack_interval_ns;
+	uint32_t now = tcp_ts_clock(tcp->now) | 1; /* 0: never sent */
+
+	if (ivl == 0 || seg->len > 0 ||
+	    (seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)))
+		return 1;
+	if (*last != 0 && now - *last < (uint32_t)(ivl >> TCP_TICK_SHIFT)) {
+		TCP_STAT(tcp, oow_ack_limited);
+		return 0;
+	}
+	*last = now;
+	return 1;
+}
+
+int
+tcp_send_oow_ack(struct ptg_conn *c, const struct tcp_seg *seg)
+{
+	if (!tcp_oow_ack_allowed(c->tcp, &c->oow_ack_tick, seg))
+		return -EAGAIN;
+	return tcp_send_ack(c);
 }
 
 int
@@ -308,6 +353,7 @@ tcp_send_tw_ack(struct ptg_tcp *tcp, const struct tcp_tw *tw,
 		v = rte_cpu_to_be_32(tw->ts_recent);
 		memcpy(o + 8, &v, 4);
 	}
+	ip->packet_id = (rte_be16_t)(rte_rand() >> 48);
 	ip->src_addr = tw->laddr;
 	ip->dst_addr = tw->raddr;
 	th->src_port = rte_cpu_to_be_16(tw->lport);
@@ -377,6 +423,7 @@ reply_alloc(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 
 	if (m == NULL)
 		return NULL;
+	(*ipp)->packet_id = (rte_be16_t)(rte_rand() >> 48);
 	(*ipp)->src_addr = seg->ip->dst_addr;
 	(*ipp)->dst_addr = seg->ip->src_addr;
 	(*thp)->src_port = seg->th->dst_port;

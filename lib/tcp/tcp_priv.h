@@ -202,6 +202,8 @@ struct ptg_conn {
 	uint16_t gen;                 /* handle generation (tcp_handle()) */
 	uint16_t rcv_bufs_lim;        /* receive buffers held before the
 					 window counts them (tcp_rcv_bufs_update()) */
+	uint16_t ip_id;               /* next IPv4 ID */
+	uint32_t oow_ack_tick;        /* last rate-limited ACK (ts clock) */
 } __rte_cache_aligned;
 
 TAILQ_HEAD(tcp_conn_list, ptg_conn);
@@ -279,6 +281,7 @@ struct tcp_tw {
 	uint32_t ts_recent, ts_offset;
 	uint8_t rcv_wscale;
 	uint8_t flags;                /* TW_* */
+	uint32_t oow_ack_tick;        /* last rate-limited ACK (ts clock) */
 };
 #define TW_TS_OK 0x01
 #define TCP_TW_TAG ((uintptr_t)1)
@@ -336,7 +339,6 @@ struct ptg_tcp {
 	uint64_t now;
 	uint32_t nb_conns;
 	uint8_t stopping;
-	uint16_t ip_id;
 	uint16_t eph_next;
 	ptg_tcp_sport_filter_t sport_ok; /* ephemeral ports this core may use */
 	void *sport_ok_arg;
@@ -345,9 +347,9 @@ struct ptg_tcp {
 	uint64_t isn_key[2];
 	uint64_t cookie_key[2];
 
-	/* RFC 5961 7: challenge ACK rate limit. */
+	/* RFC 5961 7: challenge ACK rate limit, a budget per second. */
 	uint64_t chack_window_start;
-	uint32_t chack_count;
+	uint32_t chack_budget;
 
 	/* Timer wheel. */
 	LIST_HEAD(tcp_timer_slot, tcp_timer) *wheel;
@@ -426,6 +428,12 @@ int tcp_output(struct ptg_conn *c);
 int tcp_send_ctl(struct ptg_conn *c, uint8_t flags, uint32_t seq);
 int tcp_send_ack(struct ptg_conn *c);
 int tcp_send_challenge_ack(struct ptg_conn *c);
+/* The ACK to a segment that is out of the window or fails PAWS: at most
+ * one per oow_ack_interval_ns for one without data (a SYN or FIN counts
+ * as data). */
+int tcp_send_oow_ack(struct ptg_conn *c, const struct tcp_seg *seg);
+int tcp_oow_ack_allowed(struct ptg_tcp *tcp, uint32_t *last,
+			const struct tcp_seg *seg);
 /* Why an ACK goes out of TIME-WAIT (each kind has its rate limit). */
 enum tcp_ack_kind {
 	TCP_ACK_REPLY,      /* to an unacceptable segment, or the FIN's */

@@ -231,7 +231,8 @@ tcp_tw_input(struct ptg_tcp *tcp, struct tcp_tw *tw, struct tcp_seg *seg,
 	if ((tw->flags & TW_TS_OK) && seg->opt.has_ts &&
 	    !(seg->flags & TH_RST) && seq_lt(seg->opt.tsval, tw->ts_recent)) {
 		TCP_STAT(tcp, drop_paws);
-		tcp_send_tw_ack(tcp, tw, TCP_ACK_REPLY);
+		if (tcp_oow_ack_allowed(tcp, &tw->oow_ack_tick, seg))
+			tcp_send_tw_ack(tcp, tw, TCP_ACK_REPLY);
 		goto drop;
 	}
 	/* RFC 5961 4.2: a SYN gets a challenge ACK. */
@@ -253,7 +254,8 @@ tcp_tw_input(struct ptg_tcp *tcp, struct tcp_tw *tw, struct tcp_seg *seg,
 		} else {
 			TCP_STAT(tcp, drop_out_of_window);
 		}
-		tcp_send_tw_ack(tcp, tw, TCP_ACK_REPLY);
+		if (tcp_oow_ack_allowed(tcp, &tw->oow_ack_tick, seg))
+			tcp_send_tw_ack(tcp, tw, TCP_ACK_REPLY);
 		goto drop;
 	}
 	if (seg->flags & TH_RST) {

@@ -255,18 +255,21 @@ tweak_chack(struct ptg_tcp_config *cfg)
 	cfg->challenge_ack_limit = 3;
 }
 
-/* RFC 5961 7: challenge ACKs are rate limited. */
+/* RFC 5961 7: challenge ACKs are rate limited: with a limit of 3, each
+ * second's budget is 2, 3 or 4 (drawn from [limit/2, 3*limit/2)). */
 static void
 test_challenge_ack_limit(void **state)
 {
 	struct tt *t = tt_new(tweak_chack);
+	unsigned int sent;
 
 	tt_open(t, 100, NULL);
 	for (int i = 0; i < 10; i++)
 		tt_rx(t, &(struct ptg_test_tcp){ .seq = 200 + i, .flags = RST });
-	assert_int_equal(tt_pending(t), 3);
-	assert_int_equal(TT_STAT(t, challenge_acks), 3);
-	assert_int_equal(TT_STAT(t, challenge_ack_limited), 7);
+	sent = tt_pending(t);
+	assert_true(sent >= 2 && sent <= 4);
+	assert_int_equal(TT_STAT(t, challenge_acks), sent);
+	assert_int_equal(TT_STAT(t, challenge_ack_limited), 10 - sent);
 	tt_skip(t);
 	tt_advance(t, PTG_TEST_S(1));
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 300, .flags = RST });

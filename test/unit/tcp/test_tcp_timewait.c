@@ -174,6 +174,28 @@ test_fin_acked_and_restarts(void **state)
 	tt_none(t);
 }
 
+/* A TIME-WAIT record answers segments without data that are out of its
+ * window at most once per 500 ms, too. */
+static void
+test_oow_ack_rate_limit(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = close_into_time_wait(t, TT_PEER_PORT, 100, NULL);
+
+	for (int i = 0; i < 5; i++)
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = 102 + 1000000,
+						 .ack = iss + 2, .flags = ACK });
+	assert_int_equal(tt_pending(t), 1);
+	assert_int_equal(TT_STAT(t, oow_ack_limited), 4);
+	tt_skip(t);
+	tt_advance(t, PTG_TEST_MS(520));
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102 + 1000000, .ack = iss + 2,
+					 .flags = ACK });
+	assert_int_equal(tt_pending(t), 1);
+	tt_skip(t);
+	tt_advance(t, PTG_TEST_S(61));
+}
+
 /* RFC 6191 with timestamps through a record: a SYN with an old timestamp
  * fails PAWS and gets an ACK, a newer one a new connection whose ISS lies
  * above the old one's sequence space. */
@@ -242,6 +264,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fin_acked_and_restarts,
 						tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_reuse_from_record,
+						tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_oow_ack_rate_limit,
 						tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_bare_ooo_fin_dup_ack,
 						tt_setup, tt_teardown),
