@@ -46,7 +46,9 @@ extern "C" {
 
 /** SYN cookie policy (RFC 4987 3.6). */
 enum ptg_tcp_syncookies {
-	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full */
+	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full
+				       (cookie ACKs taken for
+				       syncookie_window_ns after that) */
 	PTG_TCP_SYNCOOKIES_ALWAYS,
 	PTG_TCP_SYNCOOKIES_NEVER,
 };
@@ -98,6 +100,9 @@ struct ptg_tcp_config {
 	 *  window or fail PAWS (RFC 7323 5.3; ACK loops, RFC 5961 10);
 	 *  0: no limit. */
 	uint64_t oow_ack_interval_ns;
+	/** Auto SYN cookies: cookie ACKs are taken only this long after the
+	 *  listener last sent a cookie for a full SYN queue. */
+	uint64_t syncookie_window_ns;
 };
 
 /** Fill @p cfg with defaults. */
@@ -128,7 +133,8 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(rcv_coalesced) X(ooo_pruned) X(mem_pressure) X(drop_ooo_pressure) \
 	X(drop_mem_budget) X(drop_syn_pressure) X(snd_mem_limited) \
 	X(connect_mem_refused) \
-	X(timewait_recycled) X(timewait_fin_acked) X(oow_ack_limited)
+	X(timewait_recycled) X(timewait_fin_acked) X(oow_ack_limited) \
+	X(syncookies_unexpected)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {

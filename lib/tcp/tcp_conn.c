@@ -75,6 +75,7 @@ ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 	cfg->mem_bufs = 0;                            /* half the pool */
 	cfg->time_wait_max = 0;                       /* max_conns */
 	cfg->oow_ack_interval_ns = 500ULL * 1000000ULL; /* as Linux */
+	cfg->syncookie_window_ns = 10ULL * 1000000000ULL;
 }
 
 static int

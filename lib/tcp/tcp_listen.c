@@ -36,32 +36,66 @@ tcp_rcv_wscale(const struct ptg_tcp *tcp)
 	return s;
 }
 
-/* Cookie SYN-ACKs carry WS and SACK in the low 5 bits of TSval:
- * bits 0-3 the peer's shift (15: none), bit 4 SACK-permitted. */
-#define COOKIE_TS_BITS 5
+/* Cookie SYN-ACKs carry in the low 11 bits of TSval: bits 0-3 the peer's
+ * shift (15: none), bit 4 SACK-permitted, bits 5-10 six more bits of the
+ * cookie's MAC (tcp_isn.c), which covers all of them. */
+#define COOKIE_TS_OPT_BITS 5
+#define COOKIE_TS_OPT_MASK ((1u << COOKIE_TS_OPT_BITS) - 1)
+#define COOKIE_TS_BITS 11
 #define COOKIE_TS_MASK ((1u << COOKIE_TS_BITS) - 1)
 #define COOKIE_NO_WS 15
 
 static void
-listen_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg)
+listen_cookie_synack(struct ptg_tcp *tcp, struct tcp_listener *l,
+		     const struct tcp_seg *seg)
 {
+	int ts = seg->opt.has_ts && tcp->cfg.timestamps;
+	uint32_t bits = (seg->opt.has_ws ? seg->opt.wscale : COOKIE_NO_WS) |
+			((seg->opt.sack_ok && tcp->cfg.sack) ? 16u : 0u);
+	uint32_t ts_mac = 0, iss, tsval = 0;
 	uint16_t mss;
-	uint32_t iss = tcp_cookie_make(tcp, seg, &mss, tcp->now);
-	uint32_t off = (uint32_t)(tcp_tuple_secret(tcp, seg->ip->dst_addr,
+
+	iss = tcp_cookie_make(tcp, seg, &mss, ts ? bits : TCP_COOKIE_NO_TS,
+			      &ts_mac, tcp->now);
+	if (ts) {
+		uint32_t off = (uint32_t)(tcp_tuple_secret(tcp,
+				seg->ip->dst_addr,
 				rte_be_to_cpu_16(seg->th->dst_port),
 				seg->ip->src_addr,
 				rte_be_to_cpu_16(seg->th->src_port)) >> 32);
-	uint32_t cur = tcp_ts_clock(tcp->now) + off;
-	uint32_t bits = (seg->opt.has_ws ? seg->opt.wscale : COOKIE_NO_WS) |
-			((seg->opt.sack_ok && tcp->cfg.sack) ? 16u : 0u);
-	uint32_t tsval = (cur & ~COOKIE_TS_MASK) | bits;
+		uint32_t cur = tcp_ts_clock(tcp->now) + off;
 
-	/* Never ahead of the clock, or later TSvals would go backwards. */
-	if (seq_gt(tsval, cur))
-		tsval -= COOKIE_TS_MASK + 1;
+		tsval = (cur & ~COOKIE_TS_MASK) |
+			(ts_mac << COOKIE_TS_OPT_BITS) | bits;
+		/* Never ahead of the clock, or later TSvals would go
+		 * backwards (at most ~2 s behind it). */
+		if (seq_gt(tsval, cur))
+			tsval -= COOKIE_TS_MASK + 1;
+	}
+	/* Auto mode: cookie ACKs are taken for a while after this. */
+	if (tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_AUTO)
+		l->cookie_ns = RTE_MAX(tcp->now, (uint64_t)1);
 	TCP_STAT(tcp, syncookies_sent);
 	tcp_send_cookie_synack(tcp, seg, iss, mss, tsval, tcp_rcv_wscale(tcp),
 			       (bits & 16) != 0);
+}
+
+/* Whether an ACK to @l may be a cookie's: always in ALWAYS mode; in AUTO
+ * mode only within syncookie_window_ns of the last cookie this listener
+ * sent for a full SYN queue (or table), as Linux does, so that a flood of
+ * guessed ACKs meets no MAC to guess while there is no SYN flood. */
+static int
+cookies_expected(const struct ptg_tcp *tcp, const struct tcp_listener *l)
+{
+	switch (tcp->cfg.syncookies) {
+	case PTG_TCP_SYNCOOKIES_ALWAYS:
+		return 1;
+	case PTG_TCP_SYNCOOKIES_AUTO:
+		return l->cookie_ns != 0 &&
+		       tcp->now - l->cookie_ns <= tcp->cfg.syncookie_window_ns;
+	default:
+		return 0;
+	}
 }
 
 static void
@@ -90,7 +124,13 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 	struct ptg_conn *c;
 	uint16_t mss;
 
-	if (tcp_cookie_check(tcp, seg, &mss, tcp->now) != 0) {
+	int ts = seg->opt.has_ts && tcp->cfg.timestamps;
+
+	if (tcp_cookie_check(tcp, seg, &mss, ts ?
+			     (seg->opt.tsecr & COOKIE_TS_OPT_MASK) :
+			     TCP_COOKIE_NO_TS,
+			     (seg->opt.tsecr >> COOKIE_TS_OPT_BITS) &
+			     TCP_COOKIE_TS_MAC_MASK, tcp->now) != 0) {
 		TCP_STAT(tcp, syncookies_bad);
 		return NULL;
 	}
@@ -119,8 +159,8 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 	c->mss = RTE_MIN(tcp_mss_for_mtu(tcp), mss);
 	c->snd_wscale = 0;
 	c->rcv_wscale = 0;
-	if (seg->opt.has_ts && tcp->cfg.timestamps) {
-		uint32_t bits = seg->opt.tsecr & COOKIE_TS_MASK;
+	if (ts) {
+		uint32_t bits = seg->opt.tsecr & COOKIE_TS_OPT_MASK;
 
 		c->flags |= TF_TS_OK;
 		c->ts_recent = seg->opt.tsval;
@@ -157,13 +197,16 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 		goto drop;
 	/* Second: an ACK is bad here, unless it returns a SYN cookie. */
 	if (seg->flags & TH_ACK) {
-		if (!(seg->flags & TH_SYN) &&
-		    tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER) {
+		if (!(seg->flags & TH_SYN) && cookies_expected(tcp, l)) {
 			c = listen_cookie_ack(tcp, l, seg);
 			if (c != NULL) {
 				tcp_conn_input(c, seg);
 				return;
 			}
+		} else if (!(seg->flags & TH_SYN) &&
+			   tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_AUTO) {
+			/* No SYN flood lately: not checked as a cookie. */
+			TCP_STAT(tcp, syncookies_unexpected);
 		}
 		tcp_respond_rst(tcp, seg);
 		goto drop;
@@ -185,7 +228,7 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 			l->synq_overflow++;
 		}
 		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
-			listen_cookie_synack(tcp, seg);
+			listen_cookie_synack(tcp, l, seg);
 		goto drop_quiet;
 	}
 	c = tcp_conn_alloc(tcp, seg->ip->dst_addr,
@@ -193,7 +236,7 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 	if (c == NULL) {
 		/* Table full: a cookie still lets the client in. */
 		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
-			listen_cookie_synack(tcp, seg);
+			listen_cookie_synack(tcp, l, seg);
 		goto drop_quiet;
 	}
 	TCP_STAT(tcp, passive_opens);

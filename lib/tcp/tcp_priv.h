@@ -261,6 +261,7 @@ struct tcp_listener {
 	uint32_t rcvbuf;              /* 0: the engine's */
 	uint32_t synq_len, acceptq_len;
 	uint64_t synq_overflow, acceptq_overflow; /* this listener's share */
+	uint64_t cookie_ns;           /* last cookie sent for an overflow */
 	struct tcp_conn_list synq;
 	struct tcp_conn_list acceptq;
 };
@@ -525,10 +526,14 @@ uint64_t tcp_siphash(const uint64_t key[2], const void *data, size_t len);
 uint64_t tcp_tuple_secret(struct ptg_tcp *tcp, rte_be32_t laddr,
 			  uint16_t lport, rte_be32_t raddr, uint16_t rport);
 uint32_t tcp_isn_from(uint64_t secret, uint64_t now_ns);
+#define TCP_COOKIE_NO_TS 0xffu        /* ts_bits: no timestamps */
+#define TCP_COOKIE_TS_MAC_MASK 0x3fu  /* MAC bits carried in our TSval */
 uint32_t tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg,
-			 uint16_t *mss, uint64_t now_ns);
+			 uint16_t *mss, uint32_t ts_bits, uint32_t *ts_mac,
+			 uint64_t now_ns);
 int tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg,
-		     uint16_t *mss, uint64_t now_ns);
+		     uint16_t *mss, uint32_t ts_bits, uint32_t ts_mac,
+		     uint64_t now_ns);
 
 /* RTT (tcp_output.c) */
 void tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us);
