@@ -76,13 +76,17 @@ struct ptg_tcp_config {
 	uint32_t synack_retries;   /**< SYN-ACK retransmissions */
 	uint32_t max_retries;      /**< data retransmissions before giving up */
 	uint64_t delack_ns;        /**< delayed ACK timer */
-	uint64_t keepalive_idle_ns; /**< 0: keepalive off */
+	uint64_t keepalive_idle_ns; /**< 0: keepalive off (per listener or
+					 connection: ptg_tcp_listen_set_keepalive(),
+					 ptg_conn_set_keepalive()) */
 	uint64_t keepalive_intvl_ns;
 	uint32_t keepalive_probes;
 	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7), on
 					   average: each second's budget is
 					   drawn from [limit/2, 3*limit/2) */
-	uint64_t fin_wait2_ns;     /**< orphaned FIN-WAIT-2 lifetime */
+	uint64_t fin_wait2_ns;     /**< FIN-WAIT-2 lifetime after ptg_close();
+				     after ptg_shutdown(), how long it may
+				     go without a segment from the peer */
 	/** mbufs the queues of all connections (send, receive,
 	 *  out-of-order) may pin together; 0: half the frame pool (the
 	 *  other half is the reserve for RX, TX and control segments);
@@ -103,6 +107,12 @@ struct ptg_tcp_config {
 	/** Auto SYN cookies: cookie ACKs are taken only this long after the
 	 *  listener last sent a cookie for a full SYN queue. */
 	uint64_t syncookie_window_ns;
+	/** A connection left in the accept queue this long (never taken by
+	 *  ptg_tcp_accept()) is reset; 0: never. */
+	uint64_t accept_timeout_ns;
+	/** A passive connection whose peer sent nothing (no data, no FIN)
+	 *  this long after the handshake is reset; 0: never. */
+	uint64_t first_data_ns;
 };
 
 /** Fill @p cfg with defaults. */
@@ -134,7 +144,8 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(drop_mem_budget) X(drop_syn_pressure) X(snd_mem_limited) \
 	X(connect_mem_refused) \
 	X(timewait_recycled) X(timewait_fin_acked) X(oow_ack_limited) \
-	X(syncookies_unexpected)
+	X(syncookies_unexpected) X(acceptq_timeout) X(first_data_timeout) \
+	X(fin_wait2_timeout)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {
@@ -296,6 +307,17 @@ int ptg_tcp_set_manual_accept(struct ptg_tcp *tcp, uint16_t port, int on);
 struct ptg_conn *ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port);
 
 /**
+ * Keepalive (RFC 1122 4.2.3.6) for connections accepted on @p port from
+ * now on: a probe after @p idle_ns without a segment from the peer, then
+ * every @p intvl_ns, reset after @p probes unanswered ones. @p idle_ns 0:
+ * off for them (whatever the engine's config says).
+ * @return 0; -ENOENT no listener; -EINVAL @p intvl_ns 0 with idle on.
+ */
+int ptg_tcp_listen_set_keepalive(struct ptg_tcp *tcp, uint16_t port,
+				 uint64_t idle_ns, uint64_t intvl_ns,
+				 uint32_t probes);
+
+/**
  * Receive buffer (the window's ceiling) for connections accepted on
  * @p port from now on; 0 restores the engine's default.
  * @return 0; -ENOENT no listener; -EINVAL below 1024 bytes.
@@ -433,6 +455,14 @@ int ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes);
 
 /** Receive buffer in force for @p c. */
 uint32_t ptg_conn_rcvbuf(const struct ptg_conn *c);
+
+/**
+ * Keepalive for @p c, as ptg_tcp_listen_set_keepalive() (@p idle_ns 0:
+ * off). Idle time counts from the peer's last segment.
+ * @return 0; -ENOTCONN; -EINVAL @p intvl_ns 0 with idle on.
+ */
+int ptg_conn_set_keepalive(struct ptg_conn *c, uint64_t idle_ns,
+			   uint64_t intvl_ns, uint32_t probes);
 
 /** Per-connection Nagle (RFC 9293 3.7.4). */
 void ptg_conn_set_nodelay(struct ptg_conn *c, int on);

@@ -309,6 +309,12 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
 	tcp_rcv_bufs_update(c);
+	if (tcp->cfg.keepalive_idle_ns) {
+		c->keep_idle_ms = tcp_ns_ms(tcp->cfg.keepalive_idle_ns);
+		c->keep_intvl_ms = tcp_ns_ms(tcp->cfg.keepalive_intvl_ns);
+		c->keep_probes_max = (uint8_t)RTE_MIN(tcp->cfg.keepalive_probes,
+						      (uint32_t)UINT8_MAX);
+	}
 	/* IP IDs: a counter of this connection from a random start, so
 	 * that they tell nothing about the engine's other traffic
 	 * (RFC 6864 4.1 allows any value in an atomic datagram). */

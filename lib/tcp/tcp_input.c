@@ -635,10 +635,14 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 	case PTG_TCPS_FIN_WAIT_1:
 		if ((c->flags & TF_FIN_SENT) && c->snd_una == c->snd_max) {
 			tcp_set_state(c, PTG_TCPS_FIN_WAIT_2);
-			/* While stopping, ptg_tcp_stop()'s linger stays. */
+			/* While stopping, ptg_tcp_stop()'s linger stays.
+			 * Closed: fin_wait2_ns from now; only shut down:
+			 * fin_wait2_ns without a word from the peer. */
 			if ((c->flags & TF_DETACHED) && !tcp->stopping)
 				tcp_timer_arm(c, TT_KEEP,
 					      tcp->now + tcp->cfg.fin_wait2_ns);
+			else if (!tcp->stopping && tcp->cfg.fin_wait2_ns)
+				tcp_keep_arm(c, tcp->now + tcp->cfg.fin_wait2_ns);
 		}
 		break;
 	case PTG_TCPS_CLOSING:

@@ -114,6 +114,11 @@ conn_init_common(struct ptg_conn *c, struct tcp_listener *l)
 	if (tcp->cfg.nodelay)
 		c->flags |= TF_NODELAY;
 	c->last_rx_ns = tcp->now;
+	if (l != NULL && l->keep_set) {
+		c->keep_idle_ms = l->keep_idle_ms;
+		c->keep_intvl_ms = l->keep_intvl_ms;
+		c->keep_probes_max = l->keep_probes;
+	}
 }
 
 /* The ACK of a SYN cookie: rebuild the connection (RFC 4987 3.6). */
@@ -310,8 +315,7 @@ tcp_established(struct ptg_conn *c)
 	c->cc->init(c);
 	if (c->snd_una == c->snd_max)
 		tcp_timer_stop(c, TT_REXMT);
-	if (tcp->cfg.keepalive_idle_ns)
-		tcp_timer_arm(c, TT_KEEP, tcp->now + tcp->cfg.keepalive_idle_ns);
+	tcp_keep_start(c);
 	if (l == NULL) {
 		/* Active open: the service owns it already. */
 		c->flags |= TF_WANT_WRITABLE;
@@ -443,6 +447,24 @@ ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port)
 	c->listener = NULL;
 	TCP_STAT(tcp, accepted);
 	return tcp_handle(c);
+}
+
+int
+ptg_tcp_listen_set_keepalive(struct ptg_tcp *tcp, uint16_t port,
+			     uint64_t idle_ns, uint64_t intvl_ns,
+			     uint32_t probes)
+{
+	struct tcp_listener *l;
+
+	if (tcp == NULL || (l = tcp->listeners[port]) == NULL)
+		return -ENOENT;
+	if (idle_ns != 0 && intvl_ns == 0)
+		return -EINVAL;
+	l->keep_set = 1;
+	l->keep_idle_ms = tcp_ns_ms(idle_ns);
+	l->keep_intvl_ms = tcp_ns_ms(intvl_ns);
+	l->keep_probes = (uint8_t)RTE_MIN(probes, (uint32_t)UINT8_MAX);
+	return 0;
 }
 
 int

@@ -204,6 +204,10 @@ struct ptg_conn {
 					 window counts them (tcp_rcv_bufs_update()) */
 	uint16_t ip_id;               /* next IPv4 ID */
 	uint32_t oow_ack_tick;        /* last rate-limited ACK (ts clock) */
+	uint32_t estab_tick;          /* ESTABLISHED since (ts clock) */
+	uint32_t keep_idle_ms;        /* keepalive: 0 off */
+	uint32_t keep_intvl_ms;
+	uint8_t keep_probes_max;
 } __rte_cache_aligned;
 
 TAILQ_HEAD(tcp_conn_list, ptg_conn);
@@ -262,6 +266,9 @@ struct tcp_listener {
 	uint32_t synq_len, acceptq_len;
 	uint64_t synq_overflow, acceptq_overflow; /* this listener's share */
 	uint64_t cookie_ns;           /* last cookie sent for an overflow */
+	uint8_t keep_set;             /* keepalive below, not the engine's */
+	uint8_t keep_probes;
+	uint32_t keep_idle_ms, keep_intvl_ms;
 	struct tcp_conn_list synq;
 	struct tcp_conn_list acceptq;
 };
@@ -470,6 +477,19 @@ void tcp_timer_stop(struct ptg_conn *c, enum tcp_timer_kind k);
 void tcp_timer_stop_all(struct ptg_conn *c);
 void tcp_timer_advance(struct ptg_tcp *tcp, uint64_t now_ns);
 void tcp_rexmt_restart(struct ptg_conn *c);
+/* TT_KEEP (keepalive, accept queue, first data, FIN-WAIT-2) no later
+ * than @at_ns. */
+void tcp_keep_arm(struct ptg_conn *c, uint64_t at_ns);
+/* At ESTABLISHED: the first of the TT_KEEP deadlines that apply. */
+void tcp_keep_start(struct ptg_conn *c);
+/* A keepalive time in ms (what a block keeps): at least 1 ms unless 0. */
+static inline uint32_t tcp_ns_ms(uint64_t ns)
+{
+	uint64_t ms = ns / 1000000ULL;
+
+	return ns == 0 ? 0 : (uint32_t)RTE_MIN(RTE_MAX(ms, 1ULL),
+					       (uint64_t)UINT32_MAX);
+}
 
 /* tcp_timewait.c */
 int tcp_tw_init(struct ptg_tcp *tcp, int socket);

@@ -296,6 +296,27 @@ ptg_conn_rcvbuf(const struct ptg_conn *h)
 	return c != NULL ? c->rcvbuf : 0;
 }
 
+int
+ptg_conn_set_keepalive(struct ptg_conn *h, uint64_t idle_ns,
+		       uint64_t intvl_ns, uint32_t probes)
+{
+	struct ptg_conn *c = tcp_conn_of(h);
+
+	if (c == NULL || (c->flags & TF_DEAD))
+		return -ENOTCONN;
+	if (idle_ns != 0 && intvl_ns == 0)
+		return -EINVAL;
+	c->keep_idle_ms = tcp_ns_ms(idle_ns);
+	c->keep_intvl_ms = tcp_ns_ms(intvl_ns);
+	c->keep_probes_max = (uint8_t)RTE_MIN(probes, (uint32_t)UINT8_MAX);
+	c->keep_probes = 0;
+	if (c->keep_idle_ms && tcp_synchronized(c) &&
+	    c->state != PTG_TCPS_TIME_WAIT)
+		tcp_keep_arm(c, RTE_MAX(c->tcp->now, c->last_rx_ns +
+					idle_ns));
+	return 0;
+}
+
 void
 ptg_conn_set_nodelay(struct ptg_conn *h, int on)
 {
