@@ -308,17 +308,16 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->mss = tcp_mss_for_mtu(tcp);
 	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
-	tcp_rcv_bufs_update(c);
 	if (tcp->cfg.keepalive_idle_ns) {
 		c->keep_idle_ms = tcp_ns_ms(tcp->cfg.keepalive_idle_ns);
 		c->keep_intvl_ms = tcp_ns_ms(tcp->cfg.keepalive_intvl_ns);
 		c->keep_probes_max = (uint8_t)RTE_MIN(tcp->cfg.keepalive_probes,
 						      (uint32_t)UINT8_MAX);
 	}
-	/* IP IDs: a counter of this connection from a random start, so
-	 * that they tell nothing about the engine's other traffic
-	 * (RFC 6864 4.1 allows any value in an atomic datagram). */
-	c->ip_id = (uint16_t)(rte_rand() >> 48);
+	/* IP IDs: a counter of this connection from a start drawn from its
+	 * keyed hash, so that they tell nothing about the engine's other
+	 * traffic (RFC 6864 4.1 allows any value in an atomic datagram). */
+	c->ip_id = (uint16_t)((secret >> 16) ^ (secret >> 48));
 	key_of(c, &k);
 	/* A full table gives up its oldest TIME-WAIT record. */
 	if (rte_hash_add_key_data(tcp->table, &k, c) != 0 &&

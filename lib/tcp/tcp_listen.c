@@ -107,7 +107,6 @@ conn_init_common(struct ptg_conn *c, struct tcp_listener *l)
 	c->svc_ctx = l ? l->svc_ctx : c->svc_ctx;
 	if (l != NULL && l->rcvbuf != 0)
 		c->rcvbuf = l->rcvbuf;
-	tcp_rcv_bufs_update(c);
 	c->rcv_wscale = tcp_rcv_wscale(tcp);
 	c->rto_us = (uint32_t)(tcp->cfg.rto_initial_ns / 1000);
 	c->cc = tcp->cc;

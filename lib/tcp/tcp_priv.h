@@ -620,9 +620,10 @@ static inline uint32_t tcp_rcv_bufs_max(const struct ptg_conn *c)
 	return RTE_MIN(RTE_MAX(n, TCP_RCV_BUFS_MIN), (uint32_t)UINT16_MAX);
 }
 
-/* After rcvbuf or the MSS changed: how many buffers the receive side may
- * hold before what the rest hold in full segments falls below rcvbuf
- * (until then the window needs no look at buffers). */
+/* Once the MSS is known (tcp_negotiate(), a cookie's ACK), and when
+ * rcvbuf changes: how many buffers the receive side may hold before what
+ * the rest hold in full segments could fall below rcvbuf (until then the
+ * window needs no look at buffers; 0 before: it always looks). */
 static inline void tcp_rcv_bufs_update(struct ptg_conn *c)
 {
 	uint32_t max = tcp_rcv_bufs_max(c);
