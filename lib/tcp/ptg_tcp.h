@@ -196,7 +196,9 @@ struct ptg_tcp;
  * ptg_close(), ptg_abort(), ptg_conn_set_rcvbuf(); 0 or NULL from the
  * accessors; PTG_TCPS_CLOSED from ptg_conn_state(); nothing done by the
  * setters and ptg_recv_resume(). Handles compare equal only for the same
- * connection. They are not addresses: never dereference one.
+ * connection. They are not addresses: never dereference one. (The
+ * generation has 16 bits: a handle kept through 65,535 reuses of its
+ * block would match again.)
  */
 struct ptg_conn;
 
