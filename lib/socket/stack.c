@@ -627,6 +627,8 @@ close_errno(enum ptg_close_reason r)
 		return ECONNREFUSED;
 	case PTG_CLOSE_SHUTDOWN:
 		return ECONNABORTED;
+	case PTG_CLOSE_UNREACHABLE:
+		return EHOSTUNREACH;
 	default:
 		return 0;
 	}

@@ -46,7 +46,9 @@ extern "C" {
 
 /** SYN cookie policy (RFC 4987 3.6). */
 enum ptg_tcp_syncookies {
-	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full */
+	PTG_TCP_SYNCOOKIES_AUTO = 0, /**< only when the SYN queue is full
+				       (cookie ACKs taken for
+				       syncookie_window_ns after that) */
 	PTG_TCP_SYNCOOKIES_ALWAYS,
 	PTG_TCP_SYNCOOKIES_NEVER,
 };
@@ -74,11 +76,43 @@ struct ptg_tcp_config {
 	uint32_t synack_retries;   /**< SYN-ACK retransmissions */
 	uint32_t max_retries;      /**< data retransmissions before giving up */
 	uint64_t delack_ns;        /**< delayed ACK timer */
-	uint64_t keepalive_idle_ns; /**< 0: keepalive off */
+	uint64_t keepalive_idle_ns; /**< 0: keepalive off (per listener or
+					 connection: ptg_tcp_listen_set_keepalive(),
+					 ptg_conn_set_keepalive()) */
 	uint64_t keepalive_intvl_ns;
 	uint32_t keepalive_probes;
-	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7) */
-	uint64_t fin_wait2_ns;     /**< orphaned FIN-WAIT-2 lifetime */
+	uint32_t challenge_ack_limit; /**< per second (RFC 5961 7), on
+					   average: each second's budget is
+					   drawn from [limit/2, 3*limit/2) */
+	uint64_t fin_wait2_ns;     /**< FIN-WAIT-2 lifetime after ptg_close();
+				     after ptg_shutdown(), how long it may
+				     go without a segment from the peer */
+	/** mbufs the queues of all connections (send, receive,
+	 *  out-of-order) may pin together; 0: half the frame pool (the
+	 *  other half is the reserve for RX, TX and control segments);
+	 *  at most the pool less an eighth. Past three quarters of it (or
+	 *  with less than an eighth of the pool free) the engine is under
+	 *  memory pressure: windows shrink, out-of-order data and new
+	 *  connections are refused. Several engines on one pool: give each
+	 *  its share. */
+	uint32_t mem_bufs;
+	/** TIME-WAIT records (compact, no control block) at most; beyond,
+	 *  the oldest is recycled. 0: max_conns. */
+	uint32_t time_wait_max;
+	/** At most one ACK per this interval per connection (or TIME-WAIT
+	 *  record) in reply to segments without data that are out of the
+	 *  window or fail PAWS (RFC 7323 5.3; ACK loops, RFC 5961 10);
+	 *  0: no limit. */
+	uint64_t oow_ack_interval_ns;
+	/** Auto SYN cookies: cookie ACKs are taken only this long after the
+	 *  listener last sent a cookie for a full SYN queue. */
+	uint64_t syncookie_window_ns;
+	/** A connection left in the accept queue this long (never taken by
+	 *  ptg_tcp_accept()) is reset; 0: never. */
+	uint64_t accept_timeout_ns;
+	/** A passive connection whose peer sent nothing (no data, no FIN)
+	 *  this long after the handshake is reset; 0: never. */
+	uint64_t first_data_ns;
 };
 
 /** Fill @p cfg with defaults. */
@@ -104,7 +138,14 @@ void ptg_tcp_config_default(struct ptg_tcp_config *cfg);
 	X(drop_no_conn) X(drop_paws) X(drop_out_of_window) X(drop_bad_ack) \
 	X(drop_rst_out_of_window) X(drop_syn_in_window) X(drop_after_close) \
 	X(drop_rcvbuf_full) X(drop_ooo_full) X(drop_table_full) \
-	X(drop_nombuf) X(drop_listen_bad) X(drop_synsent_bad)
+	X(drop_nombuf) X(drop_listen_bad) X(drop_synsent_bad) \
+	X(tx_arp_held) X(tx_dropped) X(conn_unreachable) \
+	X(rcv_coalesced) X(ooo_pruned) X(mem_pressure) X(drop_ooo_pressure) \
+	X(drop_mem_budget) X(drop_syn_pressure) X(snd_mem_limited) \
+	X(connect_mem_refused) \
+	X(timewait_recycled) X(timewait_fin_acked) X(oow_ack_limited) \
+	X(syncookies_unexpected) X(acceptq_timeout) X(first_data_timeout) \
+	X(fin_wait2_timeout)
 
 /** Counters of one engine. */
 struct ptg_tcp_stats {
@@ -140,6 +181,25 @@ enum ptg_tcp_state {
 const char *ptg_tcp_state_str(enum ptg_tcp_state s);
 
 struct ptg_tcp;
+
+/**
+ * A connection, as a handle.
+ *
+ * Handles: a struct ptg_conn * given to a service (by on_accept, any
+ * callback, ptg_connect() or ptg_tcp_accept()) names that connection
+ * until its on_close returns. It carries a generation: the engine's
+ * connection blocks are reused, and the address alone would let a handle
+ * kept past on_close act on whichever connection got its block next.
+ * Every call taking a handle checks the generation (a load and a
+ * compare, nothing on the per-packet path) and treats a stale handle as
+ * a connection that is gone: -ENOTCONN from ptg_send(), ptg_shutdown(),
+ * ptg_close(), ptg_abort(), ptg_conn_set_rcvbuf(); 0 or NULL from the
+ * accessors; PTG_TCPS_CLOSED from ptg_conn_state(); nothing done by the
+ * setters and ptg_recv_resume(). Handles compare equal only for the same
+ * connection. They are not addresses: never dereference one. (The
+ * generation has 16 bits: a handle kept through 65,535 reuses of its
+ * block would match again.)
+ */
 struct ptg_conn;
 
 /** Why a connection ended, as given to on_close. */
@@ -150,6 +210,8 @@ enum ptg_close_reason {
 	PTG_CLOSE_ABORT,      /**< this side aborted (ptg_abort) */
 	PTG_CLOSE_REFUSED,    /**< active open answered by RST */
 	PTG_CLOSE_SHUTDOWN,   /**< the engine is stopping */
+	PTG_CLOSE_UNREACHABLE, /**< timed out while the next hop did not
+				    answer ARP (RFC 1122 2.3.2.1, 4.2.3.5) */
 };
 
 /** Printable name of a close reason ("normal", "reset", ...). */
@@ -201,7 +263,8 @@ int ptg_conn_ops_check(const struct ptg_conn_ops *ops);
  * Create an engine on @p net (registers itself as the TCP handler).
  * The ISN secret (RFC 6528) is drawn fresh from rte_rand() each call.
  * @return the engine, or NULL with rte_errno: EINVAL, ENOMEM, ENOENT
- *         (unknown congestion control).
+ *         (unknown congestion control), ENOTSUP (memory above 2^48: the
+ *         handles' generation needs the top 16 bits of an address).
  */
 struct ptg_tcp *ptg_tcp_create(struct ptg_net *net,
 			       const struct ptg_tcp_config *cfg, int socket);
@@ -226,7 +289,13 @@ int ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
 		   const struct ptg_conn_ops *ops, void *svc_ctx,
 		   uint32_t backlog);
 
-/** Stop listening on @p port; queued connections are reset. */
+/**
+ * Stop listening on @p port; queued connections are reset. The port is
+ * free at once; the listener's memory goes at the end of the poll, so
+ * this may be called from any callback, on_accept of that very listener
+ * included.
+ * @return 0; -ENOENT no listener.
+ */
 int ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port);
 
 /**
@@ -238,6 +307,17 @@ int ptg_tcp_set_manual_accept(struct ptg_tcp *tcp, uint16_t port, int on);
 
 /** Take one established connection off @p port's accept queue, or NULL. */
 struct ptg_conn *ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port);
+
+/**
+ * Keepalive (RFC 1122 4.2.3.6) for connections accepted on @p port from
+ * now on: a probe after @p idle_ns without a segment from the peer, then
+ * every @p intvl_ns, reset after @p probes unanswered ones. @p idle_ns 0:
+ * off for them (whatever the engine's config says).
+ * @return 0; -ENOENT no listener; -EINVAL @p intvl_ns 0 with idle on.
+ */
+int ptg_tcp_listen_set_keepalive(struct ptg_tcp *tcp, uint16_t port,
+				 uint64_t idle_ns, uint64_t intvl_ns,
+				 uint32_t probes);
 
 /**
  * Receive buffer (the window's ceiling) for connections accepted on
@@ -275,8 +355,23 @@ unsigned int ptg_tcp_accept_queue_len(struct ptg_tcp *tcp, uint16_t port);
  */
 void ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns);
 
+/** Memory the connection queues of an engine pin, in mbufs. */
+struct ptg_tcp_mem_info {
+	uint32_t bufs_held;     /**< in send, receive, out-of-order queues */
+	uint32_t bufs_max;      /**< the budget (ptg_tcp_config.mem_bufs) */
+	uint32_t bufs_pressure; /**< pressure starts here */
+	uint8_t pressure;       /**< under memory pressure now */
+};
+
+/** The memory of @p tcp's queues. */
+void ptg_tcp_mem_info(const struct ptg_tcp *tcp, struct ptg_tcp_mem_info *info);
+
 /** Live connections (TIME-WAIT and SYN-RECEIVED included). */
 unsigned int ptg_tcp_conn_count(const struct ptg_tcp *tcp);
+
+/** Tuples in TIME-WAIT (records, not connections: their handles are gone
+ *  since on_close). */
+unsigned int ptg_tcp_timewait_count(const struct ptg_tcp *tcp);
 
 /** Counters. */
 const struct ptg_tcp_stats *ptg_tcp_stats(const struct ptg_tcp *tcp);
@@ -307,7 +402,8 @@ struct ptg_net *ptg_tcp_net(const struct ptg_tcp *tcp);
  * from @p sport (0: ephemeral). @p ops->on_writable fires when the
  * connection is established; on_close(PTG_CLOSE_REFUSED/TIMEOUT) if not.
  * @return the connection, or NULL with rte_errno: EINVAL, EPROTO (ops of
- *         another size), EADDRINUSE, ENOSPC, ENETUNREACH, ESHUTDOWN.
+ *         another size), EADDRINUSE, ENOSPC, ENETUNREACH, ESHUTDOWN,
+ *         ENOBUFS (the engine is under memory pressure).
  */
 struct ptg_conn *ptg_connect(struct ptg_tcp *tcp, rte_be32_t dst,
 			     uint16_t dport, uint16_t sport,
@@ -364,13 +460,14 @@ int ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns);
 
 /**
  * Queue @p len bytes for sending (copied).
- * @return bytes accepted (may be fewer than len, 0 when the buffer is full:
- *         on_writable follows), or -ENOTCONN, -EPIPE (after shutdown),
- *         -ENOBUFS.
+ * @return bytes accepted (may be fewer than len, 0 when the buffer is full
+ *         or the engine's memory budget is spent: on_writable follows),
+ *         or -ENOTCONN, -EPIPE (after shutdown), -ENOBUFS.
  */
 ssize_t ptg_send(struct ptg_conn *c, const void *data, size_t len);
 
-/** Free space in the send buffer, in bytes. */
+/** Free space in the send buffer, in bytes (less when the engine's
+ *  memory budget is spent). */
 size_t ptg_send_space(const struct ptg_conn *c);
 
 /** Bytes queued but not yet acknowledged. */
@@ -408,6 +505,14 @@ int ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes);
 
 /** Receive buffer in force for @p c. */
 uint32_t ptg_conn_rcvbuf(const struct ptg_conn *c);
+
+/**
+ * Keepalive for @p c, as ptg_tcp_listen_set_keepalive() (@p idle_ns 0:
+ * off). Idle time counts from the peer's last segment.
+ * @return 0; -ENOTCONN; -EINVAL @p intvl_ns 0 with idle on.
+ */
+int ptg_conn_set_keepalive(struct ptg_conn *c, uint64_t idle_ns,
+			   uint64_t intvl_ns, uint32_t probes);
 
 /** Per-connection Nagle (RFC 9293 3.7.4). */
 void ptg_conn_set_nodelay(struct ptg_conn *c, int on);
@@ -447,6 +552,8 @@ struct ptg_conn_info {
 				      TIME-WAIT (by @c state) */
 	uint8_t persist;         /**< the rexmt timer is the persist timer */
 	uint8_t backoff;         /**< RTO backoff count */
+	/** mbufs pinned by the queues; rcv_bufs_max bounds rcvq + ooo */
+	uint32_t sndq_bufs, rcvq_bufs, ooo_bufs, rcv_bufs_max;
 };
 void ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info);
 

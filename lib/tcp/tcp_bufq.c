@@ -6,30 +6,45 @@
  *
  *   ptg_send() -> tcp_bufq_append()        tcp_output() -> tcp_bufq_copy()
  *   ACK        -> tcp_bufq_drop()          tcp_input()  -> tcp_bufq_append_mbuf()
+ *                                          (small payloads copied into the tail)
  *   ptg_recv_peek() -> bufq_read()         (receive queue, nothing consumed)
  */
 #include <string.h>
 
 #include "tcp_priv.h"
 
+/*
+ * Memory accounting: every mbuf a queue links is charged to the engine
+ * (tcp->bufs_held) until the queue frees it, whatever the bytes in it: the
+ * budget of tcp_conn.c and the windows of tcp_output.c count buffers,
+ * not payload (a one-byte segment costs what a full one does).
+ */
+static void
+unlink_free(struct ptg_tcp *tcp, struct tcp_bufq *q, struct rte_mbuf *m)
+{
+	m->next = NULL;
+	m->nb_segs = 1;
+	rte_pktmbuf_free_seg(m);
+	q->nb_mbufs--;
+	tcp->bufs_held--;
+}
+
 void
-tcp_bufq_free(struct tcp_bufq *q)
+tcp_bufq_free(struct ptg_tcp *tcp, struct tcp_bufq *q)
 {
 	struct rte_mbuf *m = q->head;
 
 	while (m != NULL) {
 		struct rte_mbuf *next = m->next;
 
-		m->next = NULL;
-		m->nb_segs = 1;
-		rte_pktmbuf_free_seg(m);
+		unlink_free(tcp, q, m);
 		m = next;
 	}
 	memset(q, 0, sizeof(*q));
 }
 
 static void
-link_tail(struct tcp_bufq *q, struct rte_mbuf *m)
+link_tail(struct ptg_tcp *tcp, struct tcp_bufq *q, struct rte_mbuf *m)
 {
 	m->next = NULL;
 	if (q->tail != NULL)
@@ -38,10 +53,11 @@ link_tail(struct tcp_bufq *q, struct rte_mbuf *m)
 		q->head = m;
 	q->tail = m;
 	q->nb_mbufs++;
+	tcp->bufs_held++;
 }
 
 uint32_t
-tcp_bufq_append(struct tcp_bufq *q, struct rte_mempool *mp, const void *data,
+tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
 		uint32_t len)
 {
 	const uint8_t *p = data;
@@ -51,15 +67,16 @@ tcp_bufq_append(struct tcp_bufq *q, struct rte_mempool *mp, const void *data,
 		struct rte_mbuf *m = q->tail;
 		uint32_t room, n;
 
-		if (m == NULL || rte_pktmbuf_tailroom(m) == 0) {
-			m = rte_pktmbuf_alloc(mp);
+		room = m != NULL ? tcp_mbuf_room(m) : 0;
+		if (room == 0) {
+			m = rte_pktmbuf_alloc(tcp->mp);
 			if (m == NULL)
 				break;
 			/* Data mbufs never get headers: use all the room. */
 			m->data_off = 0;
-			link_tail(q, m);
+			link_tail(tcp, q, m);
+			room = rte_pktmbuf_tailroom(m);
 		}
-		room = rte_pktmbuf_tailroom(m);
 		n = RTE_MIN(room, len - done);
 		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
 		       p + done, n);
@@ -71,15 +88,32 @@ tcp_bufq_append(struct tcp_bufq *q, struct rte_mempool *mp, const void *data,
 	return done;
 }
 
+/* Queue a received payload. One small enough for the free room of the
+ * tail is copied there and its mbuf freed at once: small segments share
+ * a buffer instead of pinning one each. */
 void
-tcp_bufq_append_mbuf(struct tcp_bufq *q, struct rte_mbuf *m)
+tcp_bufq_append_mbuf(struct ptg_tcp *tcp, struct tcp_bufq *q,
+		     struct rte_mbuf *m)
 {
+	struct rte_mbuf *t = q->tail;
+
 	q->bytes += m->data_len;
-	link_tail(q, m);
+	if (t != NULL && m->data_len <= tcp_mbuf_room(t)) {
+		memcpy(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
+		       rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+		t->data_len += m->data_len;
+		t->pkt_len = t->data_len;
+		TCP_STAT(tcp, rcv_coalesced);
+		m->next = NULL; /* it may still point into a list */
+		m->nb_segs = 1;
+		rte_pktmbuf_free_seg(m);
+		return;
+	}
+	link_tail(tcp, q, m);
 }
 
 void
-tcp_bufq_drop(struct tcp_bufq *q, uint32_t len)
+tcp_bufq_drop(struct ptg_tcp *tcp, struct tcp_bufq *q, uint32_t len)
 {
 	PTG_ASSERT(len <= q->bytes);
 	q->bytes -= len;
@@ -89,9 +123,7 @@ tcp_bufq_drop(struct tcp_bufq *q, uint32_t len)
 
 		len -= m->data_len;
 		q->head = m->next;
-		m->next = NULL;
-		rte_pktmbuf_free_seg(m);
-		q->nb_mbufs--;
+		unlink_free(tcp, q, m);
 	}
 	if (q->head == NULL) {
 		q->tail = NULL;
@@ -171,8 +203,10 @@ bufq_read(const struct tcp_bufq *q, size_t off, uint8_t *buf, size_t len)
 }
 
 size_t
-ptg_recv_peek(const struct ptg_conn *c, size_t off, void *buf, size_t len)
+ptg_recv_peek(const struct ptg_conn *h, size_t off, void *buf, size_t len)
 {
+	const struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD) || buf == NULL)
 		return 0;
 	return bufq_read(&c->rcvq, off, buf, len);

@@ -107,8 +107,21 @@ tcp_listen_check(const struct ptg_tcp *tcp, const struct tcp_listener *l)
 void
 tcp_table_check(const struct ptg_tcp *tcp)
 {
-	PTG_ASSERT((uint32_t)rte_hash_count(tcp->table) == tcp->nb_conns);
+	const struct tcp_tw *tw;
+	uint64_t last = 0;
+	uint32_t n = 0;
+
+	PTG_ASSERT((uint32_t)rte_hash_count(tcp->table) ==
+		   tcp->nb_conns + tcp->nb_tw);
 	PTG_ASSERT(tcp->nb_conns <= tcp->cfg.max_conns);
+	/* TIME-WAIT records: as many as counted, in order of expiry. */
+	TAILQ_FOREACH(tw, &tcp->tw_list, link) {
+		PTG_ASSERT(tw->expire_ns >= last);
+		last = tw->expire_ns;
+		n++;
+	}
+	PTG_ASSERT(n == tcp->nb_tw);
+	PTG_ASSERT(tcp->nb_tw <= tcp->cfg.time_wait_max);
 }
 
 #endif /* PTG_ASSERTS_ON */

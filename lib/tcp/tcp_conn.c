@@ -10,6 +10,8 @@
  *                       -> tcp_conn_reap()
  *   tcp_conn_alloc() ... tcp_conn_destroy() -> tcp_notify_close()
  *                       -> dead queue -> tcp_conn_reap()
+ *                   ... tcp_time_wait() -> record (tcp_timewait.c)
+ *                       + tcp_conn_retire() -> dead queue
  *
  * Connections live in an rte_hash keyed by the 4-tuple and come from a
  * per-engine mempool; a destroyed block is unhashed at once and returned
@@ -18,6 +20,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -75,6 +78,10 @@ ptg_tcp_config_default(struct ptg_tcp_config *cfg)
 	cfg->keepalive_probes = 9;
 	cfg->challenge_ack_limit = 1000;
 	cfg->fin_wait2_ns = 60ULL * 1000000000ULL;
+	cfg->mem_bufs = 0;                            /* half the pool */
+	cfg->time_wait_max = 0;                       /* max_conns */
+	cfg->oow_ack_interval_ns = 500ULL * 1000000ULL; /* as Linux */
+	cfg->syncookie_window_ns = 10ULL * 1000000000ULL;
 }
 
 /* Bytes allocated on @p socket's heap (for the table's own accounting;
@@ -104,6 +111,41 @@ config_check(const struct ptg_tcp_config *cfg)
 	return 0;
 }
 
+/*
+ * The memory budget: mem_bufs of the pool (default half), never more than
+ * the pool less an eighth, so RX, TX and control segments always find
+ * mbufs; pressure from three quarters of it. A buffer's payload room is
+ * the pool's data room less the headroom, as a power of two.
+ */
+static void
+mem_init(struct ptg_tcp *tcp)
+{
+	uint32_t pool = tcp->mp->size;
+	uint32_t cap = pool - pool / 8;
+	uint32_t room = rte_pktmbuf_data_room_size(tcp->mp);
+
+	tcp->bufs_max = tcp->cfg.mem_bufs ? RTE_MIN(tcp->cfg.mem_bufs, cap) :
+					   pool / 2;
+	tcp->bufs_max = RTE_MAX(tcp->bufs_max, 1u);
+	tcp->bufs_pressure = tcp->bufs_max - tcp->bufs_max / 4;
+	tcp->bufs_pressure_at = tcp->bufs_pressure;
+	tcp->cfg.mem_bufs = tcp->bufs_max;
+	room = room > RTE_PKTMBUF_HEADROOM + 64 ? room - RTE_PKTMBUF_HEADROOM :
+						  64;
+	tcp->buf_shift = (uint8_t)(31 - __builtin_clz(room));
+}
+
+/* rte_mempool_mem_iter() callback: count chunks above 2^48. */
+static void
+pool_chunk_high(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *h,
+		unsigned int idx)
+{
+	RTE_SET_USED(mp);
+	RTE_SET_USED(idx);
+	if (((uintptr_t)h->addr + h->len) >> TCP_HANDLE_SHIFT)
+		(*(unsigned int *)arg)++;
+}
+
 struct ptg_tcp *
 ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	       int socket)
@@ -113,6 +155,7 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	struct rte_hash_parameters hp = { 0 };
 	struct ptg_tcp *tcp;
 	uint64_t heap_before;
+	unsigned int high;
 	int err = EINVAL, heap_socket;
 
 	if (net == NULL || cfg == NULL || config_check(cfg) != 0)
@@ -137,8 +180,12 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->cfg.cc = tcp->cc->name;
 	ptg_ratelimit_init(&tcp->log_rl, TCP_LOG_PER_SEC, TCP_LOG_BURST,
 			   &tcp->stats.log_suppressed);
+	if (tcp->cfg.time_wait_max == 0)
+		tcp->cfg.time_wait_max = cfg->max_conns;
+	mem_init(tcp);
 	TAILQ_INIT(&tcp->deadq);
 	TAILQ_INIT(&tcp->ready);
+	TAILQ_INIT(&tcp->dead_listeners);
 	tcp->eph_next = (uint16_t)rte_rand();
 	/* RFC 6528 3 / RFC 4987: fresh secrets every start. */
 	tcp->isn_key[0] = rte_rand();
@@ -155,8 +202,16 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 					    NULL, NULL, NULL, NULL, socket, 0);
 	if (tcp->conn_pool == NULL)
 		goto free_tcp;
+	/* Handles keep a generation in the top 16 bits of the address. */
+	high = 0;
+	rte_mempool_mem_iter(tcp->conn_pool, pool_chunk_high, &high);
+	if (high != 0) {
+		err = ENOTSUP;
+		goto free_pool;
+	}
 	hp.name = name + 4; /* "conn_N": unique like the pool's */
-	hp.entries = cfg->max_conns;
+	/* Connections and TIME-WAIT records share the table. */
+	hp.entries = cfg->max_conns + tcp->cfg.time_wait_max;
 	hp.key_len = sizeof(struct tcp_key);
 	hp.hash_func = rte_hash_crc;
 	hp.socket_id = socket;
@@ -166,12 +221,16 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	tcp->table_bytes = heap_alloc_bytes(heap_socket) - heap_before;
 	if (tcp_timer_init(tcp, socket) != 0)
 		goto free_table;
+	if (tcp_tw_init(tcp, socket) != 0)
+		goto free_timer;
 	if (ptg_net_set_l4(net, IPPROTO_TCP, tcp_input, tcp) != 0) {
 		err = EINVAL;
-		goto free_timer;
+		goto free_tw;
 	}
 	return tcp;
 
+free_tw:
+	tcp_tw_fini(tcp);
 free_timer:
 	tcp_timer_fini(tcp);
 free_table:
@@ -188,8 +247,8 @@ fail:
 static void
 conn_release(struct ptg_conn *c)
 {
-	tcp_bufq_free(&c->sndq);
-	tcp_bufq_free(&c->rcvq);
+	tcp_bufq_free(c->tcp, &c->sndq);
+	tcp_bufq_free(c->tcp, &c->rcvq);
 	tcp_reass_free(c);
 }
 
@@ -206,12 +265,16 @@ ptg_tcp_free(struct ptg_tcp *tcp)
 	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {
 		struct ptg_conn *c = data;
 
+		if (tcp_entry_is_tw(data))
+			continue; /* records go with tw_mem */
 		conn_release(c);
 		rte_mempool_put(tcp->conn_pool, c);
 	}
 	tcp_conn_reap(tcp);
 	for (unsigned int p = 0; p <= (unsigned int)UINT16_MAX; p++)
-		rte_free(tcp->listeners[p]);
+		free(tcp->listeners[p]);
+	tcp_listen_reap(tcp);
+	tcp_tw_fini(tcp);
 	tcp_timer_fini(tcp);
 	rte_hash_free(tcp->table);
 	rte_mempool_free(tcp->conn_pool);
@@ -227,8 +290,8 @@ key_of(const struct ptg_conn *c, struct tcp_key *k)
 	k->lport = c->lport;
 }
 
-struct ptg_conn *
-tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k)
+void *
+tcp_lookup_any(struct ptg_tcp *tcp, const struct tcp_key *k)
 {
 	void *data;
 
@@ -238,18 +301,29 @@ tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k)
 }
 
 struct ptg_conn *
+tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k)
+{
+	void *data = tcp_lookup_any(tcp, k);
+
+	return data == NULL || tcp_entry_is_tw(data) ? NULL : data;
+}
+
+struct ptg_conn *
 tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	       rte_be32_t raddr, uint16_t rport)
 {
 	struct ptg_conn *c;
 	struct tcp_key k;
 	uint64_t secret;
+	uint16_t gen;
 
 	if (rte_mempool_get(tcp->conn_pool, (void **)&c) != 0) {
 		TCP_STAT(tcp, drop_table_full);
 		return NULL;
 	}
+	gen = c->gen;
 	memset(c, 0, sizeof(*c));
+	c->gen = gen != 0 ? gen : 1; /* handles never carry 0 */
 	c->tcp = tcp;
 	c->laddr = laddr;
 	c->lport = lport;
@@ -261,8 +335,21 @@ tcp_conn_alloc(struct ptg_tcp *tcp, rte_be32_t laddr, uint16_t lport,
 	c->mss = tcp_mss_for_mtu(tcp);
 	c->peer_mss = PTG_TCP_MSS_DEFAULT;
 	c->rcvbuf = tcp->cfg.rcvbuf;
+	if (tcp->cfg.keepalive_idle_ns) {
+		c->keep_idle_ms = tcp_ns_ms(tcp->cfg.keepalive_idle_ns);
+		c->keep_intvl_ms = tcp_ns_ms(tcp->cfg.keepalive_intvl_ns);
+		c->keep_probes_max = (uint8_t)RTE_MIN(tcp->cfg.keepalive_probes,
+						      (uint32_t)UINT8_MAX);
+	}
+	/* IP IDs: a counter of this connection from a start drawn from its
+	 * keyed hash, so that they tell nothing about the engine's other
+	 * traffic (RFC 6864 4.1 allows any value in an atomic datagram). */
+	c->ip_id = (uint16_t)((secret >> 16) ^ (secret >> 48));
 	key_of(c, &k);
-	if (rte_hash_add_key_data(tcp->table, &k, c) != 0) {
+	/* A full table gives up its oldest TIME-WAIT record. */
+	if (rte_hash_add_key_data(tcp->table, &k, c) != 0 &&
+	    (tcp_tw_recycle_oldest(tcp) != 0 ||
+	     rte_hash_add_key_data(tcp->table, &k, c) != 0)) {
 		rte_mempool_put(tcp->conn_pool, c);
 		TCP_STAT(tcp, drop_table_full);
 		return NULL;
@@ -296,8 +383,11 @@ tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s)
 	c->state = (uint8_t)s;
 }
 
-void
-tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
+/* Off the books: dead, its resources freed, on_close called, on the dead
+ * queue; @unhash: its table entry goes too (it stays when a TIME-WAIT
+ * record has taken it over). */
+static void
+conn_end(struct ptg_conn *c, enum ptg_close_reason reason, int unhash)
 {
 	struct ptg_tcp *tcp = c->tcp;
 	struct tcp_key k;
@@ -305,8 +395,10 @@ tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
 	if (c->flags & TF_DEAD)
 		return;
 	c->flags |= TF_DEAD;
-	key_of(c, &k);
-	rte_hash_del_key(tcp->table, &k);
+	if (unhash) {
+		key_of(c, &k);
+		rte_hash_del_key(tcp->table, &k);
+	}
 	tcp->nb_conns--;
 	tcp_listen_unqueue(c);
 	tcp_timer_stop_all(c);
@@ -316,6 +408,18 @@ tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
 	tcp_set_state(c, PTG_TCPS_CLOSED);
 	tcp_notify_close(c, reason);
 	TAILQ_INSERT_TAIL(&tcp->deadq, c, qlink);
+}
+
+void
+tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason)
+{
+	conn_end(c, reason, 1);
+}
+
+void
+tcp_conn_retire(struct ptg_conn *c)
+{
+	conn_end(c, PTG_CLOSE_NORMAL, 0);
 }
 
 /* RFC 9293 3.10.5 / 3.8.3: end a connection with <SEQ=SND.NXT><RST,ACK>. */
@@ -334,17 +438,43 @@ tcp_conn_reap(struct ptg_tcp *tcp)
 
 	while ((c = TAILQ_FIRST(&tcp->deadq)) != NULL) {
 		TAILQ_REMOVE(&tcp->deadq, c, qlink);
+		/* Every handle of it is stale from here. */
+		if (++c->gen == 0)
+			c->gen = 1;
 		rte_mempool_put(tcp->conn_pool, c);
 	}
+}
+
+/* Once per timer tick: is the frame pool itself running low (other
+ * engines on it, frames queued for TX)? Then the engine is under pressure
+ * too, whatever its own queues hold. */
+static void
+mem_check(struct ptg_tcp *tcp, uint64_t now_ns)
+{
+	uint64_t tick = now_ns >> TCP_TICK_SHIFT;
+	uint8_t p;
+
+	if (tick == tcp->pool_check_tick)
+		return;
+	tcp->pool_check_tick = tick;
+	tcp->pool_low = rte_mempool_avail_count(tcp->mp) < tcp->mp->size / 8;
+	tcp->bufs_pressure_at = tcp->pool_low ? 0 : tcp->bufs_pressure;
+	p = (uint8_t)tcp_mem_pressure(tcp);
+	if (p && !tcp->in_pressure)
+		TCP_STAT(tcp, mem_pressure);
+	tcp->in_pressure = p;
 }
 
 void
 ptg_tcp_poll(struct ptg_tcp *tcp, uint64_t now_ns)
 {
 	tcp->now = now_ns;
+	mem_check(tcp, now_ns);
 	tcp_timer_advance(tcp, now_ns);
+	tcp_tw_expire(tcp, now_ns);
 	tcp_listen_hand_over(tcp);
 	tcp_conn_reap(tcp);
+	tcp_listen_reap(tcp);
 	tcp_table_check(tcp);
 }
 
@@ -363,7 +493,7 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {
 		struct ptg_conn *c = data;
 
-		if (c->flags & TF_DEAD)
+		if (tcp_entry_is_tw(data) || (c->flags & TF_DEAD))
 			continue;
 		if (c->state == PTG_TCPS_TIME_WAIT) {
 			/* Nothing more will be sent from this endpoint. */
@@ -380,6 +510,8 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 		tcp_timer_arm(c, TT_KEEP, now_ns + linger_ns);
 		c->t_deadline[TT_KEEP] = now_ns + linger_ns;
 	}
+	/* Nothing more will be sent from this endpoint. */
+	tcp_tw_flush(tcp);
 	tcp_conn_reap(tcp);
 }
 
@@ -395,7 +527,9 @@ ptg_tcp_conn_foreach(const struct ptg_tcp *tcp, ptg_tcp_conn_cb cb,
 	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {
 		const struct ptg_conn *c = data;
 
-		if (c->flags & TF_DEAD)
+		if (tcp_entry_is_tw(data))
+			c = tcp_tw_view(tcp, tcp_entry_tw(data));
+		else if (c->flags & TF_DEAD)
 			continue;
 		rc = cb(arg, c);
 		if (rc != 0)
@@ -414,7 +548,9 @@ ptg_tcp_conn_next(const struct ptg_tcp *tcp, uint32_t *iter,
 	while (rte_hash_iterate(tcp->table, &key, &data, iter) >= 0) {
 		const struct ptg_conn *n = data;
 
-		if (n->flags & TF_DEAD)
+		if (tcp_entry_is_tw(data))
+			n = tcp_tw_view(tcp, tcp_entry_tw(data));
+		else if (n->flags & TF_DEAD)
 			continue;
 		*c = n;
 		return 0;
@@ -425,7 +561,17 @@ ptg_tcp_conn_next(const struct ptg_tcp *tcp, uint32_t *iter,
 unsigned int
 ptg_tcp_conn_count(const struct ptg_tcp *tcp)
 {
-	return tcp ? tcp->nb_conns : 0;
+	return tcp ? tcp->nb_conns + tcp->nb_tw : 0;
+}
+
+void
+ptg_tcp_mem_info(const struct ptg_tcp *tcp, struct ptg_tcp_mem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->bufs_held = tcp->bufs_held;
+	info->bufs_max = tcp->bufs_max;
+	info->bufs_pressure = tcp->bufs_pressure;
+	info->pressure = (uint8_t)tcp_mem_pressure(tcp);
 }
 
 const struct ptg_tcp_stats *

@@ -37,6 +37,7 @@ ptg_close_reason_str(enum ptg_close_reason r)
 	case PTG_CLOSE_ABORT: return "abort";
 	case PTG_CLOSE_REFUSED: return "refused";
 	case PTG_CLOSE_SHUTDOWN: return "shutdown";
+	case PTG_CLOSE_UNREACHABLE: return "unreachable";
 	}
 	return "unknown";
 }

@@ -7,6 +7,7 @@
  *        -> tcp_lookup() -> fast_path()             (in-order ESTABLISHED)
  *                        -> tcp_conn_input() -> synsent_input() | ack_input()
  *                                         -> data_input() -> fin_input()
+ *        -> tcp_tw_input() (tcp_timewait.c)        (TIME-WAIT record)
  *        -> tcp_listen_input() (tcp_listen.c) -> SYN queue | SYN cookie
  *        -> tcp_respond_rst()                       (no listener)
  *
@@ -184,7 +185,7 @@ ack_new(struct ptg_conn *c, const struct tcp_seg *seg)
 						 c->sndq.bytes;
 	if (seq_lt(seg->ack, c->snd_seq0))
 		data_acked = 0; /* only our SYN was acknowledged */
-	tcp_bufq_drop(&c->sndq, data_acked);
+	tcp_bufq_drop(tcp, &c->sndq, data_acked);
 	c->snd_seq0 += data_acked;
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
@@ -334,28 +335,66 @@ fin_input(struct ptg_conn *c)
 	}
 }
 
+/*
+ * Whether in-order data of @len bytes may take a new buffer: the receive
+ * side holds less than tcp_rcv_bufs_max() and the engine is within its
+ * budget, after out-of-order data made way (it goes first). Counted when
+ * not. A connection whose receive queue is empty always may (the service
+ * takes the bytes at once, and no connection wedges), and so may data
+ * that fits in the free room of the queue's last buffer.
+ */
+static int
+rcv_room(struct ptg_conn *c, uint32_t len)
+{
+	struct ptg_tcp *tcp = c->tcp;
+	uint32_t max;
+
+	if (c->rcvq.tail == NULL || len <= tcp_mbuf_room(c->rcvq.tail))
+		return 1;
+	max = tcp_rcv_bufs_max(c);
+	if (tcp_rcv_bufs(c) >= max)
+		tcp_reass_prune(c, tcp_rcv_bufs(c) - max + 1);
+	if (tcp_rcv_bufs(c) >= max) {
+		TCP_STAT(tcp, drop_rcvbuf_full);
+		return 0;
+	}
+	if (tcp_mem_over(tcp))
+		tcp_reass_prune(c, tcp->bufs_held - tcp->bufs_max + 1);
+	if (tcp_mem_over(tcp)) {
+		TCP_STAT(tcp, drop_mem_budget);
+		return 0;
+	}
+	return 1;
+}
+
 /* In-order payload: queue, pull what reassembly completes, hand to the
- * service. Takes the mbuf. */
-static void
+ * service. Takes the mbuf and returns 0; or returns -1 and leaves it when
+ * there is no room (rcv_room()): the peer sends it again. */
+static int
 data_in_order(struct ptg_conn *c, struct tcp_seg *seg, uint32_t skip,
 	      uint32_t len)
 {
-	struct rte_mbuf *m = seg_payload(seg, skip, len);
+	struct rte_mbuf *m;
 
+	if (unlikely(c->rcvq.tail != NULL) && !rcv_room(c, len)) {
+		c->flags |= TF_ACKNOW; /* tell the peer where we are */
+		return -1;
+	}
+	m = seg_payload(seg, skip, len);
 	if (unlikely(m->nb_segs > 1)) {
 		/* Chained RX frame: copy, the queues hold single segments. */
 		struct rte_mbuf *s;
 		uint32_t done = 0;
 
 		for (s = m; s != NULL; s = s->next) {
-			done += tcp_bufq_append(&c->rcvq, c->tcp->mp,
+			done += tcp_bufq_append(c->tcp, &c->rcvq,
 						rte_pktmbuf_mtod(s, void *),
 						s->data_len);
 		}
 		rte_pktmbuf_free(m);
 		len = done;
 	} else {
-		tcp_bufq_append_mbuf(&c->rcvq, m);
+		tcp_bufq_append_mbuf(c->tcp, &c->rcvq, m);
 	}
 	c->rcv_nxt += len;
 	TCP_STAT_ADD(c->tcp, rx_bytes, len);
@@ -368,6 +407,7 @@ data_in_order(struct ptg_conn *c, struct tcp_seg *seg, uint32_t skip,
 		fin_input(c);
 	else
 		ack_schedule(c, len);
+	return 0;
 }
 
 /* ----------------------------------------------------------------------
@@ -443,6 +483,7 @@ tcp_negotiate(struct ptg_conn *c, const struct tcp_seg *seg)
 		/* Room for the option in every segment (RFC 7323 2.1). */
 		c->mss -= 12;
 	}
+	tcp_rcv_bufs_update(c);
 }
 
 static void
@@ -598,10 +639,14 @@ ack_input(struct ptg_conn *c, struct tcp_seg *seg)
 	case PTG_TCPS_FIN_WAIT_1:
 		if ((c->flags & TF_FIN_SENT) && c->snd_una == c->snd_max) {
 			tcp_set_state(c, PTG_TCPS_FIN_WAIT_2);
-			/* While stopping, ptg_tcp_stop()'s linger stays. */
+			/* While stopping, ptg_tcp_stop()'s linger stays.
+			 * Closed: fin_wait2_ns from now; only shut down:
+			 * fin_wait2_ns without a word from the peer. */
 			if ((c->flags & TF_DETACHED) && !tcp->stopping)
 				tcp_timer_arm(c, TT_KEEP,
 					      tcp->now + tcp->cfg.fin_wait2_ns);
+			else if (!tcp->stopping && tcp->cfg.fin_wait2_ns)
+				tcp_keep_arm(c, tcp->now + tcp->cfg.fin_wait2_ns);
 		}
 		break;
 	case PTG_TCPS_CLOSING:
@@ -633,7 +678,7 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 	c->last_rx_ns = tcp->now;
 	c->keep_probes = 0;
 	/* RFC 2883 4 rule 1: a D-SACK block reports the latest segment. */
-	c->flags &= ~TF_DSACK;
+	c->flags &= ~(TF_DSACK | TF_TX_HELD);
 
 	if (c->state == PTG_TCPS_SYN_SENT) {
 		synsent_input(c, seg);
@@ -685,9 +730,6 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 			TCP_STAT(tcp, drop_rst_out_of_window);
 			goto drop_quiet;
 		}
-		if (c->state == PTG_TCPS_TIME_WAIT && (seg->flags & TH_FIN))
-			/* A retransmitted FIN: re-ACK, restart 2*MSL. */
-			tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
 		/* RFC 2883 4: data below RCV.NXT came twice; the ACK says
 		 * which in a D-SACK block (example 1). */
 		if (seg->len > 0 && seq_lt(seg->seq, c->rcv_nxt))
@@ -762,7 +804,8 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 				goto drop_quiet;
 			}
 			if (seg->seq + skip == c->rcv_nxt) {
-				data_in_order(c, seg, skip, len);
+				if (data_in_order(c, seg, skip, len) != 0)
+					seg->flags &= ~TH_FIN; /* not reached */
 			} else {
 				struct rte_mbuf *m;
 
@@ -777,10 +820,16 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 				if (m->nb_segs > 1) {
 					rte_pktmbuf_free(m);
 					TCP_STAT(tcp, drop_ooo_full);
-				} else if (tcp_reass_insert(c, m, seg->seq + skip,
-							    len) != 0) {
-					/* Freed by tcp_reass_insert(). */
-					TCP_STAT(tcp, drop_ooo_full);
+				} else {
+					/* Freed by tcp_reass_insert() if
+					 * not held. */
+					int rc = tcp_reass_insert(c, m,
+							seg->seq + skip, len);
+
+					if (rc == TCP_REASS_FULL)
+						TCP_STAT(tcp, drop_ooo_full);
+					else if (rc == TCP_REASS_PRESSURE)
+						TCP_STAT(tcp, drop_ooo_pressure);
 				}
 				/* RFC 5681 4.2: immediate duplicate ACK. */
 				c->flags |= TF_ACKNOW;
@@ -799,6 +848,9 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 	else if ((seg->flags & TH_FIN) && !(c->flags & TF_FIN_RCVD)) {
 		c->flags |= TF_OOO_FIN;
 		c->ooo_fin_seq = seg->seq + skip + len;
+		/* RFC 5681 4.2: an out-of-order segment, even a bare FIN,
+		 * gets an immediate duplicate ACK. */
+		c->flags |= TF_ACKNOW;
 	}
 
 out:
@@ -815,23 +867,11 @@ drop_quiet:
 	seg->m = NULL;
 	return;
 drop_ack:
+	if (!(seg->flags & TH_RST))
+		tcp_send_oow_ack(c, seg);
 	if (seg->m != NULL)
 		rte_pktmbuf_free(seg->m);
 	seg->m = NULL;
-	if (!(seg->flags & TH_RST))
-		tcp_send_ack(c);
-}
-
-/* RFC 6191 2: a SYN may reopen a TIME-WAIT tuple if its timestamp (or,
- * without timestamps, its sequence number) is above the old connection's. */
-static int
-timewait_reusable(const struct ptg_conn *c, const struct tcp_seg *seg)
-{
-	if ((seg->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
-		return 0;
-	if ((c->flags & TF_TS_OK) && seg->opt.has_ts)
-		return seq_gt(seg->opt.tsval, c->ts_recent);
-	return seq_gt(seg->seq, c->rcv_nxt);
 }
 
 void
@@ -853,14 +893,13 @@ tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 	key.laddr = seg.ip->dst_addr;
 	key.rport = rte_be_to_cpu_16(seg.th->src_port);
 	key.lport = rte_be_to_cpu_16(seg.th->dst_port);
-	c = tcp_lookup(tcp, &key);
-	if (c != NULL && c->state == PTG_TCPS_TIME_WAIT &&
-	    timewait_reusable(c, &seg) && tcp->listeners[key.lport] != NULL) {
-		TCP_STAT(tcp, timewait_reuse);
-		tcp->tw_iss_hint = c->snd_max + TCP_WIN_MAX + 2;
-		tcp->tw_iss_valid = 1;
-		tcp_conn_destroy(c, PTG_CLOSE_NORMAL);
-		tcp_conn_reap(tcp);
+	c = tcp_lookup_any(tcp, &key);
+	if (unlikely(tcp_entry_is_tw(c))) {
+		/* TIME-WAIT: a record answers, or a SYN reopens the tuple
+		 * (RFC 6191) and goes on to the listener. */
+		if (tcp_tw_input(tcp, tcp_entry_tw(c), &seg,
+				 tcp->listeners[key.lport] != NULL) == 0)
+			goto out;
 		c = NULL;
 	}
 	if (likely(c != NULL)) {
@@ -878,6 +917,7 @@ tcp_input(void *arg, struct rte_mbuf *m, uint64_t now_ns)
 		}
 		rte_pktmbuf_free(seg.m);
 	}
+out:
 	tcp->tw_iss_valid = 0;
 	tcp_conn_reap(tcp);
 }

@@ -103,63 +103,86 @@ tcp_isn_from(uint64_t secret, uint64_t now_ns)
 
 /*
  * SYN cookie layout (RFC 4987 3.6 leaves it to the implementation):
- *   bits 31..27  t mod 32, t = now >> 36 ns (one slot ~68.7 s)
- *   bits 26..24  index into cookie_mss[] (the peer's MSS, rounded down)
- *   bits 23..0   SipHash(key, 4-tuple, peer ISN, t, index) truncated
- * Window scale and SACK ride in the low bits of our TSval (see
- * tcp_input.c), so they survive only when the peer does timestamps.
+ *   bits 31..30  t mod 4, t = now >> 36 ns (one slot ~68.7 s)
+ *   bits 29..27  index into cookie_mss[] (the peer's MSS, rounded down)
+ *   bits 26..0   the MAC, 27 bits
+ * The MAC is SipHash(key; 4-tuple, peer ISN, t, MSS index, what rides in
+ * our TSval) over the full t, so a slot number seen again four slots
+ * later does not make the cookie valid again. When the peer does
+ * timestamps, our TSval carries (tcp_listen.c) the window scale and SACK
+ * bits, authenticated by the MAC, and 6 more bits of the MAC itself,
+ * which the peer's TSecr echoes: 33 bits to guess in all.
  */
 #define COOKIE_T_SHIFT 36
+#define COOKIE_T_BITS 2
+#define COOKIE_IDX_SHIFT 27
+#define COOKIE_MAC_BITS 27
+#define COOKIE_MAC_MASK ((1u << COOKIE_MAC_BITS) - 1)
 #define COOKIE_MAX_AGE 1 /* accept the current slot and the one before */
 
 static const uint16_t cookie_mss[8] = {
 	536, 1200, 1300, 1400, 1440, 1460, 4312, 8960
 };
 
-/* The MSS index is hashed too: flipping its bits must not make another
- * valid cookie. t < 2^28 (now >> 36), so t << 3 | index loses nothing. */
-static uint32_t
-cookie_hash(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint32_t peer_isn,
-	    uint64_t t, unsigned int mss_idx)
+/* 64 bits of MAC: 27 for the cookie, 6 for the TSval. The MSS index and
+ * the TS bits are hashed too: flipping them must not make another valid
+ * cookie. t < 2^28 (now >> 36), so t << 3 | index loses nothing; ts_bits
+ * is TCP_COOKIE_NO_TS without timestamps. */
+static uint64_t
+cookie_mac(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint32_t peer_isn,
+	   uint64_t t, unsigned int mss_idx, uint32_t ts_bits)
 {
-	return (uint32_t)tuple_hash(tcp->cookie_key, seg->ip->dst_addr,
-				    seg->th->dst_port, seg->ip->src_addr,
-				    seg->th->src_port, peer_isn,
-				    (t << 3) | mss_idx) & 0xffffff;
+	return tuple_hash(tcp->cookie_key, seg->ip->dst_addr,
+			  seg->th->dst_port, seg->ip->src_addr,
+			  seg->th->src_port, peer_isn,
+			  ((uint64_t)ts_bits << 32) | (t << 3) | mss_idx);
 }
 
 uint32_t
 tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
-		uint64_t now_ns)
+		uint32_t ts_bits, uint32_t *ts_mac, uint64_t now_ns)
 {
 	uint16_t want = seg->opt.has_mss ? seg->opt.mss : PTG_TCP_MSS_DEFAULT;
 	uint64_t t = now_ns >> COOKIE_T_SHIFT;
 	unsigned int i = 0;
+	uint64_t mac;
 
 	for (unsigned int j = 0; j < RTE_DIM(cookie_mss); j++)
 		if (cookie_mss[j] <= want)
 			i = j;
 	*mss = cookie_mss[i];
-	return ((uint32_t)(t & 31) << 27) | (i << 24) |
-		cookie_hash(tcp, seg, seg->seq, t, i);
+	mac = cookie_mac(tcp, seg, seg->seq, t, i, ts_bits);
+	if (ts_mac != NULL)
+		*ts_mac = (uint32_t)(mac >> COOKIE_MAC_BITS) & TCP_COOKIE_TS_MAC_MASK;
+	return ((uint32_t)(t & ((1u << COOKIE_T_BITS) - 1)) <<
+		(COOKIE_IDX_SHIFT + 3)) | (i << COOKIE_IDX_SHIFT) |
+	       ((uint32_t)mac & COOKIE_MAC_MASK);
 }
 
 /* The ACK completing a cookie handshake acknowledges cookie + 1 and carries
- * the peer's ISN + 1 as its sequence number. */
+ * the peer's ISN + 1 as its sequence number; with timestamps its TSecr
+ * echoes our TSval: @ts_bits its option bits, @ts_mac its MAC bits
+ * (ts_bits TCP_COOKIE_NO_TS: no timestamps). */
 int
 tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg, uint16_t *mss,
-		 uint64_t now_ns)
+		 uint32_t ts_bits, uint32_t ts_mac, uint64_t now_ns)
 {
 	uint32_t cookie = seg->ack - 1;
 	uint64_t now_t = now_ns >> COOKIE_T_SHIFT;
-	uint32_t age = ((uint32_t)now_t - (cookie >> 27)) & 31;
-	unsigned int idx = (cookie >> 24) & 7;
-	uint64_t t;
+	uint32_t age = ((uint32_t)now_t - (cookie >> (COOKIE_IDX_SHIFT + 3))) &
+		       ((1u << COOKIE_T_BITS) - 1);
+	unsigned int idx = (cookie >> COOKIE_IDX_SHIFT) & 7;
+	uint64_t t, mac;
 
 	if (age > COOKIE_MAX_AGE || now_t < age)
 		return -1;
 	t = now_t - age;
-	if ((cookie & 0xffffff) != cookie_hash(tcp, seg, seg->seq - 1, t, idx))
+	mac = cookie_mac(tcp, seg, seg->seq - 1, t, idx, ts_bits);
+	if ((cookie & COOKIE_MAC_MASK) != ((uint32_t)mac & COOKIE_MAC_MASK))
+		return -1;
+	if (ts_bits != TCP_COOKIE_NO_TS &&
+	    ts_mac != ((uint32_t)(mac >> COOKIE_MAC_BITS) &
+		       TCP_COOKIE_TS_MAC_MASK))
 		return -1;
 	*mss = cookie_mss[idx];
 	return 0;

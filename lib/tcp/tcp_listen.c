@@ -9,9 +9,11 @@
  *                                     | cookie SYN-ACK | cookie ACK
  *   handshake done -> tcp_established() -> accept queue -> ready list
  *   ptg_tcp_poll() -> tcp_listen_hand_over() -> tcp_upcall_accept()
+ *                  -> tcp_listen_reap()   (listeners unlistened meanwhile)
  *   ptg_tcp_accept() (manual accept, the socket API)
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -34,32 +36,66 @@ tcp_rcv_wscale(const struct ptg_tcp *tcp)
 	return s;
 }
 
-/* Cookie SYN-ACKs carry WS and SACK in the low 5 bits of TSval:
- * bits 0-3 the peer's shift (15: none), bit 4 SACK-permitted. */
-#define COOKIE_TS_BITS 5
+/* Cookie SYN-ACKs carry in the low 11 bits of TSval: bits 0-3 the peer's
+ * shift (15: none), bit 4 SACK-permitted, bits 5-10 six more bits of the
+ * cookie's MAC (tcp_isn.c), which covers all of them. */
+#define COOKIE_TS_OPT_BITS 5
+#define COOKIE_TS_OPT_MASK ((1u << COOKIE_TS_OPT_BITS) - 1)
+#define COOKIE_TS_BITS 11
 #define COOKIE_TS_MASK ((1u << COOKIE_TS_BITS) - 1)
 #define COOKIE_NO_WS 15
 
 static void
-listen_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg)
+listen_cookie_synack(struct ptg_tcp *tcp, struct tcp_listener *l,
+		     const struct tcp_seg *seg)
 {
+	int ts = seg->opt.has_ts && tcp->cfg.timestamps;
+	uint32_t bits = (seg->opt.has_ws ? seg->opt.wscale : COOKIE_NO_WS) |
+			((seg->opt.sack_ok && tcp->cfg.sack) ? 16u : 0u);
+	uint32_t ts_mac = 0, iss, tsval = 0;
 	uint16_t mss;
-	uint32_t iss = tcp_cookie_make(tcp, seg, &mss, tcp->now);
-	uint32_t off = (uint32_t)(tcp_tuple_secret(tcp, seg->ip->dst_addr,
+
+	iss = tcp_cookie_make(tcp, seg, &mss, ts ? bits : TCP_COOKIE_NO_TS,
+			      &ts_mac, tcp->now);
+	if (ts) {
+		uint32_t off = (uint32_t)(tcp_tuple_secret(tcp,
+				seg->ip->dst_addr,
 				rte_be_to_cpu_16(seg->th->dst_port),
 				seg->ip->src_addr,
 				rte_be_to_cpu_16(seg->th->src_port)) >> 32);
-	uint32_t cur = tcp_ts_clock(tcp->now) + off;
-	uint32_t bits = (seg->opt.has_ws ? seg->opt.wscale : COOKIE_NO_WS) |
-			((seg->opt.sack_ok && tcp->cfg.sack) ? 16u : 0u);
-	uint32_t tsval = (cur & ~COOKIE_TS_MASK) | bits;
+		uint32_t cur = tcp_ts_clock(tcp->now) + off;
 
-	/* Never ahead of the clock, or later TSvals would go backwards. */
-	if (seq_gt(tsval, cur))
-		tsval -= COOKIE_TS_MASK + 1;
+		tsval = (cur & ~COOKIE_TS_MASK) |
+			(ts_mac << COOKIE_TS_OPT_BITS) | bits;
+		/* Never ahead of the clock, or later TSvals would go
+		 * backwards (at most ~2 s behind it). */
+		if (seq_gt(tsval, cur))
+			tsval -= COOKIE_TS_MASK + 1;
+	}
+	/* Auto mode: cookie ACKs are taken for a while after this. */
+	if (tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_AUTO)
+		l->cookie_ns = RTE_MAX(tcp->now, (uint64_t)1);
 	TCP_STAT(tcp, syncookies_sent);
 	tcp_send_cookie_synack(tcp, seg, iss, mss, tsval, tcp_rcv_wscale(tcp),
 			       (bits & 16) != 0);
+}
+
+/* Whether an ACK to @l may be a cookie's: always in ALWAYS mode; in AUTO
+ * mode only within syncookie_window_ns of the last cookie this listener
+ * sent for a full SYN queue (or table), as Linux does, so that a flood of
+ * guessed ACKs meets no MAC to guess while there is no SYN flood. */
+static int
+cookies_expected(const struct ptg_tcp *tcp, const struct tcp_listener *l)
+{
+	switch (tcp->cfg.syncookies) {
+	case PTG_TCP_SYNCOOKIES_ALWAYS:
+		return 1;
+	case PTG_TCP_SYNCOOKIES_AUTO:
+		return l->cookie_ns != 0 &&
+		       tcp->now - l->cookie_ns <= tcp->cfg.syncookie_window_ns;
+	default:
+		return 0;
+	}
 }
 
 static void
@@ -77,6 +113,11 @@ conn_init_common(struct ptg_conn *c, struct tcp_listener *l)
 	if (tcp->cfg.nodelay)
 		c->flags |= TF_NODELAY;
 	c->last_rx_ns = tcp->now;
+	if (l != NULL && l->keep_set) {
+		c->keep_idle_ms = l->keep_idle_ms;
+		c->keep_intvl_ms = l->keep_intvl_ms;
+		c->keep_probes_max = l->keep_probes;
+	}
 }
 
 /* The ACK of a SYN cookie: rebuild the connection (RFC 4987 3.6). */
@@ -87,7 +128,13 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 	struct ptg_conn *c;
 	uint16_t mss;
 
-	if (tcp_cookie_check(tcp, seg, &mss, tcp->now) != 0) {
+	int ts = seg->opt.has_ts && tcp->cfg.timestamps;
+
+	if (tcp_cookie_check(tcp, seg, &mss, ts ?
+			     (seg->opt.tsecr & COOKIE_TS_OPT_MASK) :
+			     TCP_COOKIE_NO_TS,
+			     (seg->opt.tsecr >> COOKIE_TS_OPT_BITS) &
+			     TCP_COOKIE_TS_MAC_MASK, tcp->now) != 0) {
 		TCP_STAT(tcp, syncookies_bad);
 		return NULL;
 	}
@@ -116,8 +163,8 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 	c->mss = RTE_MIN(tcp_mss_for_mtu(tcp), mss);
 	c->snd_wscale = 0;
 	c->rcv_wscale = 0;
-	if (seg->opt.has_ts && tcp->cfg.timestamps) {
-		uint32_t bits = seg->opt.tsecr & COOKIE_TS_MASK;
+	if (ts) {
+		uint32_t bits = seg->opt.tsecr & COOKIE_TS_OPT_MASK;
 
 		c->flags |= TF_TS_OK;
 		c->ts_recent = seg->opt.tsval;
@@ -131,6 +178,7 @@ listen_cookie_ack(struct ptg_tcp *tcp, struct tcp_listener *l,
 		if (bits & 16)
 			c->flags |= TF_SACK_OK;
 	}
+	tcp_rcv_bufs_update(c);
 	c->snd_wnd = seg->wnd << c->snd_wscale;
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = seg->seq;
@@ -153,13 +201,16 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 		goto drop;
 	/* Second: an ACK is bad here, unless it returns a SYN cookie. */
 	if (seg->flags & TH_ACK) {
-		if (!(seg->flags & TH_SYN) &&
-		    tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER) {
+		if (!(seg->flags & TH_SYN) && cookies_expected(tcp, l)) {
 			c = listen_cookie_ack(tcp, l, seg);
 			if (c != NULL) {
 				tcp_conn_input(c, seg);
 				return;
 			}
+		} else if (!(seg->flags & TH_SYN) &&
+			   tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_AUTO) {
+			/* No SYN flood lately: not checked as a cookie. */
+			TCP_STAT(tcp, syncookies_unexpected);
 		}
 		tcp_respond_rst(tcp, seg);
 		goto drop;
@@ -167,6 +218,12 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 	/* Third: SYN. */
 	if (!(seg->flags & TH_SYN) || tcp->stopping)
 		goto drop;
+	if (unlikely(tcp_mem_pressure(tcp))) {
+		/* No new work while the queues' memory is short: the
+		 * client's SYN retransmission tries again. */
+		TCP_STAT(tcp, drop_syn_pressure);
+		goto drop_quiet;
+	}
 	if (l->synq_len >= tcp->cfg.syn_queue_len ||
 	    tcp->cfg.syncookies == PTG_TCP_SYNCOOKIES_ALWAYS) {
 		if (l->synq_len >= tcp->cfg.syn_queue_len)
@@ -175,7 +232,7 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 			l->synq_overflow++;
 		}
 		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
-			listen_cookie_synack(tcp, seg);
+			listen_cookie_synack(tcp, l, seg);
 		goto drop_quiet;
 	}
 	c = tcp_conn_alloc(tcp, seg->ip->dst_addr,
@@ -183,7 +240,7 @@ tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 	if (c == NULL) {
 		/* Table full: a cookie still lets the client in. */
 		if (tcp->cfg.syncookies != PTG_TCP_SYNCOOKIES_NEVER)
-			listen_cookie_synack(tcp, seg);
+			listen_cookie_synack(tcp, l, seg);
 		goto drop_quiet;
 	}
 	TCP_STAT(tcp, passive_opens);
@@ -257,8 +314,7 @@ tcp_established(struct ptg_conn *c)
 	c->cc->init(c);
 	if (c->snd_una == c->snd_max)
 		tcp_timer_stop(c, TT_REXMT);
-	if (tcp->cfg.keepalive_idle_ns)
-		tcp_timer_arm(c, TT_KEEP, tcp->now + tcp->cfg.keepalive_idle_ns);
+	tcp_keep_start(c);
 	if (l == NULL) {
 		/* Active open: the service owns it already. */
 		c->flags |= TF_WANT_WRITABLE;
@@ -293,7 +349,9 @@ ptg_tcp_listen(struct ptg_tcp *tcp, uint16_t port,
 		return rc;
 	if (tcp->listeners[port] != NULL)
 		return -EADDRINUSE;
-	l = rte_zmalloc("ptg_tcp_listener", sizeof(*l), 0);
+	/* A control-path object in libc memory: the sanitizer build sees
+	 * any use after ptg_tcp_unlisten() freed it. */
+	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
 	l->port = port;
@@ -322,6 +380,13 @@ listener_flush(struct ptg_tcp *tcp, struct tcp_listener *l)
 	}
 }
 
+/*
+ * The port is free at once (a new SYN meets no listener, a new listener
+ * may take it), the queued connections are reset; the listener itself is
+ * freed at the end of the poll (tcp_listen_reap()), because the caller
+ * may be an on_accept that tcp_listen_hand_over() is walking its accept
+ * queue for.
+ */
 int
 ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port)
 {
@@ -332,9 +397,20 @@ ptg_tcp_unlisten(struct ptg_tcp *tcp, uint16_t port)
 	listener_flush(tcp, l);
 	tcp->listeners[port] = NULL;
 	tcp->nb_listeners--;
-	rte_free(l);
-	tcp_conn_reap(tcp);
+	l->closing = 1;
+	TAILQ_INSERT_TAIL(&tcp->dead_listeners, l, rlink);
 	return 0;
+}
+
+void
+tcp_listen_reap(struct ptg_tcp *tcp)
+{
+	struct tcp_listener *l;
+
+	while ((l = TAILQ_FIRST(&tcp->dead_listeners)) != NULL) {
+		TAILQ_REMOVE(&tcp->dead_listeners, l, rlink);
+		free(l);
+	}
 }
 
 int
@@ -369,7 +445,25 @@ ptg_tcp_accept(struct ptg_tcp *tcp, uint16_t port)
 	c->flags |= TF_ACCEPTED;
 	c->listener = NULL;
 	TCP_STAT(tcp, accepted);
-	return c;
+	return tcp_handle(c);
+}
+
+int
+ptg_tcp_listen_set_keepalive(struct ptg_tcp *tcp, uint16_t port,
+			     uint64_t idle_ns, uint64_t intvl_ns,
+			     uint32_t probes)
+{
+	struct tcp_listener *l;
+
+	if (tcp == NULL || (l = tcp->listeners[port]) == NULL)
+		return -ENOENT;
+	if (idle_ns != 0 && intvl_ns == 0)
+		return -EINVAL;
+	l->keep_set = 1;
+	l->keep_idle_ms = tcp_ns_ms(idle_ns);
+	l->keep_intvl_ms = tcp_ns_ms(intvl_ns);
+	l->keep_probes = (uint8_t)RTE_MIN(probes, (uint32_t)UINT8_MAX);
+	return 0;
 }
 
 int
@@ -429,6 +523,8 @@ tcp_listen_hand_over(struct ptg_tcp *tcp)
 			c->flags &= ~TF_IN_ACCEPTQ;
 			c->listener = NULL;
 			tcp_upcall_accept(c);
+			if (l->closing)
+				break; /* unlistened from on_accept */
 		}
 	}
 }

@@ -16,6 +16,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_random.h>
 
 #include "tcp_priv.h"
 
@@ -77,32 +78,19 @@ tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us)
 	c->rto_us = (uint32_t)rto;
 }
 
-/*
- * Receive window to advertise (RFC 9293 3.8.6.2.2): free buffer space, but
- * never moving the right edge left, and not opening it by less than
- * min(RCV.BUFF/2, MSS) (receiver-side silly window avoidance).
- */
+/* What the free buffers of tcp_rcv_bufs_max() take in full segments, and
+ * under memory pressure at most four segments: bounds on the free space
+ * once the receive side holds buffers or memory is short
+ * (tcp_rcv_window(), tcp_priv.h). */
 uint32_t
-tcp_rcv_window(const struct ptg_conn *c)
+tcp_rcv_space_mem(const struct ptg_conn *c, uint32_t space)
 {
-	uint32_t buf = c->rcvbuf;
-	uint32_t used = c->rcvq.bytes + c->ooo_bytes;
-	uint32_t space = used < buf ? buf - used : 0;
-	uint32_t adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-	uint32_t max = (uint32_t)TCP_WIN_MAX << c->rcv_wscale;
-	uint32_t step = RTE_MIN(buf / 2, (uint32_t)c->mss);
+	uint32_t bufs = tcp_rcv_bufs(c), bufs_max = tcp_rcv_bufs_max(c);
+	uint32_t per_buf = RTE_MIN((uint32_t)c->mss, 1u << c->tcp->buf_shift);
 
-	if (space < adv + step)
-		space = adv;
-	space = RTE_MIN(space, max);
-	/* The scaled field rounds down; keep the old edge by rounding up. */
-	if (c->rcv_wscale) {
-		uint32_t unit = 1u << c->rcv_wscale;
-
-		space &= ~(unit - 1);
-		if (space < adv)
-			space = RTE_ALIGN_CEIL(adv, unit);
-	}
+	space = RTE_MIN(space, bufs < bufs_max ? (bufs_max - bufs) * per_buf : 0);
+	if (tcp_mem_pressure(c->tcp))
+		space = RTE_MIN(space, 4u * c->mss);
 	return space;
 }
 
@@ -131,7 +119,9 @@ seg_alloc(struct ptg_tcp *tcp, unsigned int opt_len, struct rte_ipv4_hdr **ipp,
 	th = (struct rte_tcp_hdr *)(ip + 1);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
-	ip->packet_id = rte_cpu_to_be_16(tcp->ip_id++);
+	/* The ID: the connection's counter (conn_seg_alloc()), or random
+	 * for a segment of no connection (RFC 6864 4.1). */
+	ip->packet_id = 0;
 	/* RFC 9293 3.7.1 with RFC 1191: set DF, segments fit the MTU. */
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
@@ -158,6 +148,7 @@ conn_seg_alloc(struct ptg_conn *c, const uint8_t *opts, unsigned int olen,
 	if (m == NULL)
 		return NULL;
 	memcpy(*thp + 1, opts, olen);
+	(*ipp)->packet_id = rte_cpu_to_be_16(c->ip_id++);
 	(*ipp)->src_addr = c->laddr;
 	(*ipp)->dst_addr = c->raddr;
 	(*thp)->src_port = rte_cpu_to_be_16(c->lport);
@@ -165,15 +156,42 @@ conn_seg_alloc(struct ptg_conn *c, const uint8_t *opts, unsigned int olen,
 	return m;
 }
 
+/* Hand a built segment to IPv4. -EAGAIN: it waits for the next hop's ARP
+ * answer and leaves when it comes (ptg_net.h); other errors: the net layer
+ * dropped it (counted there). */
 static int
 finish(struct ptg_tcp *tcp, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
        uint32_t payload)
 {
+	int rc;
+
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(m->l3_len + m->l4_len +
 						       payload));
 	TCP_STAT(tcp, tx_segs);
 	TCP_STAT_ADD(tcp, tx_bytes, payload);
-	return ptg_net_ip_output(tcp->net, m, tcp->now);
+	rc = ptg_net_ip_output(tcp->net, m, tcp->now);
+	if (unlikely(rc != 0)) {
+		if (rc == -EAGAIN)
+			TCP_STAT(tcp, tx_arp_held);
+		else
+			TCP_STAT(tcp, tx_dropped);
+	}
+	return rc;
+}
+
+/* finish() for a connection's segment: remember whether the peer may be
+ * out of reach (RFC 1122 4.2.3.5: the timeout then reports it). */
+static int
+conn_finish(struct ptg_conn *c, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	    uint32_t payload)
+{
+	int rc = finish(c->tcp, m, ip, payload);
+
+	if (unlikely(rc != 0))
+		c->flags |= TF_TX_HELD;
+	else
+		c->flags &= ~TF_TX_HELD;
+	return rc;
 }
 
 /*
@@ -223,7 +241,7 @@ send_seg(struct ptg_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 			return -ENOBUFS;
 		}
 	}
-	return finish(tcp, m, ip, len);
+	return conn_finish(c, m, ip, len);
 }
 
 int
@@ -240,22 +258,112 @@ tcp_send_ack(struct ptg_conn *c)
 
 /* RFC 5961 7: challenge ACKs are rate limited per engine (one-second
  * windows), so they cannot be used to amplify or to probe sequence space. */
+/*
+ * RFC 5961 7 and 10: the budget of each one-second window is drawn
+ * anew from [limit/2, limit/2 + limit): a fixed budget is a side channel
+ * (an off-path attacker who exhausts it learns from the missing ACKs
+ * whether its guess drew one, CVE-2016-5696); a random one tells nothing.
+ */
+static int
+challenge_ack_allowed(struct ptg_tcp *tcp)
+{
+	uint32_t limit = tcp->cfg.challenge_ack_limit;
+
+	if (tcp->now - tcp->chack_window_start >= 1000000000ULL ||
+	    tcp->chack_window_start == 0) {
+		tcp->chack_window_start = tcp->now;
+		tcp->chack_budget = limit ? (limit + 1) / 2 +
+			(uint32_t)rte_rand_max(limit) : 0;
+	}
+	if (tcp->chack_budget == 0) {
+		TCP_STAT(tcp, challenge_ack_limited);
+		return 0;
+	}
+	tcp->chack_budget--;
+	TCP_STAT(tcp, challenge_acks);
+	return 1;
+}
+
+/* RFC 7323 5.3 (with Linux's tcp_invalid_ratelimit): ACKs to segments
+ * without data that are out of the window or fail PAWS, at most one per
+ * interval per connection; a segment with data (or SYN, FIN) is no part
+ * of an ACK loop and is always answered (its duplicate ACK may be what
+ * the sender's recovery needs). */
+int
+tcp_oow_ack_allowed(struct ptg_tcp *tcp, uint32_t *last,
+		    const struct tcp_seg *seg)
+{
+	uint64_t ivl = tcp->cfg.oow_ack_interval_ns;
+	uint32_t now = tcp_ts_clock(tcp->now) | 1; /* 0: never sent */
+
+	if (ivl == 0 || seg->len > 0 ||
+	    (seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)))
+		return 1;
+	if (*last != 0 && now - *last < (uint32_t)(ivl >> TCP_TICK_SHIFT)) {
+		TCP_STAT(tcp, oow_ack_limited);
+		return 0;
+	}
+	*last = now;
+	return 1;
+}
+
+int
+tcp_send_oow_ack(struct ptg_conn *c, const struct tcp_seg *seg)
+{
+	if (!tcp_oow_ack_allowed(c->tcp, &c->oow_ack_tick, seg))
+		return -EAGAIN;
+	return tcp_send_ack(c);
+}
+
 int
 tcp_send_challenge_ack(struct ptg_conn *c)
 {
-	struct ptg_tcp *tcp = c->tcp;
-
-	if (tcp->now - tcp->chack_window_start >= 1000000000ULL) {
-		tcp->chack_window_start = tcp->now;
-		tcp->chack_count = 0;
-	}
-	if (tcp->chack_count >= tcp->cfg.challenge_ack_limit) {
-		TCP_STAT(tcp, challenge_ack_limited);
+	if (!challenge_ack_allowed(c->tcp))
 		return -EAGAIN;
-	}
-	tcp->chack_count++;
-	TCP_STAT(tcp, challenge_acks);
 	return tcp_send_ack(c);
+}
+
+/* The ACK of a TIME-WAIT record (tcp_timewait.c):
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, the last window, a timestamp if
+ * the connection had them. Challenge ACKs share RFC 5961's budget. */
+int
+tcp_send_tw_ack(struct ptg_tcp *tcp, const struct tcp_tw *tw,
+		enum tcp_ack_kind kind)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	unsigned int olen = (tw->flags & TW_TS_OK) ? 12 : 0;
+
+	if (kind == TCP_ACK_CHALLENGE && !challenge_ack_allowed(tcp))
+		return -EAGAIN;
+	m = seg_alloc(tcp, olen, &ip, &th);
+	if (m == NULL)
+		return -ENOBUFS;
+	if (olen) {
+		uint8_t *o = (uint8_t *)(th + 1);
+		uint32_t v;
+
+		o[0] = 1;              /* NOP, NOP, TS (RFC 7323 appendix A) */
+		o[1] = 1;
+		o[2] = 8;
+		o[3] = 10;
+		v = rte_cpu_to_be_32(tcp_ts_clock(tcp->now) + tw->ts_offset);
+		memcpy(o + 4, &v, 4);
+		v = rte_cpu_to_be_32(tw->ts_recent);
+		memcpy(o + 8, &v, 4);
+	}
+	ip->packet_id = (rte_be16_t)(rte_rand() >> 48);
+	ip->src_addr = tw->laddr;
+	ip->dst_addr = tw->raddr;
+	th->src_port = rte_cpu_to_be_16(tw->lport);
+	th->dst_port = rte_cpu_to_be_16(tw->rport);
+	th->sent_seq = rte_cpu_to_be_32(tw->snd_nxt);
+	th->recv_ack = rte_cpu_to_be_32(tw->rcv_nxt);
+	th->tcp_flags = RTE_TCP_ACK_FLAG;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(
+			tw->rcv_wnd >> tw->rcv_wscale, TCP_WIN_MAX));
+	return finish(tcp, m, ip, 0);
 }
 
 static int
@@ -290,7 +398,7 @@ send_syn_common(struct ptg_conn *c, uint8_t flags)
 	if (seq_gt(c->iss + 1, c->snd_max))
 		c->snd_max = c->iss + 1;
 	c->snd_nxt = c->iss + 1;
-	return finish(tcp, m, ip, 0);
+	return conn_finish(c, m, ip, 0);
 }
 
 int
@@ -315,6 +423,7 @@ reply_alloc(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 
 	if (m == NULL)
 		return NULL;
+	(*ipp)->packet_id = (rte_be16_t)(rte_rand() >> 48);
 	(*ipp)->src_addr = seg->ip->dst_addr;
 	(*ipp)->dst_addr = seg->ip->src_addr;
 	(*thp)->src_port = seg->th->dst_port;
@@ -430,7 +539,7 @@ static int
 output(struct ptg_conn *c)
 {
 	struct ptg_tcp *tcp = c->tcp;
-	int sent = 0;
+	int sent = 0, rc;
 
 	if (c->state < PTG_TCPS_ESTABLISHED || (c->flags & TF_DEAD))
 		return 0;
@@ -522,8 +631,15 @@ output(struct ptg_conn *c)
 			c->rtt_seq = c->snd_nxt;
 			c->rtt_start_ns = tcp->now;
 		}
-		if (send_seg(c, c->snd_nxt, len, flags, 1) != 0)
-			break;
+		rc = send_seg(c, c->snd_nxt, len, flags, 1);
+		if (unlikely(rc != 0) && (c->flags & TF_RTT_TIMING) &&
+		    c->rtt_seq == c->snd_nxt)
+			c->flags &= ~TF_RTT_TIMING; /* it would time ARP too */
+		/* Sent, or not: a segment held behind ARP (-EAGAIN) leaves
+		 * when the next hop answers, and its ACK must find it below
+		 * SND.MAX; one that could not be built or queued is lost as
+		 * on the wire. Either way it counts as sent and the
+		 * retransmission timer covers it. */
 		c->snd_nxt += len + fin;
 		if (seq_gt(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
@@ -533,6 +649,8 @@ output(struct ptg_conn *c)
 		if (c->t_deadline[TT_REXMT] == 0 || (c->flags & TF_PERSIST))
 			tcp_rexmt_restart(c);
 		sent = 1;
+		if (unlikely(rc != 0))
+			break; /* the rest waits for the ACK or the timer */
 	}
 	if (!sent && (c->flags & (TF_ACKNOW | TF_WND_UPDATE)))
 		tcp_send_ack(c);

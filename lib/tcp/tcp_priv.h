@@ -118,6 +118,11 @@ struct tcp_seg {
 #define TF_IN_ON_DATA    (1u << 24) /* on_data runs: rcvq holds its bytes */
 #define TF_CLOSE_PENDING (1u << 25) /* ptg_close() from on_data, after it */
 #define TF_DSACK         (1u << 26) /* dsack_start/end go out first (RFC 2883) */
+#define TF_TX_HELD       (1u << 27) /* the last segment sent waits behind ARP
+					or was dropped below us; cleared by
+					any segment from the peer */
+#define TF_TW_VIEW       (1u << 28) /* ptg_tcp.tw_view: a TIME-WAIT record
+					shown to a table walk */
 
 /* Timer kinds a control block can have armed at once. */
 enum tcp_timer_kind {
@@ -219,9 +224,48 @@ struct ptg_conn {
 	void *svc_ctx;
 	void *user_ctx;
 	uint8_t close_reason;
+	uint16_t gen;                 /* handle generation (tcp_handle()) */
+	uint16_t rcv_bufs_lim;        /* receive buffers held before the
+					 window counts them (tcp_rcv_bufs_update()) */
+	uint16_t ip_id;               /* next IPv4 ID */
+	uint32_t oow_ack_tick;        /* last rate-limited ACK (ts clock) */
+	uint32_t estab_tick;          /* ESTABLISHED since (ts clock) */
+	uint32_t keep_idle_ms;        /* keepalive: 0 off */
+	uint32_t keep_intvl_ms;
+	uint8_t keep_probes_max;
 } __rte_cache_aligned;
 
 TAILQ_HEAD(tcp_conn_list, ptg_conn);
+
+/*
+ * Handles (ptg_tcp.h, "Handles"): what the engine gives a service for a
+ * block is its address with the block's generation in the top 16 bits,
+ * which user-space addresses leave free (ptg_tcp_create() checks the
+ * pool). A block's generation changes when it goes back to the pool
+ * (tcp_conn_reap()) and is never 0, so every user call sees at once
+ * whether the handle still names the connection it was given for.
+ * The engine itself passes bare pointers (top bits 0): not checked.
+ */
+#define TCP_HANDLE_SHIFT 48
+#define TCP_HANDLE_MASK ((UINT64_C(1) << TCP_HANDLE_SHIFT) - 1)
+
+static inline struct ptg_conn *tcp_handle(const struct ptg_conn *c)
+{
+	return (struct ptg_conn *)((uintptr_t)c |
+				   ((uintptr_t)c->gen << TCP_HANDLE_SHIFT));
+}
+
+/* The block a handle names, or NULL for NULL or a stale handle. */
+static inline struct ptg_conn *tcp_conn_of(const struct ptg_conn *h)
+{
+	uintptr_t v = (uintptr_t)h;
+	struct ptg_conn *c = (struct ptg_conn *)(v & TCP_HANDLE_MASK);
+	uint16_t gen = (uint16_t)(v >> TCP_HANDLE_SHIFT);
+
+	if (unlikely(c == NULL) || (gen != 0 && unlikely(c->gen != gen)))
+		return NULL;
+	return c;
+}
 
 /* Layout, checked at build time: the block stays at 9 cache lines (the
  * README's figure), and what a segment's lookup and header prediction
@@ -238,16 +282,59 @@ struct tcp_listener {
 	uint16_t port;
 	uint8_t manual_accept;
 	uint8_t in_ready;
-	TAILQ_ENTRY(tcp_listener) rlink;
+	uint8_t closing;              /* unlistened; freed at the poll's end */
+	TAILQ_ENTRY(tcp_listener) rlink; /* ready list, or the dead list */
 	const struct ptg_conn_ops *ops;
 	void *svc_ctx;
 	uint32_t backlog;
 	uint32_t rcvbuf;              /* 0: the engine's */
 	uint32_t synq_len, acceptq_len;
 	uint64_t synq_overflow, acceptq_overflow; /* this listener's share */
+	uint64_t cookie_ns;           /* last cookie sent for an overflow */
+	uint8_t keep_set;             /* keepalive below, not the engine's */
+	uint8_t keep_probes;
+	uint32_t keep_idle_ms, keep_intvl_ms;
 	struct tcp_conn_list synq;
 	struct tcp_conn_list acceptq;
 };
+
+/*
+ * A connection in TIME-WAIT once its control block is gone
+ * (tcp_timewait.c): its tuple, what the ACK of a retransmitted FIN
+ * carries, what RFC 6191 compares a new SYN with, and when it expires.
+ * In the connection table as its address | TCP_TW_TAG.
+ */
+struct tcp_tw {
+	TAILQ_ENTRY(tcp_tw) link;     /* expiry order, or the free list */
+	uint64_t expire_ns;
+	rte_be32_t laddr, raddr;
+	uint16_t lport, rport;
+	uint32_t snd_nxt, rcv_nxt;
+	uint32_t rcv_wnd;             /* the window last advertised */
+	uint32_t ts_recent, ts_offset;
+	uint8_t rcv_wscale;
+	uint8_t flags;                /* TW_* */
+	uint32_t oow_ack_tick;        /* last rate-limited ACK (ts clock) */
+};
+#define TW_TS_OK 0x01
+#define TCP_TW_TAG ((uintptr_t)1)
+
+static_assert(sizeof(struct tcp_tw) <= RTE_CACHE_LINE_SIZE,
+	      "a TIME-WAIT record is meant to fit a cache line");
+
+static inline int tcp_entry_is_tw(const void *e)
+{
+	return ((uintptr_t)e & TCP_TW_TAG) != 0;
+}
+
+static inline struct tcp_tw *tcp_entry_tw(void *e)
+{
+	return (struct tcp_tw *)((uintptr_t)e & ~TCP_TW_TAG);
+}
+
+/* Fill @p tcp's tw_view from record @p tw and return it. */
+const struct ptg_conn *tcp_tw_view(const struct ptg_tcp *tcp,
+				   const struct tcp_tw *tw);
 
 /* Connection table key (RFC 9293 3.2: the 4-tuple names a connection). */
 struct tcp_key {
@@ -292,7 +379,6 @@ struct ptg_tcp {
 	uint32_t nb_conns;
 	uint64_t table_bytes;         /* pool + table, heap growth at create */
 	uint8_t stopping;
-	uint16_t ip_id;
 	uint16_t eph_next;
 	ptg_tcp_sport_filter_t sport_ok; /* ephemeral ports this core may use */
 	void *sport_ok_arg;
@@ -301,9 +387,9 @@ struct ptg_tcp {
 	uint64_t isn_key[2];
 	uint64_t cookie_key[2];
 
-	/* RFC 5961 7: challenge ACK rate limit. */
+	/* RFC 5961 7: challenge ACK rate limit, a budget per second. */
 	uint64_t chack_window_start;
-	uint32_t chack_count;
+	uint32_t chack_budget;
 
 	/* Log lines a peer can trigger (ptg.tcp debug): rate-limited. */
 	struct ptg_ratelimit log_rl;
@@ -313,13 +399,33 @@ struct ptg_tcp {
 	uint32_t wheel_mask;
 	uint64_t wheel_tick;          /* last tick processed */
 
+	/* Memory (tcp_bufq.c, tcp_reass.c): mbufs held by every queue of
+	 * every connection, the budget, and where pressure starts. */
+	uint32_t bufs_held;
+	uint32_t bufs_max;
+	uint32_t bufs_pressure;
+	uint32_t bufs_pressure_at;    /* bufs_pressure, or 0 when pool_low */
+	uint8_t buf_shift;            /* log2 of a buffer's payload room */
+	uint8_t pool_low;             /* the frame pool ran low (poll) */
+	uint8_t in_pressure;          /* last poll found pressure */
+	uint64_t pool_check_tick;
+
 	struct tcp_conn_list deadq;   /* destroyed, returned at end of batch */
+	/* TIME-WAIT records (tcp_timewait.c). */
+	struct tcp_tw *tw_mem;
+	TAILQ_HEAD(, tcp_tw) tw_list; /* oldest (first to expire) first */
+	TAILQ_HEAD(, tcp_tw) tw_free;
+	uint32_t nb_tw;
 	uint32_t tw_iss_hint;         /* RFC 6191: ISS floor for a reused tuple */
 	uint8_t tw_iss_valid;
 	uint32_t nb_listeners;
 	TAILQ_HEAD(, tcp_listener) ready; /* listeners with connections to hand over */
+	TAILQ_HEAD(, tcp_listener) dead_listeners; /* unlistened, not freed */
 	struct tcp_listener *listeners[UINT16_MAX + 1];
 	struct ptg_tcp_stats stats;
+	/* What ptg_tcp_conn_foreach()/_next() show for a TIME-WAIT record,
+	 * which is no control block (tcp_tw_view()). */
+	struct ptg_conn tw_view;
 };
 
 /* @p a (network order) is one of the engine's local addresses. */
@@ -337,6 +443,11 @@ void tcp_conn_destroy(struct ptg_conn *c, enum ptg_close_reason reason);
 void tcp_conn_reap(struct ptg_tcp *tcp);
 void tcp_conn_reset(struct ptg_conn *c, enum ptg_close_reason reason);
 struct ptg_conn *tcp_lookup(struct ptg_tcp *tcp, const struct tcp_key *k);
+/* The table entry of @k: a block, a tagged TIME-WAIT record, or NULL. */
+void *tcp_lookup_any(struct ptg_tcp *tcp, const struct tcp_key *k);
+/* The block leaves the table's books (its key now names a TIME-WAIT
+ * record) and goes to the dead queue; on_close was called. */
+void tcp_conn_retire(struct ptg_conn *c);
 void tcp_set_state(struct ptg_conn *c, enum ptg_tcp_state s);
 /* ptg.tcp debug line for @c going to state @s (closing: @reason). */
 void tcp_log_state(struct ptg_conn *c, enum ptg_tcp_state s,
@@ -344,12 +455,14 @@ void tcp_log_state(struct ptg_conn *c, enum ptg_tcp_state s,
 
 /* tcp_usr.c: user calls */
 int tcp_route_ok(struct ptg_tcp *tcp, rte_be32_t dst);
+uint32_t tcp_send_space(const struct ptg_conn *c);
 
 /* tcp_listen.c: listeners, SYN and accept queues, cookies */
 void tcp_listen_input(struct ptg_tcp *tcp, struct tcp_listener *l,
 		      struct tcp_seg *seg);
 void tcp_listen_unqueue(struct ptg_conn *c);
 void tcp_listen_hand_over(struct ptg_tcp *tcp);
+void tcp_listen_reap(struct ptg_tcp *tcp);
 void tcp_established(struct ptg_conn *c);
 /* Our window shift: the smallest that lets rcvbuf fit, up to cfg.wscale
  * (RFC 7323 2.2). */
@@ -372,6 +485,19 @@ int tcp_output(struct ptg_conn *c);
 int tcp_send_ctl(struct ptg_conn *c, uint8_t flags, uint32_t seq);
 int tcp_send_ack(struct ptg_conn *c);
 int tcp_send_challenge_ack(struct ptg_conn *c);
+/* The ACK to a segment that is out of the window or fails PAWS: at most
+ * one per oow_ack_interval_ns for one without data (a SYN or FIN counts
+ * as data). */
+int tcp_send_oow_ack(struct ptg_conn *c, const struct tcp_seg *seg);
+int tcp_oow_ack_allowed(struct ptg_tcp *tcp, uint32_t *last,
+			const struct tcp_seg *seg);
+/* Why an ACK goes out of TIME-WAIT (each kind has its rate limit). */
+enum tcp_ack_kind {
+	TCP_ACK_REPLY,      /* to an unacceptable segment, or the FIN's */
+	TCP_ACK_CHALLENGE,  /* RFC 5961 */
+};
+int tcp_send_tw_ack(struct ptg_tcp *tcp, const struct tcp_tw *tw,
+		    enum tcp_ack_kind kind);
 int tcp_send_synack(struct ptg_conn *c);
 int tcp_send_syn(struct ptg_conn *c);
 int tcp_retransmit_one(struct ptg_conn *c, uint32_t seq, uint32_t max_len);
@@ -379,7 +505,7 @@ void tcp_respond_rst(struct ptg_tcp *tcp, const struct tcp_seg *seg);
 int tcp_send_cookie_synack(struct ptg_tcp *tcp, const struct tcp_seg *seg,
 			   uint32_t iss, uint16_t mss, uint32_t tsval,
 			   uint8_t wscale, uint8_t sack_ok);
-uint32_t tcp_rcv_window(const struct ptg_conn *c);
+uint32_t tcp_rcv_space_mem(const struct ptg_conn *c, uint32_t space);
 uint16_t tcp_mss_for_mtu(const struct ptg_tcp *tcp);
 uint32_t tcp_seg_room(const struct ptg_conn *c);
 
@@ -400,20 +526,46 @@ void tcp_timer_stop(struct ptg_conn *c, enum tcp_timer_kind k);
 void tcp_timer_stop_all(struct ptg_conn *c);
 void tcp_timer_advance(struct ptg_tcp *tcp, uint64_t now_ns);
 void tcp_rexmt_restart(struct ptg_conn *c);
-void tcp_time_wait(struct ptg_conn *c);
+/* TT_KEEP (keepalive, accept queue, first data, FIN-WAIT-2) no later
+ * than @at_ns. */
+void tcp_keep_arm(struct ptg_conn *c, uint64_t at_ns);
+/* At ESTABLISHED: the first of the TT_KEEP deadlines that apply. */
+void tcp_keep_start(struct ptg_conn *c);
+/* A keepalive time in ms (what a block keeps): at least 1 ms unless 0. */
+static inline uint32_t tcp_ns_ms(uint64_t ns)
+{
+	uint64_t ms = ns / 1000000ULL;
 
-/* tcp_bufq.c */
-void tcp_bufq_free(struct tcp_bufq *q);
-uint32_t tcp_bufq_append(struct tcp_bufq *q, struct rte_mempool *mp,
+	return ns == 0 ? 0 : (uint32_t)RTE_MIN(RTE_MAX(ms, 1ULL),
+					       (uint64_t)UINT32_MAX);
+}
+
+/* tcp_timewait.c */
+int tcp_tw_init(struct ptg_tcp *tcp, int socket);
+void tcp_tw_fini(struct ptg_tcp *tcp);
+void tcp_time_wait(struct ptg_conn *c);
+int tcp_tw_input(struct ptg_tcp *tcp, struct tcp_tw *tw, struct tcp_seg *seg,
+		 int listening);
+void tcp_tw_expire(struct ptg_tcp *tcp, uint64_t now_ns);
+void tcp_tw_flush(struct ptg_tcp *tcp);
+int tcp_tw_recycle_oldest(struct ptg_tcp *tcp);
+
+/* tcp_bufq.c: every mbuf a queue links is charged to tcp->bufs_held */
+void tcp_bufq_free(struct ptg_tcp *tcp, struct tcp_bufq *q);
+uint32_t tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q,
 			 const void *data, uint32_t len);
-void tcp_bufq_append_mbuf(struct tcp_bufq *q, struct rte_mbuf *m);
-void tcp_bufq_drop(struct tcp_bufq *q, uint32_t len);
+void tcp_bufq_append_mbuf(struct ptg_tcp *tcp, struct tcp_bufq *q,
+			  struct rte_mbuf *m);
+void tcp_bufq_drop(struct ptg_tcp *tcp, struct tcp_bufq *q, uint32_t len);
 int tcp_bufq_copy(const struct tcp_bufq *q, uint32_t off, uint32_t len,
 		  struct rte_mbuf *dst, struct rte_mempool *mp);
 
 /* tcp_reass.c: out-of-order queue and receiver SACK blocks */
+#define TCP_REASS_FULL (-1)      /* the connection's receive side is full */
+#define TCP_REASS_PRESSURE (-2)  /* the engine is under memory pressure */
 int tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		     uint32_t len);
+uint32_t tcp_reass_prune(struct ptg_conn *c, uint32_t n);
 void tcp_reass_pull(struct ptg_conn *c);
 void tcp_reass_free(struct ptg_conn *c);
 /* The SACK blocks of the next segment: a D-SACK block first if one is
@@ -443,10 +595,14 @@ uint64_t tcp_siphash(const uint64_t key[2], const void *data, size_t len);
 uint64_t tcp_tuple_secret(struct ptg_tcp *tcp, rte_be32_t laddr,
 			  uint16_t lport, rte_be32_t raddr, uint16_t rport);
 uint32_t tcp_isn_from(uint64_t secret, uint64_t now_ns);
+#define TCP_COOKIE_NO_TS 0xffu        /* ts_bits: no timestamps */
+#define TCP_COOKIE_TS_MAC_MASK 0x3fu  /* MAC bits carried in our TSval */
 uint32_t tcp_cookie_make(struct ptg_tcp *tcp, const struct tcp_seg *seg,
-			 uint16_t *mss, uint64_t now_ns);
+			 uint16_t *mss, uint32_t ts_bits, uint32_t *ts_mac,
+			 uint64_t now_ns);
 int tcp_cookie_check(struct ptg_tcp *tcp, const struct tcp_seg *seg,
-		     uint16_t *mss, uint64_t now_ns);
+		     uint16_t *mss, uint32_t ts_bits, uint32_t ts_mac,
+		     uint64_t now_ns);
 
 /* RTT (tcp_output.c) */
 void tcp_rtt_sample(struct ptg_conn *c, uint32_t rtt_us);
@@ -485,6 +641,100 @@ static inline uint32_t tcp_unsent(const struct ptg_conn *c)
 	uint32_t end = c->snd_seq0 + c->sndq.bytes;
 
 	return seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+}
+
+/*
+ * Memory accounting in buffers (tcp_conn.c sets the numbers):
+ *   tcp_rcv_bufs()      mbufs a connection's receive side pins (in-order
+ *                       and out-of-order queues)
+ *   tcp_rcv_bufs_max()  its bound: what twice its receive buffer fills
+ *                       in whole buffers (Linux: truesize against rcvbuf)
+ *   tcp_mem_pressure()  the engine is past 3/4 of its budget, or the
+ *                       frame pool ran low: windows shrink, out-of-order
+ *                       data and new connections are refused
+ *   tcp_mem_over()      the budget is spent: nothing takes a new buffer
+ *                       but a connection whose queue is empty
+ */
+#define TCP_RCV_BUFS_MIN 4u
+
+static inline uint32_t tcp_rcv_bufs(const struct ptg_conn *c)
+{
+	return c->rcvq.nb_mbufs + c->ooo_nb;
+}
+
+static inline uint32_t tcp_rcv_bufs_max(const struct ptg_conn *c)
+{
+	uint32_t n = (uint32_t)(((uint64_t)c->rcvbuf * 2) >> c->tcp->buf_shift);
+
+	return RTE_MIN(RTE_MAX(n, TCP_RCV_BUFS_MIN), (uint32_t)UINT16_MAX);
+}
+
+/* Once the MSS is known (tcp_negotiate(), a cookie's ACK), and when
+ * rcvbuf changes: how many buffers the receive side may hold before what
+ * the rest hold in full segments could fall below rcvbuf (until then the
+ * window needs no look at buffers; 0 before: it always looks). */
+static inline void tcp_rcv_bufs_update(struct ptg_conn *c)
+{
+	uint32_t max = tcp_rcv_bufs_max(c);
+	uint32_t per_buf = RTE_MIN((uint32_t)c->mss, 1u << c->tcp->buf_shift);
+	uint32_t need = (c->rcvbuf + per_buf - 1) / RTE_MAX(per_buf, 1u);
+
+	c->rcv_bufs_lim = (uint16_t)(need < max ? max - need : 0);
+}
+
+static inline int tcp_mem_pressure(const struct ptg_tcp *tcp)
+{
+	return tcp->bufs_held >= tcp->bufs_pressure_at;
+}
+
+static inline int tcp_mem_over(const struct ptg_tcp *tcp)
+{
+	return tcp->bufs_held >= tcp->bufs_max;
+}
+
+/* Bytes that can still be copied into @m: its tailroom if nobody else
+ * holds or shares its buffer. */
+static inline uint32_t tcp_mbuf_room(const struct rte_mbuf *m)
+{
+	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)
+		return 0;
+	return rte_pktmbuf_tailroom(m);
+}
+
+/*
+ * Receive window to advertise (RFC 9293 3.8.6.2.2): free buffer space, but
+ * never moving the right edge left, and not opening it by less than
+ * min(RCV.BUFF/2, MSS) (receiver-side silly window avoidance).
+ * Free space is counted in bytes and, once the receive side holds enough
+ * buffers to matter, in buffers too (tcp_rcv_space_mem()), so that a peer
+ * whose small segments pin a buffer each sees the window close (what
+ * Linux does with truesize against rcvbuf).
+ */
+static inline uint32_t
+tcp_rcv_window(const struct ptg_conn *c)
+{
+	uint32_t buf = c->rcvbuf;
+	uint32_t used = c->rcvq.bytes + c->ooo_bytes;
+	uint32_t space = used < buf ? buf - used : 0;
+	uint32_t adv = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t max = (uint32_t)TCP_WIN_MAX << c->rcv_wscale;
+	uint32_t step = RTE_MIN(buf / 2, (uint32_t)c->mss);
+
+	if (unlikely(tcp_rcv_bufs(c) > c->rcv_bufs_lim ||
+		     tcp_mem_pressure(c->tcp)))
+		space = tcp_rcv_space_mem(c, space);
+	if (space < adv + step)
+		space = adv;
+	space = RTE_MIN(space, max);
+	/* The scaled field rounds down; keep the old edge by rounding up. */
+	if (c->rcv_wscale) {
+		uint32_t unit = 1u << c->rcv_wscale;
+
+		space &= ~(unit - 1);
+		if (space < adv)
+			space = RTE_ALIGN_CEIL(adv, unit);
+	}
+	return space;
 }
 
 static inline int tcp_synchronized(const struct ptg_conn *c)

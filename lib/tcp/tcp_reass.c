@@ -7,6 +7,7 @@
  * segment being processed.
  *
  *   tcp_input() -> tcp_reass_insert()      (out of order, RFC 9293 3.10.7.4)
+ *   tcp_input() -> tcp_reass_prune()       (in-order data needs the room)
  *   tcp_input() -> tcp_reass_pull()        (RCV.NXT advanced)
  *   tcp_input() -> tcp_reass_dsack()       (bytes below RCV.NXT, RFC 2883)
  *   tcp_write_options() -> tcp_reass_sack_blocks()   (RFC 2018 4, RFC 2883 4)
@@ -20,6 +21,8 @@
  * of a block is the last time it was reported as the first block, which
  * is the order RFC 2018 4 asks the other blocks to be repeated in.
  */
+#include <string.h>
+
 #include "tcp_priv.h"
 
 #define SEQ(m) ((m)->hash.usr)
@@ -53,43 +56,37 @@ tcp_reass_dsack(struct ptg_conn *c, uint32_t start, uint32_t end)
 	}
 }
 
-/* Bound on held segments, against a peer that sends one-byte segments
- * across the window (each one costs a whole mbuf). */
-static uint32_t
-ooo_max_segs(const struct ptg_conn *c)
-{
-	uint32_t n = c->rcvbuf / 512;
-
-	return RTE_MAX(n, 64u);
-}
-
 static void
 free_one(struct ptg_conn *c, struct rte_mbuf *m)
 {
 	c->ooo_bytes -= m->data_len;
 	c->ooo_nb--;
+	c->tcp->bufs_held--;
 	m->next = NULL;
 	rte_pktmbuf_free_seg(m);
 }
 
-/* @m is single-segment with data at the payload; takes ownership.
- * Returns 0 if held or a duplicate, -1 if dropped for lack of room. */
+/*
+ * @m is single-segment with data at the payload; takes ownership.
+ * Returns 0 if held (in a buffer of its own, or copied into the held
+ * segment it continues) or a duplicate; TCP_REASS_FULL when it needs a
+ * buffer and the connection's receive side holds tcp_rcv_bufs_max();
+ * TCP_REASS_PRESSURE when it needs one and the engine is under memory
+ * pressure (out-of-order data is the first to go, RFC 2018 8 lets a
+ * receiver discard it).
+ */
 int
 tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		 uint32_t len)
 {
 	struct rte_mbuf **pp = &c->ooo;
-	struct rte_mbuf *q;
+	struct rte_mbuf *q, *prev = NULL;
 	uint32_t end = seq + len;
-	uint32_t stamp;
+	uint32_t stamp = ++c->ooo_stamp;
 
-	if (c->ooo_nb >= ooo_max_segs(c)) {
-		rte_pktmbuf_free(m);
-		return -1;
-	}
-	stamp = ++c->ooo_stamp;
 	while ((q = *pp) != NULL) {
 		if (seq_leq(END(q), seq)) {
+			prev = q;
 			pp = &q->next;
 			continue;
 		}
@@ -109,6 +106,7 @@ tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 			/* Overlaps the tail of q: keep q's copy. */
 			rte_pktmbuf_adj(m, END(q) - seq);
 			seq = END(q);
+			prev = q;
 			pp = &q->next;
 			continue;
 		}
@@ -123,13 +121,62 @@ tcp_reass_insert(struct ptg_conn *c, struct rte_mbuf *m, uint32_t seq,
 		end = SEQ(q);
 		break;
 	}
+	if (prev != NULL && END(prev) == seq &&
+	    m->data_len <= tcp_mbuf_room(prev)) {
+		/* It continues a held segment with room to spare: copy. */
+		memcpy(rte_pktmbuf_mtod_offset(prev, uint8_t *, prev->data_len),
+		       rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+		prev->data_len += m->data_len;
+		prev->pkt_len = prev->data_len;
+		c->ooo_bytes += m->data_len;
+		STAMP(prev) = stamp;
+		TCP_STAT(c->tcp, rcv_coalesced);
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	if (tcp_rcv_bufs(c) >= tcp_rcv_bufs_max(c)) {
+		rte_pktmbuf_free(m);
+		return TCP_REASS_FULL;
+	}
+	if (tcp_mem_pressure(c->tcp)) {
+		rte_pktmbuf_free(m);
+		return TCP_REASS_PRESSURE;
+	}
 	SEQ(m) = seq;
 	STAMP(m) = stamp;
 	m->next = *pp;
 	*pp = m;
 	c->ooo_bytes += m->data_len;
 	c->ooo_nb++;
+	c->tcp->bufs_held++;
 	return 0;
+}
+
+/*
+ * Free the @n highest held buffers (RFC 2018 8: the receiver may discard
+ * data it reported in SACK blocks; the sender keeps it until it is
+ * cumulatively acknowledged). Returns how many were freed.
+ */
+uint32_t
+tcp_reass_prune(struct ptg_conn *c, uint32_t n)
+{
+	struct rte_mbuf **pp = &c->ooo;
+	uint32_t keep, freed = 0;
+
+	if (n == 0 || c->ooo_nb == 0)
+		return 0;
+	keep = c->ooo_nb > n ? c->ooo_nb - n : 0;
+	for (uint32_t i = 0; i < keep; i++)
+		pp = &(*pp)->next;
+	while (*pp != NULL) {
+		struct rte_mbuf *m = *pp;
+
+		*pp = m->next;
+		free_one(c, m);
+		freed++;
+	}
+	TCP_STAT_ADD(c->tcp, ooo_pruned, freed);
+	return freed;
 }
 
 /* Move what RCV.NXT now reaches into the receive queue. */
@@ -149,9 +196,10 @@ tcp_reass_pull(struct ptg_conn *c)
 		}
 		c->ooo_bytes -= m->data_len;
 		c->ooo_nb--;
+		c->tcp->bufs_held--; /* charged again by the receive queue */
 		rte_pktmbuf_adj(m, c->rcv_nxt - SEQ(m));
 		c->rcv_nxt += m->data_len;
-		tcp_bufq_append_mbuf(&c->rcvq, m);
+		tcp_bufq_append_mbuf(c->tcp, &c->rcvq, m);
 	}
 }
 

@@ -132,34 +132,21 @@ tcp_rexmt_restart(struct ptg_conn *c)
 	tcp_timer_arm(c, TT_REXMT, c->tcp->now + tcp_rto_ns(c));
 }
 
-void
-tcp_time_wait(struct ptg_conn *c)
+/*
+ * RFC 1122 4.2.3.5: after R2 retransmissions the connection is closed;
+ * when what we sent last never left (held behind an ARP request nobody
+ * answered, RFC 1122 2.3.2.1, or dropped below us) and nothing came back
+ * since, the peer is unreachable rather than silent: no RST (it could not
+ * leave either), its own counter and close reason.
+ */
+static int
+give_up_unreachable(struct ptg_conn *c)
 {
-	struct ptg_tcp *tcp = c->tcp;
-
-	tcp_set_state(c, PTG_TCPS_TIME_WAIT);
-	tcp_timer_stop(c, TT_REXMT);
-	tcp_timer_stop(c, TT_DELACK);
-	/* Data that came with (or before) the FIN, and on_fin, reach the
-	 * service before on_close. */
-	tcp_deliver(c);
-	if (c->flags & TF_DEAD)
-		return;
-	/* A TIME-WAIT block holds no buffers (only what RFC 6191 needs). */
-	tcp_bufq_free(&c->sndq);
-	tcp_bufq_free(&c->rcvq);
-	tcp_reass_free(c);
-	tcp_notify_close(c, PTG_CLOSE_NORMAL);
-	if (tcp->stopping) {
-		/* The endpoint is going away: nobody is left to answer a
-		 * retransmitted FIN, so TIME-WAIT would only delay the exit. */
-		if (c->flags & TF_ACKNOW)
-			tcp_send_ack(c);
-		tcp_conn_destroy(c, PTG_CLOSE_NORMAL);
-		return;
-	}
-	/* RFC 9293 3.10.7.4: TIME-WAIT lasts 2*MSL. */
-	tcp_timer_arm(c, TT_KEEP, tcp->now + 2 * tcp->cfg.msl_ns);
+	if (!(c->flags & TF_TX_HELD))
+		return 0;
+	TCP_STAT(c->tcp, conn_unreachable);
+	tcp_conn_destroy(c, PTG_CLOSE_UNREACHABLE);
+	return 1;
 }
 
 /* RFC 6298 5.4-5.7: the retransmission timer expired. */
@@ -172,6 +159,8 @@ rexmt_fire(struct ptg_conn *c)
 	switch (c->state) {
 	case PTG_TCPS_SYN_SENT:
 		if (c->rexmt_shift >= cfg->syn_retries) {
+			if (give_up_unreachable(c))
+				return;
 			TCP_STAT(tcp, conn_timeout);
 			tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
 			return;
@@ -198,6 +187,8 @@ rexmt_fire(struct ptg_conn *c)
 	if (tcp_flight(c) == 0)
 		return; /* everything was acked meanwhile */
 	if (c->rexmt_shift >= cfg->max_retries) {
+		if (give_up_unreachable(c))
+			return;
 		/* RFC 9293 3.8.3 R2: give up; tell the peer. */
 		TCP_STAT(tcp, conn_timeout);
 		tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
@@ -259,12 +250,119 @@ persist_fire(struct ptg_conn *c)
 	tcp_timer_arm(c, TT_REXMT, tcp->now + tcp_rto_ns(c));
 }
 
+void
+tcp_keep_arm(struct ptg_conn *c, uint64_t at_ns)
+{
+	if (c->t_deadline[TT_KEEP] == 0 || at_ns < c->t_deadline[TT_KEEP])
+		tcp_timer_arm(c, TT_KEEP, at_ns);
+}
+
+static uint64_t
+ms_ns(uint32_t ms)
+{
+	return (uint64_t)ms * 1000000ULL;
+}
+
+/* The peer has sent nothing since the handshake (RCV.NXT = IRS + 1). */
+static int
+no_data_yet(const struct ptg_conn *c)
+{
+	return c->rcv_nxt == c->irs + 1 && !(c->flags & TF_FIN_RCVD);
+}
+
+void
+tcp_keep_start(struct ptg_conn *c)
+{
+	const struct ptg_tcp_config *cfg = &c->tcp->cfg;
+	uint64_t now = c->tcp->now;
+
+	c->estab_tick = tcp_ts_clock(now);
+	if (c->keep_idle_ms)
+		tcp_keep_arm(c, now + ms_ns(c->keep_idle_ms));
+	if (c->listener != NULL && cfg->accept_timeout_ns)
+		tcp_keep_arm(c, now + cfg->accept_timeout_ns);
+	if (!(c->flags & TF_ACTIVE) && cfg->first_data_ns)
+		tcp_keep_arm(c, now + cfg->first_data_ns);
+}
+
+/*
+ * The limits on a connection that would otherwise live forever, one
+ * deadline (TT_KEEP) for all: a connection nobody accepts
+ * (accept_timeout_ns), a peer that sends nothing after the handshake
+ * (first_data_ns), FIN-WAIT-2 after ptg_shutdown() with a silent peer
+ * (fin_wait2_ns), and keepalive. Each reset has its counter; the earliest
+ * deadline still ahead is armed again.
+ */
+static void
+keep_limits(struct ptg_conn *c)
+{
+	struct ptg_tcp *tcp = c->tcp;
+	const struct ptg_tcp_config *cfg = &tcp->cfg;
+	uint64_t estab = tcp_ts_to_ns(c->estab_tick), next = 0, d;
+
+#define KEEP_NEXT(at) do { \
+	if (next == 0 || (at) < next) \
+		next = (at); \
+} while (0)
+	if ((c->flags & TF_IN_ACCEPTQ) && cfg->accept_timeout_ns) {
+		d = estab + cfg->accept_timeout_ns;
+		if (tcp->now >= d) {
+			TCP_STAT(tcp, acceptq_timeout);
+			tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
+			return;
+		}
+		KEEP_NEXT(d);
+	}
+	if (cfg->first_data_ns && !(c->flags & TF_ACTIVE) && no_data_yet(c)) {
+		d = estab + cfg->first_data_ns;
+		if (tcp->now >= d) {
+			TCP_STAT(tcp, first_data_timeout);
+			tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
+			return;
+		}
+		KEEP_NEXT(d);
+	}
+	if (c->state == PTG_TCPS_FIN_WAIT_2 && cfg->fin_wait2_ns) {
+		/* After ptg_shutdown() the service may still read: the
+		 * peer's half stays open while it sends. */
+		d = c->last_rx_ns + cfg->fin_wait2_ns;
+		if (tcp->now >= d) {
+			TCP_STAT(tcp, fin_wait2_timeout);
+			TCP_STAT(tcp, conn_timeout);
+			tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
+			return;
+		}
+		KEEP_NEXT(d);
+	}
+	if (c->keep_idle_ms) {
+		/* RFC 1122 4.2.3.6: probe only after the idle interval. */
+		d = c->last_rx_ns + ms_ns(c->keep_idle_ms) +
+		    (uint64_t)c->keep_probes * ms_ns(c->keep_intvl_ms);
+		if (tcp->now >= d) {
+			if (c->keep_probes >= c->keep_probes_max) {
+				TCP_STAT(tcp, conn_timeout);
+				tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
+				return;
+			}
+			/* A probe carries SEG.SEQ = SND.NXT - 1 and no data,
+			 * which makes the peer answer with an ACK
+			 * (RFC 1122 4.2.3.6). */
+			c->keep_probes++;
+			TCP_STAT(tcp, keepalive_probes);
+			tcp_send_ctl(c, RTE_TCP_ACK_FLAG, c->snd_una - 1);
+			d = tcp->now + ms_ns(c->keep_intvl_ms);
+		}
+		KEEP_NEXT(d);
+	}
+#undef KEEP_NEXT
+	if (next != 0)
+		tcp_timer_arm(c, TT_KEEP, next);
+}
+
 static void
 keep_fire(struct ptg_conn *c)
 {
 	struct ptg_tcp *tcp = c->tcp;
-	const struct ptg_tcp_config *cfg = &tcp->cfg;
-	uint64_t idle_at;
 
 	if (tcp->stopping && c->state != PTG_TCPS_TIME_WAIT) {
 		/* ptg_tcp_stop()'s linger ran out. */
@@ -289,6 +387,7 @@ keep_fire(struct ptg_conn *c)
 		if (c->flags & TF_DETACHED) {
 			/* Orphaned FIN-WAIT-2 must not live forever
 			 * (RFC 9293 leaves it open; all stacks bound it). */
+			TCP_STAT(tcp, fin_wait2_timeout);
 			TCP_STAT(tcp, conn_timeout);
 			tcp_conn_destroy(c, PTG_CLOSE_TIMEOUT);
 			return;
@@ -297,26 +396,8 @@ keep_fire(struct ptg_conn *c)
 	default:
 		break;
 	}
-	if (cfg->keepalive_idle_ns == 0 || !tcp_synchronized(c))
-		return;
-	/* RFC 1122 4.2.3.6: probe only after the idle interval. */
-	idle_at = c->last_rx_ns + cfg->keepalive_idle_ns +
-		  (uint64_t)c->keep_probes * cfg->keepalive_intvl_ns;
-	if (tcp->now < idle_at) {
-		tcp_timer_arm(c, TT_KEEP, idle_at);
-		return;
-	}
-	if (c->keep_probes >= cfg->keepalive_probes) {
-		TCP_STAT(tcp, conn_timeout);
-		tcp_conn_reset(c, PTG_CLOSE_TIMEOUT);
-		return;
-	}
-	/* A probe carries SEG.SEQ = SND.NXT - 1 and no data, which makes the
-	 * peer answer with an ACK (RFC 1122 4.2.3.6). */
-	c->keep_probes++;
-	TCP_STAT(tcp, keepalive_probes);
-	tcp_send_ctl(c, RTE_TCP_ACK_FLAG, c->snd_una - 1);
-	tcp_timer_arm(c, TT_KEEP, tcp->now + cfg->keepalive_intvl_ns);
+	if (tcp_synchronized(c))
+		keep_limits(c);
 }
 
 static void

@@ -29,7 +29,7 @@ tcp_notify_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	c->flags |= TF_CLOSE_NOTIFIED;
 	c->close_reason = (uint8_t)reason;
 	if (c->ops != NULL && c->ops->on_close != NULL) {
-		UPCALL(c, 0, c->ops->on_close(c, reason));
+		UPCALL(c, 0, c->ops->on_close(tcp_handle(c), reason));
 	}
 }
 
@@ -49,14 +49,15 @@ tcp_deliver(struct ptg_conn *c)
 		size_t used;
 
 		UPCALL(c, TF_IN_ON_DATA,
-		       used = c->ops->on_data(c, rte_pktmbuf_mtod_offset(m,
+		       used = c->ops->on_data(tcp_handle(c),
+					rte_pktmbuf_mtod_offset(m,
 					void *, c->rcvq.head_off), n));
 		if (c->flags & TF_DEAD)
 			return;
 		if (used > n)
 			used = n;
 		if (used > 0)
-			tcp_bufq_drop(&c->rcvq, (uint32_t)used);
+			tcp_bufq_drop(c->tcp, &c->rcvq, (uint32_t)used);
 		consumed += (uint32_t)used;
 		if (c->flags & TF_CLOSE_PENDING) {
 			/* ptg_close() from on_data, now that the bytes it
@@ -69,12 +70,12 @@ tcp_deliver(struct ptg_conn *c)
 			break;
 	}
 	if (c->ops->on_data == NULL)
-		tcp_bufq_drop(&c->rcvq, c->rcvq.bytes);
+		tcp_bufq_drop(c->tcp, &c->rcvq, c->rcvq.bytes);
 	if ((c->flags & (TF_FIN_RCVD | TF_FIN_NOTIFIED)) == TF_FIN_RCVD &&
 	    c->rcvq.bytes == 0 && !(c->flags & TF_DETACHED)) {
 		c->flags |= TF_FIN_NOTIFIED;
 		if (c->ops->on_fin != NULL) {
-			UPCALL(c, 0, c->ops->on_fin(c));
+			UPCALL(c, 0, c->ops->on_fin(tcp_handle(c)));
 		}
 	}
 	if ((c->flags & TF_DEAD) || !tcp_synchronized(c) || consumed == 0)
@@ -98,11 +99,11 @@ tcp_after_ack(struct ptg_conn *c)
 	    TF_WANT_WRITABLE || !(c->flags & TF_ACCEPTED) ||
 	    !tcp_synchronized(c) || c->state == PTG_TCPS_TIME_WAIT)
 		return;
-	if (ptg_send_space(c) == 0)
+	if (tcp_send_space(c) == 0)
 		return;
 	c->flags &= ~TF_WANT_WRITABLE;
 	if (c->ops->on_writable != NULL) {
-		UPCALL(c, 0, c->ops->on_writable(c));
+		UPCALL(c, 0, c->ops->on_writable(tcp_handle(c)));
 	}
 	if (c->flags & TF_DEAD)
 		return;
@@ -119,7 +120,7 @@ tcp_upcall_accept(struct ptg_conn *c)
 	c->flags |= TF_ACCEPTED;
 	TCP_STAT(c->tcp, accepted);
 	if (c->ops->on_accept != NULL) {
-		UPCALL(c, 0, rc = c->ops->on_accept(c));
+		UPCALL(c, 0, rc = c->ops->on_accept(tcp_handle(c)));
 	}
 	if (c->flags & TF_DEAD)
 		return;

@@ -68,13 +68,19 @@ ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src, rte_be32_t dst,
 		rte_errno = ENETUNREACH;
 		return NULL;
 	}
+	if (unlikely(tcp_mem_pressure(tcp))) {
+		/* No new work while the queues' memory is short. */
+		TCP_STAT(tcp, connect_mem_refused);
+		rte_errno = ENOBUFS;
+		return NULL;
+	}
 	tcp->now = now_ns;
 	k.raddr = dst;
 	k.laddr = src;
 	k.rport = dport;
 	if (sport != 0) {
 		k.lport = sport;
-		if (tcp_lookup(tcp, &k) != NULL) {
+		if (tcp_lookup_any(tcp, &k) != NULL) {
 			rte_errno = EADDRINUSE;
 			return NULL;
 		}
@@ -89,7 +95,7 @@ ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src, rte_be32_t dst,
 					   k.raddr, k.rport))
 				continue;
 			if (tcp->listeners[k.lport] == NULL &&
-			    tcp_lookup(tcp, &k) == NULL)
+			    tcp_lookup_any(tcp, &k) == NULL)
 				break;
 		}
 		if (tries == 16384) {
@@ -119,7 +125,7 @@ ptg_connect_from(struct ptg_tcp *tcp, rte_be32_t src, rte_be32_t dst,
 	c->rtt_start_ns = now_ns;
 	tcp_send_syn(c);
 	tcp_rexmt_restart(c);
-	return c;
+	return tcp_handle(c);
 }
 
 void
@@ -137,8 +143,10 @@ ptg_tcp_now(const struct ptg_tcp *tcp)
 }
 
 int
-ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns)
+ptg_conn_set_connect_timeout(struct ptg_conn *h, uint64_t ns)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD) || !(c->flags & TF_ACTIVE) ||
 	    c->state != PTG_TCPS_SYN_SENT)
 		return -ENOTCONN;
@@ -154,8 +162,9 @@ ptg_conn_set_connect_timeout(struct ptg_conn *c, uint64_t ns)
 }
 
 ssize_t
-ptg_send(struct ptg_conn *c, const void *data, size_t len)
+ptg_send(struct ptg_conn *h, const void *data, size_t len)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
 	struct ptg_tcp *tcp;
 	size_t space;
 	uint32_t n;
@@ -174,9 +183,11 @@ ptg_send(struct ptg_conn *c, const void *data, size_t len)
 		return -ENOTCONN;
 	}
 	tcp = c->tcp;
-	space = ptg_send_space(c);
+	space = tcp_send_space(c);
 	n = (uint32_t)RTE_MIN(space, len);
-	n = tcp_bufq_append(&c->sndq, tcp->mp, data, n);
+	if (unlikely(n < len) && c->sndq.bytes + n < tcp->cfg.sndbuf)
+		TCP_STAT(tcp, snd_mem_limited); /* the budget, not sndbuf */
+	n = tcp_bufq_append(tcp, &c->sndq, data, n);
 	if (n < len)
 		c->flags |= TF_WANT_WRITABLE;
 	if (n == 0 && len > 0 && space > 0 && tcp_flight(c) == 0)
@@ -186,23 +197,47 @@ ptg_send(struct ptg_conn *c, const void *data, size_t len)
 	return n;
 }
 
-size_t
-ptg_send_space(const struct ptg_conn *c)
+uint32_t
+tcp_send_space(const struct ptg_conn *c)
 {
-	uint32_t buf = c->tcp->cfg.sndbuf;
+	const struct ptg_tcp *tcp = c->tcp;
+	uint32_t buf = tcp->cfg.sndbuf;
+	uint32_t space = c->sndq.bytes < buf ? buf - c->sndq.bytes : 0;
 
-	return c->sndq.bytes < buf ? buf - c->sndq.bytes : 0;
+	if (unlikely(tcp_mem_over(tcp))) {
+		/* The engine's budget is spent: what fits in the free room of
+		 * the last buffer, and one buffer for a connection with
+		 * nothing queued, which no ACK would otherwise wake up. */
+		uint32_t room = c->sndq.tail != NULL ?
+				tcp_mbuf_room(c->sndq.tail) :
+				1u << tcp->buf_shift;
+
+		space = RTE_MIN(space, room);
+	}
+	return space;
 }
 
 size_t
-ptg_send_queued(const struct ptg_conn *c)
+ptg_send_space(const struct ptg_conn *h)
 {
-	return c->sndq.bytes;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? tcp_send_space(c) : 0;
+}
+
+size_t
+ptg_send_queued(const struct ptg_conn *h)
+{
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->sndq.bytes : 0;
 }
 
 int
-ptg_shutdown(struct ptg_conn *c)
+ptg_shutdown(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	if (c->flags & TF_FIN_QUEUED)
@@ -229,8 +264,9 @@ ptg_shutdown(struct ptg_conn *c)
 }
 
 int
-ptg_close(struct ptg_conn *c)
+ptg_close(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
 	int rc;
 
 	if (c == NULL || (c->flags & TF_DEAD))
@@ -254,8 +290,10 @@ ptg_close(struct ptg_conn *c)
 }
 
 int
-ptg_abort(struct ptg_conn *c)
+ptg_abort(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	/* RFC 9293 3.10.5: ABORT sends a RST in synchronized states. */
@@ -267,8 +305,10 @@ ptg_abort(struct ptg_conn *c)
 }
 
 void
-ptg_recv_resume(struct ptg_conn *c)
+ptg_recv_resume(struct ptg_conn *h)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD) || (c->flags & TF_IN_CALLBACK))
 		return;
 	tcp_deliver(c);
@@ -277,25 +317,55 @@ ptg_recv_resume(struct ptg_conn *c)
 }
 
 int
-ptg_conn_set_rcvbuf(struct ptg_conn *c, uint32_t bytes)
+ptg_conn_set_rcvbuf(struct ptg_conn *h, uint32_t bytes)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
 	if (c == NULL || (c->flags & TF_DEAD))
 		return -ENOTCONN;
 	if (bytes < 1024)
 		return -EINVAL;
 	c->rcvbuf = RTE_MIN(bytes, c->tcp->cfg.rcvbuf);
+	tcp_rcv_bufs_update(c);
 	return 0;
 }
 
 uint32_t
-ptg_conn_rcvbuf(const struct ptg_conn *c)
+ptg_conn_rcvbuf(const struct ptg_conn *h)
 {
-	return c->rcvbuf;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->rcvbuf : 0;
+}
+
+int
+ptg_conn_set_keepalive(struct ptg_conn *h, uint64_t idle_ns,
+		       uint64_t intvl_ns, uint32_t probes)
+{
+	struct ptg_conn *c = tcp_conn_of(h);
+
+	if (c == NULL || (c->flags & TF_DEAD))
+		return -ENOTCONN;
+	if (idle_ns != 0 && intvl_ns == 0)
+		return -EINVAL;
+	c->keep_idle_ms = tcp_ns_ms(idle_ns);
+	c->keep_intvl_ms = tcp_ns_ms(intvl_ns);
+	c->keep_probes_max = (uint8_t)RTE_MIN(probes, (uint32_t)UINT8_MAX);
+	c->keep_probes = 0;
+	if (c->keep_idle_ms && tcp_synchronized(c) &&
+	    c->state != PTG_TCPS_TIME_WAIT)
+		tcp_keep_arm(c, RTE_MAX(c->tcp->now, c->last_rx_ns +
+					idle_ns));
+	return 0;
 }
 
 void
-ptg_conn_set_nodelay(struct ptg_conn *c, int on)
+ptg_conn_set_nodelay(struct ptg_conn *h, int on)
 {
+	struct ptg_conn *c = tcp_conn_of(h);
+
+	if (c == NULL)
+		return;
 	if (on)
 		c->flags |= TF_NODELAY;
 	else
@@ -303,39 +373,55 @@ ptg_conn_set_nodelay(struct ptg_conn *c, int on)
 }
 
 void
-ptg_conn_set_ctx(struct ptg_conn *c, void *ctx)
+ptg_conn_set_ctx(struct ptg_conn *h, void *ctx)
 {
-	c->user_ctx = ctx;
+	struct ptg_conn *c = tcp_conn_of(h);
+
+	if (c != NULL)
+		c->user_ctx = ctx;
 }
 
 void *
-ptg_conn_ctx(const struct ptg_conn *c)
+ptg_conn_ctx(const struct ptg_conn *h)
 {
-	return c->user_ctx;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->user_ctx : NULL;
 }
 
 void *
-ptg_conn_service_ctx(const struct ptg_conn *c)
+ptg_conn_service_ctx(const struct ptg_conn *h)
 {
-	return c->svc_ctx;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->svc_ctx : NULL;
 }
 
 struct ptg_tcp *
-ptg_conn_tcp(const struct ptg_conn *c)
+ptg_conn_tcp(const struct ptg_conn *h)
 {
-	return c->tcp;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? c->tcp : NULL;
 }
 
 enum ptg_tcp_state
-ptg_conn_state(const struct ptg_conn *c)
+ptg_conn_state(const struct ptg_conn *h)
 {
-	return (enum ptg_tcp_state)c->state;
+	const struct ptg_conn *c = tcp_conn_of(h);
+
+	return c != NULL ? (enum ptg_tcp_state)c->state : PTG_TCPS_CLOSED;
 }
 
 void
-ptg_conn_endpoints(const struct ptg_conn *c, rte_be32_t *laddr,
+ptg_conn_endpoints(const struct ptg_conn *h, rte_be32_t *laddr,
 		   uint16_t *lport, rte_be32_t *raddr, uint16_t *rport)
 {
+	const struct ptg_conn *c = tcp_conn_of(h);
+	static const struct ptg_conn none;
+
+	if (c == NULL)
+		c = &none;
 	if (laddr)
 		*laddr = c->laddr;
 	if (lport)
@@ -358,9 +444,25 @@ timer_left(const struct ptg_conn *c, enum tcp_timer_kind k)
 }
 
 void
-ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info)
+ptg_conn_info(const struct ptg_conn *h, struct ptg_conn_info *info)
 {
+	const struct ptg_conn *c = tcp_conn_of(h);
+
 	memset(info, 0, sizeof(*info));
+	if (c == NULL)
+		return; /* CLOSED */
+	if (unlikely(c->flags & TF_TW_VIEW)) {
+		/* A TIME-WAIT record: no queues, no window to compute. */
+		info->state = PTG_TCPS_TIME_WAIT;
+		info->snd_una = c->snd_una;
+		info->snd_nxt = c->snd_nxt;
+		info->rcv_nxt = c->rcv_nxt;
+		info->rcv_wnd = c->rcv_adv - c->rcv_nxt;
+		info->rcv_wscale = c->rcv_wscale;
+		info->ts_ok = !!(c->flags & TF_TS_OK);
+		info->keep_left_ns = timer_left(c, TT_KEEP);
+		return;
+	}
 	info->state = (enum ptg_tcp_state)c->state;
 	info->snd_una = c->snd_una;
 	info->snd_nxt = c->snd_nxt;
@@ -385,4 +487,8 @@ ptg_conn_info(const struct ptg_conn *c, struct ptg_conn_info *info)
 	info->keep_left_ns = timer_left(c, TT_KEEP);
 	info->persist = !!(c->flags & TF_PERSIST);
 	info->backoff = c->rexmt_shift;
+	info->sndq_bufs = c->sndq.nb_mbufs;
+	info->rcvq_bufs = c->rcvq.nb_mbufs;
+	info->ooo_bufs = c->ooo_nb;
+	info->rcv_bufs_max = tcp_rcv_bufs_max(c);
 }

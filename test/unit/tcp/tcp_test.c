@@ -202,6 +202,21 @@ tt_pop(struct tt *t, struct ptg_test_pkt *p)
 }
 
 void
+tt_pop_frame(struct tt *t, struct ptg_test_pkt *p)
+{
+	assert_true(tt_pending(t) > 0);
+	ptg_test_parse_ok(t->env->port.pkts[t->next++], p);
+}
+
+void
+tt_arp_reply(struct tt *t)
+{
+	ptg_test_env_rx(t->env, ptg_test_arp_reply(t->env->mp,
+			&ptg_test_mac_peer, PTG_TEST_IP_PEER, PTG_TEST_IP_LOCAL));
+	ptg_test_env_poll(t->env);
+}
+
+void
 tt_none(struct tt *t)
 {
 	assert_int_equal(tt_pending(t), 0);

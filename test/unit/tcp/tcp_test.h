@@ -65,6 +65,10 @@ void tt_advance(struct tt *t, uint64_t ns);
 unsigned int tt_pending(const struct tt *t);
 /* Pop the next transmitted frame (asserts there is one, checksums ok). */
 void tt_pop(struct tt *t, struct ptg_test_pkt *p);
+/* Pop the next transmitted frame whatever it carries (ARP too). */
+void tt_pop_frame(struct tt *t, struct ptg_test_pkt *p);
+/* The peer answers ARP: "PTG_TEST_IP_PEER is at ptg_test_mac_peer". */
+void tt_arp_reply(struct tt *t);
 /* Assert nothing more was transmitted. */
 void tt_none(struct tt *t);
 /* Drop every pending frame. */

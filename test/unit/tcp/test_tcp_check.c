@@ -119,16 +119,16 @@ test_invariants_hold_through_lifecycle(void **state)
 
 	(void)state;
 	iss = tt_open(t, 1000, NULL);
-	tcp_conn_check(t->rec.conn);
+	tcp_conn_check(tcp_conn_of(t->rec.conn));
 	tcp_table_check(t->tcp);
 	assert_int_equal(ptg_send(t->rec.conn, "hello", 5), 5);
 	tt_pop(t, &p);
 	assert_int_equal(p.seq, iss + 1);
-	tcp_conn_check(t->rec.conn);
+	tcp_conn_check(tcp_conn_of(t->rec.conn));
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1001, .ack = iss + 6,
 					  .flags = ACK | FIN });
 	assert_int_equal(ptg_conn_state(t->rec.conn), PTG_TCPS_CLOSE_WAIT);
-	tcp_conn_check(t->rec.conn);
+	tcp_conn_check(tcp_conn_of(t->rec.conn));
 	assert_int_equal(ptg_close(t->rec.conn), 0);
 	tt_skip(t);
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1002, .ack = iss + 7,

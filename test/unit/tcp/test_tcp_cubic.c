@@ -128,9 +128,9 @@ test_cc_registry(void **state)
 
 	t = tt_new(tweak_cubic);
 	tt_open(t, 100, NULL);
-	assert_ptr_equal(t->rec.conn->cc, &tcp_cc_cubic);
-	assert_int_equal(t->rec.conn->cwnd, 14600);   /* IW, RFC 6928 */
-	assert_int_equal(t->rec.conn->ssthresh, UINT32_MAX);
+	assert_ptr_equal(tcp_conn_of(t->rec.conn)->cc, &tcp_cc_cubic);
+	assert_int_equal(tcp_conn_of(t->rec.conn)->cwnd, 14600);   /* IW, RFC 6928 */
+	assert_int_equal(tcp_conn_of(t->rec.conn)->ssthresh, UINT32_MAX);
 	ptg_abort(t->rec.conn);
 	tt_skip(t);
 	tt_free(t);

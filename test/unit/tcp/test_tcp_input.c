@@ -99,7 +99,8 @@ test_active_close_time_wait(void **state)
 	assert_int_equal(ptg_conn_state(c), PTG_TCPS_FIN_WAIT_2);
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
 					 .flags = FIN | ACK });
-	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	/* The handle is gone since on_close; a record keeps TIME-WAIT. */
+	assert_int_equal(ptg_tcp_timewait_count(t->tcp), 1);
 	assert_int_equal(t->rec.closes, 1);
 	tt_pop(t, &p);
 	assert_int_equal(p.tcp_flags, ACK);
@@ -142,7 +143,8 @@ test_simultaneous_close(void **state)
 	tt_pop(t, &p);
 	assert_int_equal(p.ack, 102);
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102, .ack = iss + 2, .flags = ACK });
-	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	/* The handle is gone since on_close; a record keeps TIME-WAIT. */
+	assert_int_equal(ptg_tcp_timewait_count(t->tcp), 1);
 	tt_advance(t, PTG_TEST_S(61));
 	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
 }
@@ -253,18 +255,21 @@ tweak_chack(struct ptg_tcp_config *cfg)
 	cfg->challenge_ack_limit = 3;
 }
 
-/* RFC 5961 7: challenge ACKs are rate limited. */
+/* RFC 5961 7: challenge ACKs are rate limited: with a limit of 3, each
+ * second's budget is 2, 3 or 4 (drawn from [limit/2, 3*limit/2)). */
 static void
 test_challenge_ack_limit(void **state)
 {
 	struct tt *t = tt_new(tweak_chack);
+	unsigned int sent;
 
 	tt_open(t, 100, NULL);
 	for (int i = 0; i < 10; i++)
 		tt_rx(t, &(struct ptg_test_tcp){ .seq = 200 + i, .flags = RST });
-	assert_int_equal(tt_pending(t), 3);
-	assert_int_equal(TT_STAT(t, challenge_acks), 3);
-	assert_int_equal(TT_STAT(t, challenge_ack_limited), 7);
+	sent = tt_pending(t);
+	assert_true(sent >= 2 && sent <= 4);
+	assert_int_equal(TT_STAT(t, challenge_acks), sent);
+	assert_int_equal(TT_STAT(t, challenge_ack_limited), 10 - sent);
 	tt_skip(t);
 	tt_advance(t, PTG_TEST_S(1));
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 300, .flags = RST });
@@ -559,12 +564,14 @@ test_listen_rejects(void **state)
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1, .flags = FIN });
 	tt_none(t);
 	assert_int_equal(TT_STAT(t, drop_listen_bad), 2);
-	/* ACK to a listener: <SEQ=SEG.ACK><CTL=RST> (not a valid cookie). */
+	/* ACK to a listener: <SEQ=SEG.ACK><CTL=RST> (no SYN flood lately,
+	 * so not even checked as a cookie). */
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1, .ack = 999, .flags = ACK });
 	tt_pop(t, &p);
 	assert_int_equal(p.tcp_flags, RST);
 	assert_int_equal(p.seq, 999);
-	assert_int_equal(TT_STAT(t, syncookies_bad), 1);
+	assert_int_equal(TT_STAT(t, syncookies_unexpected), 1);
+	assert_int_equal(TT_STAT(t, syncookies_bad), 0);
 }
 
 /* Active open: SYN with options; SYN-ACK -> ESTABLISHED + on_writable. */
@@ -719,7 +726,8 @@ test_time_wait_reuse(void **state)
 	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
 		.flags = FIN | ACK }, &(struct ptg_test_tcp_opts){ .has_ts = 1,
 		.tsval = 102, .tsecr = p.opts.tsval });
-	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	/* The handle is gone since on_close; a record keeps TIME-WAIT. */
+	assert_int_equal(ptg_tcp_timewait_count(t->tcp), 1);
 	tt_skip(t);
 	/* An old timestamp: challenge ACK, TIME-WAIT stays. */
 	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 50, .flags = SYN },
@@ -806,7 +814,8 @@ test_fin_wait_1_to_time_wait(void **state)
 	tt_pop(t, &p);
 	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 2,
 					 .flags = FIN | ACK });
-	assert_int_equal(ptg_conn_state(c), PTG_TCPS_TIME_WAIT);
+	/* The handle is gone since on_close; a record keeps TIME-WAIT. */
+	assert_int_equal(ptg_tcp_timewait_count(t->tcp), 1);
 	tt_pop(t, &p);
 	assert_int_equal(p.ack, 102);
 	tt_advance(t, PTG_TEST_S(61));

@@ -244,7 +244,7 @@ make(struct tt *t, uint32_t isn, uint16_t mss, uint64_t now, uint16_t *got)
 	s.seg.seq = isn;
 	s.seg.opt.has_mss = mss != 0;
 	s.seg.opt.mss = mss;
-	return tcp_cookie_make(t->tcp, &s.seg, got, now);
+	return tcp_cookie_make(t->tcp, &s.seg, got, TCP_COOKIE_NO_TS, NULL, now);
 }
 
 /* The ACK completing it: seq = ISN + 1, ack = cookie + 1. */
@@ -256,12 +256,12 @@ check(struct tt *t, uint32_t seq, uint32_t ack, uint64_t now, uint16_t *mss)
 	cseg_init(&s, PTG_TEST_IP_PEER, TT_PEER_PORT, PTG_TEST_IP_LOCAL, TT_PORT);
 	s.seg.seq = seq;
 	s.seg.ack = ack;
-	return tcp_cookie_check(t->tcp, &s.seg, mss, now);
+	return tcp_cookie_check(t->tcp, &s.seg, mss, TCP_COOKIE_NO_TS, 0, now);
 }
 
 /* The MSS rounds down to the table (below 536 it is 536, as in other
- * stacks' cookie tables); its index sits in bits 24-26, the time slot in
- * bits 27-31; the check gives the same MSS back. */
+ * stacks' cookie tables); its index sits in bits 27-29, the time slot
+ * (mod 4) in bits 30-31; the check gives the same MSS back. */
 static void
 test_cookie_round_trip_mss(void **state)
 {
@@ -284,8 +284,8 @@ test_cookie_round_trip_mss(void **state)
 		uint32_t c = make(t, isn, v[i].peer, now, &mss);
 
 		assert_int_equal(mss, mss_table[v[i].idx]);
-		assert_int_equal((c >> 24) & 7, v[i].idx);
-		assert_int_equal(c >> 27, 5);
+		assert_int_equal((c >> 27) & 7, v[i].idx);
+		assert_int_equal(c >> 30, 5 & 3);
 		assert_int_equal(check(t, isn + 1, c + 1, now, &back), 0);
 		assert_int_equal(back, mss);
 	}
@@ -356,8 +356,9 @@ test_cookie_rejects_wrong_secret(void **state)
 }
 
 /* Expiry: the slot it was made in and the next are accepted; two slots
- * later, a slot earlier (from the future), or 32 slots later (the same
- * 5-bit slot number) it is refused. */
+ * later, a slot earlier (from the future), or 4, 5, 32 or 33 slots later
+ * (the same 2-bit slot number, or the one after: the MAC covers the
+ * whole slot number) it is refused. */
 static void
 test_cookie_rejects_expired(void **state)
 {
@@ -376,6 +377,8 @@ test_cookie_rejects_expired(void **state)
 	assert_int_equal(check(t, 778, c + 1, (slot + 2) * COOKIE_SLOT_NS, &mss), -1);
 	assert_int_equal(check(t, 778, c + 1, (slot + 5) * COOKIE_SLOT_NS, &mss), -1);
 	assert_int_equal(check(t, 778, c + 1, slot * COOKIE_SLOT_NS - 1, &mss), -1);
+	assert_int_equal(check(t, 778, c + 1, made + 4 * COOKIE_SLOT_NS, &mss), -1);
+	assert_int_equal(check(t, 778, c + 1, made + 5 * COOKIE_SLOT_NS, &mss), -1);
 	assert_int_equal(check(t, 778, c + 1, made + 32 * COOKIE_SLOT_NS, &mss), -1);
 	assert_int_equal(check(t, 778, c + 1,
 			       made + 33 * COOKIE_SLOT_NS, &mss), -1);
@@ -402,9 +405,9 @@ test_cookie_rejects_tampered_mss(void **state)
 		uint16_t mss;
 
 		c = make(t, 1000 + i, mss_table[i], now, &mss);
-		assert_int_equal((c >> 24) & 7, i);
+		assert_int_equal((c >> 27) & 7, i);
 		for (unsigned int j = 0; j < 8; j++) {
-			uint32_t bad = (c & ~(7u << 24)) | (j << 24);
+			uint32_t bad = (c & ~(7u << 27)) | (j << 27);
 
 			if (j == i)
 				continue;
@@ -416,7 +419,7 @@ test_cookie_rejects_tampered_mss(void **state)
 
 	/* On the wire: 536 -> 8960. */
 	c = cookie_syn(t, 42002, 500, &mss536, &p);
-	cookie_ack_refused(t, 42002, 501, (c | (7u << 24)) + 1);
+	cookie_ack_refused(t, 42002, 501, (c | (7u << 27)) + 1);
 	tt_free(t);
 }
 
@@ -437,7 +440,7 @@ test_cookie_rejects_tampered_seq_ack(void **state)
 	assert_int_equal(check(t, 0xfffffffeu, c + 1, now, &mss), -1);
 	assert_int_equal(check(t, 0x7fffffffu, c + 1, now, &mss), -1);
 	for (unsigned int bit = 0; bit < 32; bit++) {
-		if (bit >= 24 && bit <= 26)
+		if (bit >= 27 && bit <= 29)
 			continue;               /* the MSS index: see above */
 		assert_int_equal(check(t, 0xffffffffu, (c ^ (1u << bit)) + 1,
 				       now, &mss), -1);
@@ -479,7 +482,8 @@ test_cookie_rejects_wrong_tuple(void **state)
 		cseg_init(&s, v[i].src, v[i].sport, v[i].dst, v[i].dport);
 		s.seg.seq = 4243;
 		s.seg.ack = c + 1;
-		assert_int_equal(tcp_cookie_check(t->tcp, &s.seg, &mss, now), -1);
+		assert_int_equal(tcp_cookie_check(t->tcp, &s.seg, &mss,
+						  TCP_COOKIE_NO_TS, 0, now), -1);
 	}
 	assert_int_equal(check(t, 4243, c + 1, now, &mss), 0);
 

@@ -133,6 +133,104 @@ test_cookie_expires(void **state)
 	tt_free(t);
 }
 
+/* Auto mode takes cookie ACKs only for a while (syncookie_window_ns, 10 s)
+ * after the listener last sent a cookie for a full SYN queue: one that
+ * comes 5 s after is taken (with its data), one 11 s after is not even
+ * checked (RST, syncookies_unexpected). */
+static void
+test_cookie_auto_window(void **state)
+{
+	struct tt *t = tt_new(tweak_small_queues);
+	struct ptg_test_pkt p;
+	uint32_t cookie[2];
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		tt_rx(t, &(struct ptg_test_tcp){ .sport = 1000 + i, .seq = 10,
+						 .flags = SYN });
+		tt_pop(t, &p);
+	}
+	for (int i = 0; i < 2; i++) {
+		tt_rx(t, &(struct ptg_test_tcp){ .sport = 2000 + i, .seq = 500,
+						 .flags = SYN });
+		tt_pop(t, &p);
+		assert_int_equal(p.tcp_flags, SYN | ACK);
+		cookie[i] = p.seq;
+	}
+	assert_int_equal(TT_STAT(t, syncookies_sent), 2);
+	/* The embryonic two go (their SYN-ACKs would keep them). */
+	for (int i = 0; i < 2; i++)
+		tt_rx(t, &(struct ptg_test_tcp){ .sport = 1000 + i, .seq = 11,
+						 .flags = RST });
+	tt_advance(t, PTG_TEST_S(5));
+	tt_skip(t);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 2000, .seq = 501,
+		.ack = cookie[0] + 1, .flags = ACK, .len = 5,
+		.payload = "hello" });
+	assert_int_equal(TT_STAT(t, syncookies_ok), 1);
+	assert_int_equal(t->rec.accepts, 1);
+	assert_int_equal(t->rec.rx_len, 5);
+	assert_memory_equal(t->rec.rx, "hello", 5);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_advance(t, PTG_TEST_S(6));
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 2001, .seq = 501,
+		.ack = cookie[1] + 1, .flags = ACK });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, RST);
+	assert_int_equal(TT_STAT(t, syncookies_unexpected), 1);
+	assert_int_equal(TT_STAT(t, syncookies_ok), 1);
+	assert_int_equal(t->rec.accepts, 1);
+	tt_free(t);
+}
+
+/* With timestamps the window scale and SACK bits of our TSval, and the
+ * six MAC bits beside them, come back in TSecr and are checked: any of
+ * them flipped and the cookie is refused (no connection with a window
+ * scale the peer never offered); intact, it is taken with its data. */
+static void
+test_cookie_ts_bits_authenticated(void **state)
+{
+	struct tt *t = tt_new(tweak_cookies_always);
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460, .has_ws = 1,
+				       .ws = 3, .sack_perm = 1, .has_ts = 1,
+				       .tsval = 777 };
+	struct ptg_test_pkt p;
+	struct ptg_conn_info ci;
+	uint32_t tsval;
+
+	(void)state;
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 9000, .flags = SYN }, &o);
+	tt_pop(t, &p);
+	tsval = p.opts.tsval;
+	assert_int_equal(tsval & 31, 3 | 16);
+	for (unsigned int bit = 0; bit < 11; bit++) {
+		tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 9001,
+			.ack = p.seq + 1, .flags = ACK, .win = 100 },
+			&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 778,
+				.tsecr = tsval ^ (1u << bit) });
+		assert_int_equal(TT_STAT(t, syncookies_bad), bit + 1);
+		assert_int_equal(t->rec.accepts, 0);
+	}
+	/* Without the timestamp option the cookie does not hold either. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 9001, .ack = p.seq + 1,
+					 .flags = ACK, .win = 100 });
+	assert_int_equal(TT_STAT(t, syncookies_bad), 12);
+	tt_skip(t);
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 9001, .ack = p.seq + 1,
+		.flags = ACK, .win = 100, .len = 4, .payload = "data" },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 778,
+					      .tsecr = tsval });
+	assert_int_equal(t->rec.accepts, 1);
+	assert_int_equal(t->rec.rx_len, 4);
+	ptg_conn_info(t->rec.conn, &ci);
+	assert_int_equal(ci.snd_wscale, 3);
+	assert_true(ci.sack_ok);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_free(t);
+}
+
 /* Manual accept: a full accept queue drops the final ACK; the client's
  * retry succeeds once the application took one. */
 static void
@@ -305,6 +403,8 @@ main(void)
 		cmocka_unit_test(test_synq_overflow_cookie),
 		cmocka_unit_test(test_cookie_keeps_ws_sack_via_ts),
 		cmocka_unit_test(test_cookie_expires),
+		cmocka_unit_test(test_cookie_auto_window),
+		cmocka_unit_test(test_cookie_ts_bits_authenticated),
 		cmocka_unit_test(test_acceptq_overflow_drop),
 		cmocka_unit_test(test_acceptq_overflow_rst),
 		cmocka_unit_test(test_isn_unpredictable),

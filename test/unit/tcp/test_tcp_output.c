@@ -473,6 +473,243 @@ test_sack_dupacks_with_window_change(void **state)
 	finish(t);
 }
 
+/* ---- the next hop's ARP ------------------------------------------------- */
+
+/* A segment held behind ARP counts as sent: the peer's entry has aged out
+ * (arp_max_age, 300 s by default), the data waits for the answer, leaves
+ * with it, and the ACK that comes back is above SND.UNA and within
+ * SND.MAX: accepted, no challenge ACK, and the next data flows. */
+static void
+test_send_behind_arp(void **state)
+{
+	struct tt *t = *state;
+	uint32_t iss = tt_open(t, 100, NULL);
+	struct ptg_conn *c = t->rec.conn;
+	struct ptg_conn_info ci;
+	struct ptg_test_pkt p;
+
+	tt_advance(t, PTG_TEST_S(301));
+	tt_none(t);
+	assert_int_equal(ptg_send(c, "hello", 5), 5);
+	tt_pop_frame(t, &p);
+	assert_int_equal(p.ether_type, RTE_ETHER_TYPE_ARP);
+	assert_int_equal(p.arp_op, RTE_ARP_OP_REQUEST);
+	assert_int_equal(p.arp_tip, PTG_TEST_IP_PEER);
+	tt_none(t); /* the segment waits for the answer */
+
+	tt_arp_reply(t);
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.payload_len, 5);
+	assert_memory_equal(p.payload, "hello", 5);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 6, .flags = ACK });
+	tt_none(t); /* no challenge ACK */
+	assert_int_equal(TT_STAT(t, challenge_acks), 0);
+	assert_int_equal(TT_STAT(t, drop_bad_ack), 0);
+	ptg_conn_info(c, &ci);
+	assert_int_equal(ci.snd_una, iss + 6);
+	assert_int_equal(ci.snd_nxt, iss + 6);
+	assert_int_equal(TT_STAT(t, tx_arp_held), 1);
+
+	assert_int_equal(ptg_send(c, "world", 5), 5);
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss + 6);
+	assert_memory_equal(p.payload, "world", 5);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 11, .flags = ACK });
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, retransmits), 0);
+	finish(t);
+}
+
+static void
+tweak_few_retries(struct ptg_tcp_config *cfg)
+{
+	cfg->max_retries = 3;
+	cfg->syn_retries = 2;
+}
+
+/* The next hop never answers: the held segment still arms the
+ * retransmission timer, each retransmission waits behind ARP again, and
+ * after max_retries the connection ends as unreachable (its own counter
+ * and close reason, no RST: it could not leave either). */
+static void
+test_arp_unresolved_times_out(void **state)
+{
+	struct tt *t = tt_new(tweak_few_retries);
+	struct ptg_test_pkt p;
+	unsigned int i;
+
+	(void)state;
+	tt_open(t, 100, NULL);
+	tt_advance(t, PTG_TEST_S(301));
+	assert_int_equal(ptg_send(t->rec.conn, "hello", 5), 5);
+	for (i = 0; i < 100 && t->rec.closes == 0; i++)
+		tt_advance(t, PTG_TEST_MS(100));
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_UNREACHABLE);
+	assert_int_equal(TT_STAT(t, conn_unreachable), 1);
+	assert_int_equal(TT_STAT(t, conn_timeout), 0);
+	assert_int_equal(TT_STAT(t, rto_fired), 3);
+	assert_int_equal(TT_STAT(t, conn_reset_tx), 0);
+	assert_true(TT_STAT(t, tx_arp_held) >= 4);
+	/* Only ARP requests went out. */
+	while (tt_pending(t) > 0) {
+		tt_pop_frame(t, &p);
+		assert_int_equal(p.ether_type, RTE_ETHER_TYPE_ARP);
+	}
+	tt_advance(t, PTG_TEST_S(5)); /* ARP gives up, drops what it held */
+	assert_true(PTG_TEST_NET_STAT(t->env, drop_arp_unresolved) >= 1);
+	tt_skip(t);
+	tt_free(t);
+}
+
+/* The same for an active open: the SYN waits behind ARP, counts as sent,
+ * and after syn_retries the open ends as unreachable. */
+static void
+test_arp_unresolved_active_open(void **state)
+{
+	struct tt *t = tt_new(tweak_few_retries);
+	struct ptg_conn *c;
+	unsigned int i;
+
+	(void)state;
+	c = ptg_connect(t->tcp, PTG_TEST_IP(198, 18, 0, 77), 80, 0,
+			&tt_service, &t->rec, t->env->now);
+	assert_non_null(c);
+	assert_int_equal(TT_STAT(t, tx_arp_held), 1);
+	for (i = 0; i < 200 && t->rec.closes == 0; i++)
+		tt_advance(t, PTG_TEST_MS(100));
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_UNREACHABLE);
+	assert_int_equal(TT_STAT(t, conn_unreachable), 1);
+	tt_advance(t, PTG_TEST_S(5));
+	tt_skip(t);
+	tt_free(t);
+}
+
+/* ---- side channels ------------------------------------------------------ */
+
+static void
+tweak_chack_100(struct ptg_tcp_config *cfg)
+{
+	cfg->challenge_ack_limit = 100;
+}
+
+/* RFC 5961 7/10: the challenge-ACK budget of each second is random
+ * (from [50, 150) for a limit of 100), so an attacker who exhausts it
+ * cannot count on what is left (CVE-2016-5696). */
+static void
+test_challenge_ack_budget_random(void **state)
+{
+	struct tt *t = tt_new(tweak_chack_100);
+	unsigned int sent[8];
+	int differ = 0;
+
+	(void)state;
+	tt_open(t, 100, NULL);
+	tt_advance(t, PTG_TEST_S(1));
+	for (int s = 0; s < 8; s++) {
+		uint64_t before = TT_STAT(t, challenge_acks);
+
+		for (int i = 0; i < 200; i++)
+			tt_rx(t, &(struct ptg_test_tcp){ .seq = 200 + i,
+							 .flags = RST });
+		sent[s] = (unsigned int)(TT_STAT(t, challenge_acks) - before);
+		assert_true(sent[s] >= 50 && sent[s] < 150);
+		differ |= s > 0 && sent[s] != sent[0];
+		tt_skip(t);
+		tt_advance(t, PTG_TEST_S(1));
+	}
+	/* Eight equal budgets by chance: one in 100^7. */
+	assert_true(differ);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_free(t);
+}
+
+/* RFC 7323 5.3: ACKs to segments without data that are out of the
+ * window or fail PAWS go at most once per 500 ms per connection (an ACK
+ * war cannot start); one to a segment with data always goes. */
+static void
+test_oow_ack_rate_limit(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460, .has_ts = 1,
+				       .tsval = 1000 };
+	uint32_t iss = tt_open(t, 100, &o);
+	struct ptg_test_pkt p;
+
+	for (int i = 0; i < 10; i++)
+		tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101 + 1000000,
+			.ack = iss + 1, .flags = ACK },
+			&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 2000 });
+	assert_int_equal(tt_pending(t), 1);
+	assert_int_equal(TT_STAT(t, oow_ack_limited), 9);
+	tt_skip(t);
+	/* PAWS failures share the limit. */
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+		.flags = ACK }, &(struct ptg_test_tcp_opts){ .has_ts = 1,
+		.tsval = 10 });
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, drop_paws), 1);
+	assert_int_equal(TT_STAT(t, oow_ack_limited), 10);
+	/* Data below RCV.NXT (a retransmission) is always answered. */
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 91, .ack = iss + 1,
+		.flags = ACK, .len = 10 }, &(struct ptg_test_tcp_opts){
+		.has_ts = 1, .tsval = 2001 });
+	tt_pop(t, &p);
+	assert_int_equal(p.ack, 101);
+	/* 500 ms later, one more. */
+	tt_advance(t, PTG_TEST_MS(520));
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 101 + 1000000,
+		.ack = iss + 1, .flags = ACK },
+		&(struct ptg_test_tcp_opts){ .has_ts = 1, .tsval = 2002 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(TT_STAT(t, oow_ack_limited), 10);
+	finish(t);
+}
+
+/* IPv4 IDs are a counter per connection from a random start, not one
+ * counter of the engine that another host could sample (idle scans,
+ * traffic counting). */
+static void
+test_ip_id_per_connection(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_conn *c[3];
+	uint16_t first[3], last[3];
+	struct ptg_test_pkt p;
+	int chained = 1;
+
+	for (int i = 0; i < 3; i++) {
+		tt_rx(t, &(struct ptg_test_tcp){ .sport = (uint16_t)(41000 + i),
+						 .seq = 100, .flags = SYN });
+		tt_pop(t, &p);
+		first[i] = p.ip_id;
+		tt_rx(t, &(struct ptg_test_tcp){ .sport = (uint16_t)(41000 + i),
+			.seq = 101, .ack = p.seq + 1, .flags = ACK });
+		c[i] = t->rec.conn;
+	}
+	for (int i = 0; i < 3; i++) {
+		for (int k = 0; k < 3; k++) {
+			assert_int_equal(ptg_send(c[i], "x", 1), 1);
+			tt_pop(t, &p);
+			assert_int_equal(p.ip_id, (uint16_t)(first[i] + 1 + k));
+		}
+		last[i] = p.ip_id;
+	}
+	/* One engine-wide counter would make each connection start where
+	 * the one before stopped. */
+	for (int i = 1; i < 3; i++)
+		chained &= first[i] == (uint16_t)(first[i - 1] + 1) ||
+			   first[i] == (uint16_t)(last[i - 1] + 1);
+	assert_false(chained);
+	for (int i = 0; i < 3; i++)
+		ptg_abort(c[i]);
+	tt_skip(t);
+}
+
 int
 main(void)
 {
@@ -490,6 +727,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stop_linger, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_options_fit_mtu, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_dupacks_with_window_change, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_send_behind_arp, tt_setup, tt_teardown),
+		cmocka_unit_test(test_arp_unresolved_times_out),
+		cmocka_unit_test(test_arp_unresolved_active_open),
+		cmocka_unit_test(test_challenge_ack_budget_random),
+		cmocka_unit_test_setup_teardown(test_oow_ack_rate_limit, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_ip_id_per_connection, tt_setup, tt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);

@@ -30,11 +30,14 @@ fill(uint8_t *buf, uint32_t seq, uint32_t len)
 		buf[i] = byte_at(seq + i);
 }
 
-/* A bare control block and the pool baseline, per case. */
+/* A bare control block of a kit's engine (whose memory accounting the
+ * queues charge), and the pool baseline, per case. */
 struct rq {
 	struct ptg_conn c;
+	struct tt *t;
 	struct rte_mempool *mp;
 	unsigned int baseline;
+	int room;                 /* insert() leaves tailroom behind data */
 };
 
 static int
@@ -43,6 +46,8 @@ rq_setup(void **state)
 	struct rq *r = rte_zmalloc("rq", sizeof(*r), RTE_CACHE_LINE_SIZE);
 
 	assert_non_null(r);
+	r->t = tt_new(NULL);
+	r->c.tcp = r->t->tcp;
 	r->mp = ptg_test_mempool();
 	r->baseline = ptg_test_mempool_in_use(r->mp);
 	r->c.rcvbuf = 256 * 1024;
@@ -54,19 +59,24 @@ static int
 rq_teardown(void **state)
 {
 	struct rq *r = *state;
+	struct ptg_tcp_mem_info mi;
 
 	tcp_reass_free(&r->c);
-	tcp_bufq_free(&r->c.rcvq);
+	tcp_bufq_free(r->c.tcp, &r->c.rcvq);
 	assert_null(r->c.ooo);
 	assert_int_equal(r->c.ooo_nb, 0);
 	assert_int_equal(r->c.ooo_bytes, 0);
 	ptg_test_assert_mempool(r->mp, r->baseline);
+	ptg_tcp_mem_info(r->t->tcp, &mi);
+	assert_int_equal(mi.bufs_held, 0);
+	tt_free(r->t);
 	rte_free(r);
 	return 0;
 }
 
 /* Hand [seq, seq + len) to tcp_reass_insert() as the engine does: one
- * mbuf holding just the payload. */
+ * mbuf holding just the payload; at the end of its buffer (nothing can be
+ * copied behind it) unless r->room is set. */
 static int
 insert(struct rq *r, uint32_t seq, uint32_t len)
 {
@@ -74,6 +84,8 @@ insert(struct rq *r, uint32_t seq, uint32_t len)
 	uint8_t *d;
 
 	assert_non_null(m);
+	if (!r->room)
+		m->data_off = (uint16_t)(m->buf_len - len);
 	d = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
 	assert_non_null(d);
 	fill(d, seq, len);
@@ -130,7 +142,7 @@ pull_and_check(struct rq *r, uint32_t rcv_nxt, uint32_t from, uint32_t to)
 		off += m->data_len;
 	}
 	assert_int_equal(off, to - from);
-	tcp_bufq_free(&r->c.rcvq);
+	tcp_bufq_free(r->c.tcp, &r->c.rcvq);
 }
 
 /* Four segments, two of them adjacent, inserted in all 24 orders: always
@@ -301,32 +313,94 @@ test_across_wrap(void **state)
 	assert_queue(r, 0, NULL);
 }
 
-/* The queue holds at most max(rcvbuf / 512, 64) segments: one more is
- * refused (-1) and its mbuf freed, even a duplicate; the held ones stay. */
+/* The receive side pins at most tcp_rcv_bufs_max() buffers: twice the
+ * receive buffer in whole buffers, at least 4. A segment that needs one
+ * more is refused (TCP_REASS_FULL) and its mbuf freed; a full duplicate
+ * needs none and is taken; the held ones stay. */
 static void
 test_queue_limit(void **state)
 {
 	struct rq *r = *state;
 
-	r->c.rcvbuf = 1024;                            /* 2 -> the floor, 64 */
-	for (uint32_t i = 0; i < 64; i++)
+	r->c.rcvbuf = 1024;                            /* 2048 / 2048 -> 4 */
+	assert_int_equal(tcp_rcv_bufs_max(&r->c), 4);
+	for (uint32_t i = 0; i < 4; i++)
 		assert_int_equal(insert(r, 1000 + 2 * i, 1), 0);
-	assert_int_equal(r->c.ooo_nb, 64);
-	assert_int_equal(insert(r, 2000, 1), -1);
-	assert_int_equal(insert(r, 1000, 1), -1);
-	assert_int_equal(r->c.ooo_nb, 64);
-	assert_int_equal(r->c.ooo_bytes, 64);
-	ptg_test_assert_mempool(r->mp, r->baseline + 64);
-	/* A bigger buffer raises the bound: 65536 / 512 = 128. */
+	assert_int_equal(r->c.ooo_nb, 4);
+	assert_int_equal(insert(r, 2000, 1), TCP_REASS_FULL);
+	assert_int_equal(insert(r, 1000, 1), 0);      /* a duplicate */
+	assert_int_equal(r->c.ooo_nb, 4);
+	assert_int_equal(r->c.ooo_bytes, 4);
+	ptg_test_assert_mempool(r->mp, r->baseline + 4);
+	/* A bigger buffer raises the bound: 2 * 65536 / 2048 = 64. */
 	r->c.rcvbuf = 65536;
-	for (uint32_t i = 64; i < 128; i++)
+	assert_int_equal(tcp_rcv_bufs_max(&r->c), 64);
+	for (uint32_t i = 4; i < 64; i++)
 		assert_int_equal(insert(r, 1000 + 2 * i, 1), 0);
-	assert_int_equal(insert(r, 2000, 1), -1);
-	assert_int_equal(r->c.ooo_nb, 128);
-	/* Pulling makes room again. */
+	assert_int_equal(insert(r, 2000, 1), TCP_REASS_FULL);
+	assert_int_equal(r->c.ooo_nb, 64);
+	/* Buffers in the receive queue count against the same bound. */
 	pull_and_check(r, 1001, 1001, 1001);           /* frees [1000, 1001) */
-	assert_int_equal(r->c.ooo_nb, 127);
+	assert_int_equal(r->c.ooo_nb, 63);
 	assert_int_equal(insert(r, 2000, 1), 0);
+	assert_int_equal(insert(r, 2002, 1), TCP_REASS_FULL);
+}
+
+/* A segment that continues a held one is copied into that one's free
+ * room: a thousand one-byte segments in a row pin one buffer, and the
+ * bytes come out right. A gap starts a buffer of its own. */
+static void
+test_coalesce_adjacent(void **state)
+{
+	struct rq *r = *state;
+	uint64_t before = TT_STAT(r->t, rcv_coalesced);
+
+	r->room = 1;
+	r->c.rcv_nxt = 100;
+	for (uint32_t i = 0; i < 1000; i++)
+		assert_int_equal(insert(r, 200 + i, 1), 0);
+	assert_int_equal(r->c.ooo_nb, 1);
+	assert_int_equal(r->c.ooo_bytes, 1000);
+	assert_int_equal(TT_STAT(r->t, rcv_coalesced) - before, 999);
+	ptg_test_assert_mempool(r->mp, r->baseline + 1);
+	assert_int_equal(insert(r, 1300, 1), 0);       /* after a gap */
+	assert_int_equal(r->c.ooo_nb, 2);
+	/* A duplicate inside changes nothing. */
+	assert_int_equal(insert(r, 500, 10), 0);
+	assert_queue(r, 2, (const uint32_t[][2]){ { 200, 1200 },
+						  { 1300, 1301 } });
+	pull_and_check(r, 200, 200, 1200);
+}
+
+/* Under the engine's memory pressure a segment that needs a buffer is
+ * refused (TCP_REASS_PRESSURE); one that fits in a held buffer's room is
+ * still taken. Pruning frees the highest buffers first. */
+static void
+test_pressure_and_prune(void **state)
+{
+	struct rq *r = *state;
+	struct ptg_tcp *tcp = r->c.tcp;
+	uint32_t saved = tcp->bufs_pressure_at;
+
+	r->room = 1;
+	for (uint32_t i = 0; i < 10; i++)
+		assert_int_equal(insert(r, 1000 + 10 * i, 5), 0);
+	assert_int_equal(r->c.ooo_nb, 10);
+	tcp->bufs_pressure_at = tcp->bufs_held;
+	assert_int_equal(insert(r, 2000, 5), TCP_REASS_PRESSURE);
+	assert_int_equal(insert(r, 1005, 5), 0);       /* into [1000, 1005) */
+	tcp->bufs_pressure_at = saved;
+	assert_int_equal(r->c.ooo_nb, 10);
+	assert_int_equal(tcp_reass_prune(&r->c, 3), 3);
+	assert_int_equal(TT_STAT(r->t, ooo_pruned), 3);
+	assert_int_equal(r->c.ooo_nb, 7);
+	assert_int_equal(r->c.ooo_bytes, 40);
+	r->room = 0;
+	assert_queue(r, 7, (const uint32_t[][2]){ { 1000, 1010 },
+		{ 1010, 1015 }, { 1020, 1025 }, { 1030, 1035 },
+		{ 1040, 1045 }, { 1050, 1055 }, { 1060, 1065 } });
+	assert_int_equal(tcp_reass_prune(&r->c, 100), 7);
+	assert_null(r->c.ooo);
 }
 
 /* ---- through the engine ------------------------------------------------- */
@@ -392,15 +466,17 @@ mbufs_held(const struct tt *t)
 	return ptg_test_mempool_in_use(t->env->mp) - t->env->port.n;
 }
 
-/* A 1024-byte receive buffer holds 64 out-of-order segments; the 65th is
- * dropped and counted in drop_ooo_full (and still gets its duplicate
- * ACK); once the hole fills, the peer's retransmission of it gets in. */
+/* A 1024-byte receive buffer pins at most 4 buffers: four out-of-order
+ * one-byte segments with gaps between them fill it, the fifth is dropped
+ * and counted in drop_ooo_full (and still gets its duplicate ACK); one
+ * that continues a held segment is copied into it and needs no buffer;
+ * once the holes fill, the peer's retransmissions get in. */
 static void
 test_engine_queue_limit(void **state)
 {
 	struct tt *t = *state;
 	const uint32_t isn = 7000;
-	uint8_t data[66];
+	uint8_t data[12];
 	struct ptg_test_pkt p;
 	uint32_t iss = tt_open(t, isn, NULL);
 	unsigned int in_use;
@@ -408,31 +484,37 @@ test_engine_queue_limit(void **state)
 	ptg_test_pattern(data, sizeof(data), 9);
 	assert_int_equal(ptg_conn_set_rcvbuf(t->rec.conn, 1024), 0);
 	in_use = mbufs_held(t);
-	/* One-byte segments for bytes 1..64, byte 0 missing. */
-	for (unsigned int i = 1; i <= 64; i++)
+	/* Bytes 2, 4, 6, 8; 0 missing, and every other one. */
+	for (unsigned int i = 2; i <= 8; i += 2)
 		tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1 + i,
 			.ack = iss + 1, .flags = ACK, .payload = data + i,
 			.len = 1 });
 	tt_skip(t);
 	assert_int_equal(TT_STAT(t, drop_ooo_full), 0);
-	/* Each held byte costs a whole mbuf: this is what the bound is for. */
-	assert_int_equal(mbufs_held(t), in_use + 64);
-	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1 + 65, .ack = iss + 1,
-		.flags = ACK, .payload = data + 65, .len = 1 });
+	/* Each held byte costs a whole buffer: this is what the bound is
+	 * for. */
+	assert_int_equal(mbufs_held(t), in_use + 4);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1 + 10, .ack = iss + 1,
+		.flags = ACK, .payload = data + 10, .len = 1 });
 	assert_int_equal(TT_STAT(t, drop_ooo_full), 1);
-	assert_int_equal(TT_STAT(t, ooo_segs), 65);
+	assert_int_equal(TT_STAT(t, ooo_segs), 5);
 	tt_pop(t, &p);
 	assert_int_equal(p.ack, isn + 1);
-	assert_int_equal(mbufs_held(t), in_use + 64);
-
-	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1, .ack = iss + 1,
-		.flags = ACK, .payload = data, .len = 1 });
-	assert_int_equal(t->rec.rx_len, 65);
-	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1 + 65, .ack = iss + 1,
-		.flags = ACK, .payload = data + 65, .len = 1 });
-	assert_int_equal(t->rec.rx_len, 66);
-	assert_memory_equal(t->rec.rx, data, 66);
+	assert_int_equal(mbufs_held(t), in_use + 4);
+	/* Byte 3 continues byte 2's buffer. */
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1 + 3, .ack = iss + 1,
+		.flags = ACK, .payload = data + 3, .len = 1 });
 	assert_int_equal(TT_STAT(t, drop_ooo_full), 1);
+	assert_int_equal(mbufs_held(t), in_use + 4);
+
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		tt_rx(t, &(struct ptg_test_tcp){ .seq = isn + 1 + i,
+			.ack = iss + 1, .flags = ACK, .payload = data + i,
+			.len = 1 });
+	assert_int_equal(t->rec.rx_len, sizeof(data));
+	assert_memory_equal(t->rec.rx, data, sizeof(data));
+	assert_int_equal(TT_STAT(t, drop_ooo_full), 1);
+	assert_int_equal(mbufs_held(t), in_use);
 	ptg_abort(t->rec.conn);
 	tt_skip(t);
 }
@@ -458,6 +540,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_across_wrap,
 						rq_setup, rq_teardown),
 		cmocka_unit_test_setup_teardown(test_queue_limit,
+						rq_setup, rq_teardown),
+		cmocka_unit_test_setup_teardown(test_coalesce_adjacent,
+						rq_setup, rq_teardown),
+		cmocka_unit_test_setup_teardown(test_pressure_and_prune,
 						rq_setup, rq_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_reorder,
 						tt_setup, tt_teardown),

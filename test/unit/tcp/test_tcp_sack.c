@@ -510,13 +510,14 @@ test_reset_on_rto(void **state)
 	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = 1460,
 				       .sack_perm = 1 };
 	uint32_t iss = tt_open(t, 100, &o);
-	struct ptg_conn *c = t->rec.conn;
+	struct ptg_conn *c = tcp_conn_of(t->rec.conn); /* the block */
 	uint8_t buf[5 * 1460];
 	struct ptg_test_pkt p;
 	unsigned int n = 0;
 
 	ptg_test_pattern(buf, sizeof(buf), 3);
-	assert_int_equal(ptg_send(c, buf, sizeof(buf)), (int)sizeof(buf));
+	assert_int_equal(ptg_send(t->rec.conn, buf, sizeof(buf)),
+			 (int)sizeof(buf));
 	while (tt_pending(t) > 0) {
 		tt_pop(t, &p);
 		n++;

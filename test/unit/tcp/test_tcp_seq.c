@@ -165,10 +165,12 @@ test_flight_and_unsent_across_wrap(void **state)
 static void
 test_rcv_window_across_wrap(void **state)
 {
+	struct tt *t = tt_new(NULL);
 	struct ptg_conn c;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
+	c.tcp = t->tcp;
 	c.rcvbuf = 65535;
 	c.mss = 1460;
 	c.rcv_nxt = 0xfffffe00u;
@@ -184,6 +186,7 @@ test_rcv_window_across_wrap(void **state)
 	assert_int_equal(tcp_rcv_window(&c), 0);
 	c.rcvq.bytes = 0;
 	assert_int_equal(tcp_rcv_window(&c), 65535);
+	tt_free(t);
 }
 
 /* ---- end to end --------------------------------------------------------- */

@@ -19,6 +19,7 @@
  * expired, in firing order. A CLOSED block's timers fire without side
  * effects: only their deadlines are cleared.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,9 +569,10 @@ test_cancel_while_firing(void **state)
 	pair_open(t, 41000);
 	pair_open(t, 41001);
 	assert_int_equal(pr.nb, 2);
-	assert_int_equal(pr.conn[0]->t_deadline[TT_KEEP],
+	assert_int_equal(tcp_conn_of(pr.conn[0])->t_deadline[TT_KEEP],
 			 t->env->now + PTG_TEST_S(1));
-	assert_int_equal(pr.conn[0]->timer.slot_tick, pr.conn[1]->timer.slot_tick);
+	assert_int_equal(tcp_conn_of(pr.conn[0])->timer.slot_tick,
+			 tcp_conn_of(pr.conn[1])->timer.slot_tick);
 	assert_int_equal(wheel_entries(t->tcp), 2);
 	tt_none(t);
 	fire = fire_time(t->env->now + PTG_TEST_S(1));
@@ -620,7 +622,7 @@ test_rearm_while_firing(void **state)
 	(void)state;
 	tt_open(t, 100, NULL);
 	dl = t->env->now + PTG_TEST_S(2);
-	assert_int_equal(t->rec.conn->t_deadline[TT_KEEP], dl);
+	assert_int_equal(tcp_conn_of(t->rec.conn)->t_deadline[TT_KEEP], dl);
 	for (int i = 0; i < 3; i++) {
 		tt_advance(t, dl - 1 - t->env->now);
 		tt_none(t);
@@ -633,13 +635,179 @@ test_rearm_while_firing(void **state)
 		assert_int_equal(TT_STAT(t, keepalive_probes), i + 1);
 		assert_int_equal(wheel_entries(t->tcp), 1);
 		dl = t->env->now + PTG_TEST_S(1);
-		assert_int_equal(t->rec.conn->t_deadline[TT_KEEP], dl);
+		assert_int_equal(tcp_conn_of(t->rec.conn)->t_deadline[TT_KEEP], dl);
 	}
 	assert_int_equal(p.tcp_flags, RST | ACK);             /* gave up */
 	assert_int_equal(TT_STAT(t, conn_timeout), 1);
 	assert_int_equal(t->rec.closes, 1);
 	assert_int_equal(t->rec.reason, PTG_CLOSE_TIMEOUT);
 	assert_int_equal(wheel_entries(t->tcp), 0);
+	tt_free(t);
+}
+
+/* ---- limits on connections that would live forever (keep_limits()) ---- */
+
+static void
+tweak_limits(struct ptg_tcp_config *cfg)
+{
+	cfg->accept_timeout_ns = PTG_TEST_S(5);
+	cfg->first_data_ns = PTG_TEST_S(3);
+	cfg->fin_wait2_ns = PTG_TEST_S(4);
+}
+
+/* A connection nobody takes off the accept queue (manual accept) is
+ * reset after accept_timeout_ns, counted; nothing else ever ends it. */
+static void
+test_accept_queue_timeout(void **state)
+{
+	struct tt *t = tt_new(tweak_limits);
+	struct ptg_test_pkt p;
+
+	(void)state;
+	assert_int_equal(ptg_tcp_set_manual_accept(t->tcp, TT_PORT, 1), 0);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 100, .flags = SYN });
+	tt_pop(t, &p);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = p.seq + 1,
+		.flags = ACK, .len = 3 });         /* data: not first_data */
+	tt_advance(t, PTG_TEST_MS(100));               /* its delayed ACK */
+	tt_skip(t);
+	assert_int_equal(ptg_tcp_accept_queue_len(t->tcp, TT_PORT), 1);
+	tt_advance(t, PTG_TEST_MS(3900));
+	tt_none(t);
+	assert_int_equal(ptg_tcp_accept_queue_len(t->tcp, TT_PORT), 1);
+	tt_advance(t, PTG_TEST_S(2));
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	assert_int_equal(TT_STAT(t, acceptq_timeout), 1);
+	assert_int_equal(ptg_tcp_accept_queue_len(t->tcp, TT_PORT), 0);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	tt_free(t);
+}
+
+/* A peer that completes the handshake and then says nothing is reset
+ * after first_data_ns (on_close: timeout); one that sent a byte is not. */
+static void
+test_first_data_timeout(void **state)
+{
+	struct tt *t = tt_new(tweak_limits);
+	struct ptg_conn *quiet, *talks;
+	struct ptg_test_pkt p;
+	uint32_t iss;
+
+	(void)state;
+	tt_open(t, 100, NULL);
+	quiet = t->rec.conn;
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 41000, .seq = 500,
+					 .flags = SYN });
+	tt_pop(t, &p);
+	iss = p.seq;
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 41000, .seq = 501,
+					 .ack = iss + 1, .flags = ACK });
+	talks = t->rec.conn;
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 41000, .seq = 501,
+		.ack = iss + 1, .flags = ACK, .len = 1 });
+	tt_advance(t, PTG_TEST_S(2));
+	tt_skip(t);
+	tt_advance(t, PTG_TEST_S(2));
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	assert_int_equal(p.dport, TT_PEER_PORT);
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, first_data_timeout), 1);
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_TIMEOUT);
+	assert_int_equal(ptg_conn_state(quiet), PTG_TCPS_CLOSED);
+	assert_int_equal(ptg_conn_state(talks), PTG_TCPS_ESTABLISHED);
+	tt_advance(t, PTG_TEST_S(30));
+	tt_none(t);
+	ptg_abort(talks);
+	tt_skip(t);
+	tt_free(t);
+}
+
+/* FIN-WAIT-2 after ptg_shutdown() (not closed: the service still reads):
+ * bounded by fin_wait2_ns without a segment from the peer; data from the
+ * peer keeps it open; silence ends it with a RST, counted. */
+static void
+test_fin_wait2_after_shutdown(void **state)
+{
+	struct tt *t = tt_new(tweak_limits);
+	struct ptg_test_pkt p;
+	uint32_t iss;
+
+	(void)state;
+	iss = tt_open(t, 100, NULL);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = iss + 1,
+					 .flags = ACK, .len = 1 });
+	assert_int_equal(ptg_shutdown(t->rec.conn), 0);
+	tt_skip(t);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102, .ack = iss + 2,
+					 .flags = ACK });
+	assert_int_equal(ptg_conn_state(t->rec.conn), PTG_TCPS_FIN_WAIT_2);
+	tt_advance(t, PTG_TEST_S(3));
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 102, .ack = iss + 2,
+					 .flags = ACK, .len = 5 });
+	assert_int_equal(t->rec.rx_len, 6);
+	tt_advance(t, PTG_TEST_S(3));
+	tt_skip(t);
+	assert_int_equal(ptg_conn_state(t->rec.conn), PTG_TCPS_FIN_WAIT_2);
+	tt_advance(t, PTG_TEST_S(2));
+	tt_pop(t, &p);
+	assert_true(p.tcp_flags & RST);
+	assert_int_equal(TT_STAT(t, fin_wait2_timeout), 1);
+	assert_int_equal(t->rec.closes, 1);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_TIMEOUT);
+	tt_free(t);
+}
+
+/* Keepalive per listener and per connection, with the engine's off. */
+static void
+test_keepalive_per_listener_and_connection(void **state)
+{
+	struct tt *t = tt_new(NULL);
+	struct ptg_test_pkt p;
+	uint32_t iss;
+
+	(void)state;
+	assert_int_equal(ptg_tcp_listen_set_keepalive(t->tcp, TT_PORT,
+		PTG_TEST_S(2), PTG_TEST_S(1), 1), 0);
+	assert_int_equal(ptg_tcp_listen_set_keepalive(t->tcp, TT_PORT,
+		PTG_TEST_S(2), 0, 1), -EINVAL);
+	assert_int_equal(ptg_tcp_listen_set_keepalive(t->tcp, 1, 1, 1, 1),
+			 -ENOENT);
+	iss = tt_open(t, 100, NULL);
+	tt_advance(t, PTG_TEST_MS(2100));
+	tt_pop(t, &p);                                 /* the probe */
+	assert_int_equal(p.tcp_flags, ACK);
+	assert_int_equal(p.seq, iss);
+	assert_int_equal(TT_STAT(t, keepalive_probes), 1);
+	tt_advance(t, PTG_TEST_MS(1100));
+	tt_pop(t, &p);                                 /* gave up */
+	assert_true(p.tcp_flags & RST);
+	assert_int_equal(t->rec.reason, PTG_CLOSE_TIMEOUT);
+
+	/* Per connection: off on the listener, on for this one; answers to
+	 * probes keep it alive. */
+	assert_int_equal(ptg_tcp_listen_set_keepalive(t->tcp, TT_PORT, 0, 0,
+						      0), 0);
+	iss = tt_open(t, 1000, NULL);
+	tt_advance(t, PTG_TEST_S(10));
+	tt_none(t);
+	assert_int_equal(ptg_conn_set_keepalive(t->rec.conn, PTG_TEST_S(1),
+						PTG_TEST_S(1), 2), 0);
+	tt_advance(t, PTG_TEST_MS(10));
+	tt_pop(t, &p);
+	assert_int_equal(p.seq, iss);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 1001, .ack = iss + 1,
+					 .flags = ACK });
+	tt_advance(t, PTG_TEST_MS(900));
+	tt_none(t);
+	assert_int_equal(ptg_conn_set_keepalive(t->rec.conn, 0, 0, 0), 0);
+	tt_advance(t, PTG_TEST_S(30));
+	tt_none(t);
+	assert_int_equal(TT_STAT(t, keepalive_probes), 2);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
 	tt_free(t);
 }
 
@@ -657,6 +825,10 @@ main(void)
 		cmocka_unit_test(test_many_in_one_slot),
 		cmocka_unit_test(test_cancel_while_firing),
 		cmocka_unit_test(test_rearm_while_firing),
+		cmocka_unit_test(test_accept_queue_timeout),
+		cmocka_unit_test(test_first_data_timeout),
+		cmocka_unit_test(test_fin_wait2_after_shutdown),
+		cmocka_unit_test(test_keepalive_per_listener_and_connection),
 	};
 
 	return cmocka_run_group_tests(tests, ptg_test_group_setup, NULL);
