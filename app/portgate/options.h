@@ -12,6 +12,7 @@
 #include <rte_byteorder.h>
 
 #include "ptg_port.h"
+#include "ptg_service.h"
 #include "ptg_tcp.h"
 
 /* Exit statuses. */
@@ -48,6 +49,10 @@ struct portgate_opts {
 	char cc[16];                   /* "" : engine default */
 	enum ptg_tcp_syncookies syncookies;
 	int have_syncookies;
+
+	/* Defaults of the http service's ARGS (--http-*), from
+	 * ptg_service_http_defaults_get() and the options given. */
+	struct ptg_service_http_defaults http;
 
 	/* PORT:NAME[:ARGS] specs, validated; none: the defaults. */
 	char *services[PORTGATE_MAX_SERVICES];

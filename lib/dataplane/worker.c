@@ -6,6 +6,7 @@
  *   -> ptg_net_announce()                   (worker 0, at start)
  *   loop:
  *   -> stop_check() -> ptg_tcp_stop()       once a stop is requested
+ *   -> svc_poll() -> ops->poll(now)          service timeouts
  *   -> rte_eth_rx_burst() (rtc) | rx ring from the I/O lcore (pipeline)
  *   -> in_ring_drain() -> ptg_stack_rx()   ARP replies other workers saw,
  *                                          segments of our flows
@@ -154,6 +155,18 @@ in_ring_drain(struct dp_worker *w, uint64_t now)
 	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
 }
 
+/* The services' clocks: their timeouts fire here, before this loop's
+ * frames, so their callbacks see the time of this loop. */
+static inline void
+svc_poll(struct dp_worker *w, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nb_svcs; i++)
+		if (w->svcs[i].ops->poll != NULL)
+			w->svcs[i].ops->poll(w->svcs[i].ctx, now);
+}
+
 /* Refresh what telemetry reads: connections, listener queues. */
 static void
 publish(struct dp_worker *w, uint64_t now)
@@ -231,6 +244,7 @@ dp_worker_loop(void *arg)
 			}
 		}
 
+		svc_poll(w, now);
 		if (pipeline) {
 			n = (uint16_t)rte_ring_sc_dequeue_burst(w->rx_ring,
 					(void **)pkts, DP_RX_BURST, NULL);

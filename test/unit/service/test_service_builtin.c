@@ -319,19 +319,33 @@ test_chargen_no_mbuf_resets(void **state)
 
 #define POOL 4
 
+/* Connection records of the last instance made, before any connection. */
+static unsigned int conns0;
+
 static void *
 http_make(const char *args)
 {
 	void *in = make(&ptg_service_http, args);
 
+	conns0 = ptg_http_instance_conns_avail(in);
 	return in;
 }
 
+/* Every session and connection record back, no timer left. */
 static void
 http_done(void *in, unsigned int pool)
 {
 	assert_int_equal(ptg_http_instance_pool_avail(in), pool);
+	assert_int_equal(ptg_http_instance_conns_avail(in), conns0);
+	assert_int_equal(ptg_http_instance_timers(in), 0);
 	ptg_service_http.fini(in);
+}
+
+/* Sessions held by the connections of @p in (pool=POOL). */
+static unsigned int
+held(const void *in)
+{
+	return POOL - ptg_http_instance_pool_avail(in);
 }
 
 static const struct ptg_http_stats *
@@ -364,13 +378,12 @@ test_http_idle_holds_nothing(void **state)
 
 	(void)state;
 	fake_open(&c, &ptg_service_http, in, 1 << 20);
-	assert_null(c.ctx);
+	assert_int_equal(held(in), 0);
 	fake_rx(&c, GET_ROOT, strlen(GET_ROOT));
 	assert_int_equal(c.tx_len, strlen(root_resp));
 	assert_memory_equal(c.tx, root_resp, c.tx_len);
 	/* response queued, nothing partial: no session held */
-	assert_null(c.ctx);
-	assert_int_equal(ptg_http_instance_pool_avail(in), POOL);
+	assert_int_equal(held(in), 0);
 	fake_rx(&c, GET_ROOT, strlen(GET_ROOT));
 	assert_int_equal(c.tx_len, 2 * strlen(root_resp));
 	assert_int_equal(hs(in)->resp_200, 2);
@@ -395,13 +408,10 @@ test_http_byte_by_byte(void **state)
 		fake_rx(&c, req + i, 1);
 		if (i + 1 < sizeof(req) - 1) {
 			/* a partial request holds exactly one session */
-			assert_non_null(c.ctx);
-			assert_int_equal(ptg_http_instance_pool_avail(in),
-					 POOL - 1);
+			assert_int_equal(held(in), 1);
 			assert_int_equal(c.tx_len, 0);
 		}
 	}
-	assert_null(c.ctx);
 	assert_int_equal(ptg_http_instance_pool_avail(in), POOL);
 	ptg_service_http_bytes_fill(0, body, sizeof(body));
 	assert_true(c.tx_len > sizeof(body));
@@ -427,9 +437,9 @@ test_http_bytes_streamed(void **state)
 	fake_open(&c, &ptg_service_http, in, 1000);
 	fake_rx(&c, req, strlen(req));
 	assert_int_equal(c.tx_len, 1000);
-	assert_non_null(c.ctx); /* response in progress */
+	assert_int_equal(held(in), 1); /* response in progress */
 	ack_all(&c, &seed, 30000);
-	assert_null(c.ctx);
+	assert_int_equal(held(in), 0);
 	assert_non_null(tx_find(&c, "\r\nContent-Length: 1000000\r\n"));
 	body = tx_find(&c, "\r\n\r\n");
 	assert_non_null(body);
@@ -486,7 +496,7 @@ test_http_pipeline_backpressure(void **state)
 	assert_int_equal(c.rxq_len, 0);
 	assert_int_equal(c.tx_len, strlen(pipeline3_resp));
 	assert_memory_equal(c.tx, pipeline3_resp, c.tx_len);
-	assert_null(c.ctx);
+	assert_int_equal(held(in), 0);
 	assert_int_equal(hs(in)->requests, 3);
 	fake_end(&c, PTG_CLOSE_RESET);
 	fake_free(&c);
