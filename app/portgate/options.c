@@ -54,6 +54,7 @@ enum opt_id {
 	OPT_HTTP_KEEPALIVE_TIMEOUT_MS,
 	OPT_HTTP_SEND_TIMEOUT_MS,
 	OPT_HTTP_MAX_BODY,
+	OPT_ARP_TIMEOUT_MS,
 };
 
 static const struct option long_opts[] = {
@@ -83,6 +84,7 @@ static const struct option long_opts[] = {
 	{ "http-send-timeout-ms", required_argument, NULL,
 	  OPT_HTTP_SEND_TIMEOUT_MS },
 	{ "http-max-body", required_argument, NULL, OPT_HTTP_MAX_BODY },
+	{ "arp-timeout-ms", required_argument, NULL, OPT_ARP_TIMEOUT_MS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -111,6 +113,7 @@ static const struct ptg_port_ini_key config_schema[] = {
 	{ "portgate", "http_keepalive_timeout_ms", 0 },
 	{ "portgate", "http_send_timeout_ms", 0 },
 	{ "portgate", "http_max_body", 0 },
+	{ "portgate", "arp_timeout_ms", 0 },
 };
 
 void
@@ -162,6 +165,8 @@ portgate_usage(FILE *f, const char *prog)
 "  --tx-drain-us N        TX batch deadline (default 50)\n"
 "  --linger-ms N          on stop, RST connections still open after N ms\n"
 "                         (default 1000)\n"
+"  --arp-timeout-ms N     lifetime of a learned ARP entry; an expired one\n"
+"                         is asked again before use (default 300000)\n"
 "TCP:\n"
 "  --time-wait-ms N       TIME-WAIT duration, 2*MSL\n"
 "  --rto-min-ms N         lower bound of the retransmission timeout\n"
@@ -495,6 +500,13 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 			return -EINVAL;
 		}
 		o->have_max_conns = 1;
+		return 0;
+	case OPT_ARP_TIMEOUT_MS:
+		if (parse_u32(val, 1, 86400000, &o->arp_timeout_ms) < 0) {
+			fail_msg(where, "'%s' is not a number of ms in "
+				 "1..86400000", val);
+			return -EINVAL;
+		}
 		return 0;
 	case OPT_HTTP_HEADER_TIMEOUT_MS:
 		return apply_timeout_ms(val, where, &o->http.header_timeout_ms);

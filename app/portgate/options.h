@@ -36,6 +36,7 @@ struct portgate_opts {
 	uint32_t mbufs;                /* 0: lib/port's default */
 	uint32_t tx_drain_us;
 	uint32_t linger_ms;
+	uint32_t arp_timeout_ms;       /* 0: lib/net's default (300 s) */
 
 	/* TCP knobs; have_* set when given, else ptg_tcp_config_default(). */
 	uint32_t time_wait_ms;

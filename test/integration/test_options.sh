@@ -71,6 +71,9 @@ expect_usage_error "empty --http-send-timeout-ms" "--http-send-timeout-ms" \
 	--http-send-timeout-ms ""
 expect_usage_error "--http-max-body over 2^60-1" "--http-max-body" \
 	--http-max-body 1152921504606846976
+expect_usage_error "--arp-timeout-ms 0" "--arp-timeout-ms" --arp-timeout-ms 0
+expect_usage_error "bad --arp-timeout-ms" "--arp-timeout-ms" \
+	--arp-timeout-ms 2m
 expect_usage_error "bad http ARGS timeout" "--service" \
 	--service 80:http:header_timeout=soon
 expect_usage_error "http ARGS timeout over a day" "--service" \
@@ -95,6 +98,9 @@ CFG="$PTG_IT_TMP/bad-http2.ini"
 printf '[portgate]\nhttp_keepalive_timeout_ms = 1e3\n' >"$CFG"
 expect_usage_error "bad http_keepalive_timeout_ms in --config" "$CFG:2" \
 	--config "$CFG"
+CFG="$PTG_IT_TMP/bad-arp.ini"
+printf '[portgate]\n\narp_timeout_ms = 86400001\n' >"$CFG"
+expect_usage_error "bad arp_timeout_ms in --config" "$CFG:3" --config "$CFG"
 
 # Profiles: the error names FILE:LINE.
 PROF="$PTG_IT_TMP/bad-profile.ini"
@@ -123,7 +129,7 @@ ptg_it_ok "--help: exit 0, usage printed"
 # SIGINT stops a serving portgate with status 0 and prints its counters.
 # The run takes every bound it can be given, from a --config and flags.
 CFG="$PTG_IT_TMP/good.ini"
-printf '[portgate]\nhttp_header_timeout_ms = 30000\nhttp_body_timeout_ms = 0\nhttp_keepalive_timeout_ms = 86400000\nhttp_send_timeout_ms = 1\nhttp_max_body = 1152921504606846975\n' >"$CFG"
+printf '[portgate]\nhttp_header_timeout_ms = 30000\nhttp_body_timeout_ms = 0\nhttp_keepalive_timeout_ms = 86400000\nhttp_send_timeout_ms = 1\nhttp_max_body = 1152921504606846975\narp_timeout_ms = 86400000\n' >"$CFG"
 ptg_it_start "$NS" --addr 198.18.0.2/24 --config "$CFG" --http-max-body 0
 ptg_wait_if "$NS" "$TAPIF" 10 || ptg_it_fail "TAP $TAPIF not in $NS"
 ptg_if_addr "$NS" "$TAPIF" 198.18.0.1/24 || ptg_it_fail "cannot address $TAPIF"
