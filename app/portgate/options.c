@@ -782,7 +782,10 @@ portgate_opts_bind_services(const struct portgate_opts *o)
 			fprintf(stderr, "portgate: --service %s: %s\n",
 				o->services[i], rc == -EINVAL ?
 				"rejected: bad PORT:NAME[:ARGS] or ARGS the "
-				"service does not accept" : strerror(-rc));
+				"service does not accept" : rc == -ENOTSUP ?
+				"tcp_keepalive, tcp_keepintvl, tcp_keepcnt: "
+				"this build's TCP engine cannot set a "
+				"connection's keepalive" : strerror(-rc));
 			return rc == -ENOMEM ? PORTGATE_EXIT_FAIL :
 					       PORTGATE_EXIT_USAGE;
 		}

@@ -1163,6 +1163,7 @@ void
 ptg_http_config_default(struct ptg_http_config *cfg)
 {
 	*cfg = http_defaults;
+	ptg_service_keepalive_init(&cfg->ka);
 }
 
 void
@@ -1225,6 +1226,7 @@ parse_item(const char *key, size_t klen, const char *val, size_t vlen,
 	};
 	unsigned int i;
 	uint64_t v;
+	int rc;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strlen(keys[i].key) != klen ||
@@ -1239,13 +1241,15 @@ parse_item(const char *key, size_t klen, const char *val, size_t vlen,
 			*(uint64_t *)((char *)cfg + keys[i].off) = v;
 		return 0;
 	}
-	return -EINVAL;
+	rc = ptg_service_common_item(key, klen, val, vlen, &cfg->ka);
+	return rc == -ENOENT ? -EINVAL : rc;
 }
 
 int
 ptg_http_parse_args(const char *args, struct ptg_http_config *cfg)
 {
 	const char *p = args, *end, *eq;
+	int rc;
 
 	ptg_http_config_default(cfg);
 	if (args == NULL)
@@ -1257,11 +1261,12 @@ ptg_http_parse_args(const char *args, struct ptg_http_config *cfg)
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (eq == NULL)
 			return -EINVAL; /* also the empty item */
-		if (parse_item(p, (size_t)(eq - p), eq + 1,
-			       (size_t)(end - eq - 1), cfg) < 0)
-			return -EINVAL;
+		rc = parse_item(p, (size_t)(eq - p), eq + 1,
+				(size_t)(end - eq - 1), cfg);
+		if (rc < 0)
+			return rc;
 		if (*end == '\0')
-			return 0;
+			return ptg_service_common_done(&cfg->ka);
 		p = end + 1;
 	}
 }

@@ -190,12 +190,21 @@ void ptg_service_unbind_all(void);
 /*
  * Built-in services.
  *
+ * Every built-in takes these ARGS (comma-separated KEY=N), which set TCP
+ * keepalive on each accepted connection through the engine's
+ * ptg_conn_set_keepalive() (refused with -ENOTSUP in a build whose engine
+ * has none):
+ *     tcp_keepalive=MS   first probe after MS idle (1..86400000)
+ *     tcp_keepintvl=MS   between probes (default 75000)
+ *     tcp_keepcnt=N      unanswered probes before a reset (1..255,
+ *                        default 9)
+ *
  * echo (RFC 862): sends back what arrives; after the peer's FIN, FIN once
- *   every echoed byte is queued (half-close). No ARGS.
+ *   every echoed byte is queued (half-close). No ARGS of its own.
  * discard (RFC 863): reads and drops everything; closes after the peer
- *   does. No ARGS.
+ *   does. No ARGS of its own.
  * chargen (RFC 864): the stream of ptg_service_chargen_fill() until the
- *   peer closes; input is dropped. No ARGS.
+ *   peer closes; input is dropped. No ARGS of its own.
  * http: HTTP/1.1 (RFC 9110, RFC 9112) with keep-alive and pipelining.
  *   GET and HEAD of "/" (body PTG_SERVICE_HTTP_ROOT_BODY) and of
  *   "/bytes/N" (N bytes of ptg_service_http_bytes_fill() from offset 0,

@@ -16,11 +16,64 @@
 #include <stdint.h>
 
 #include "ptg_service.h"
+#include "service_config.h"
 
-/* ---- ARGS checks of the built-ins (no resources made) ----------------- */
+/* ---- ARGS common to the built-ins --------------------------------------- */
 
-/** 0 when @p args is acceptable to echo, discard or chargen (none). */
-int ptg_service_noargs_check(const char *args);
+/**
+ * TCP keepalive of a service's connections, from its ARGS:
+ *   tcp_keepalive=IDLE_MS   probe after IDLE_MS idle (1..86400000)
+ *   tcp_keepintvl=MS        between probes (default 75000)
+ *   tcp_keepcnt=N           unanswered probes before a reset (1..255,
+ *                           default 9)
+ * set on each accepted connection with the engine's
+ * ptg_conn_set_keepalive(); refused (-ENOTSUP) where the engine has none
+ * (PTG_SERVICE_HAVE_CONN_KEEPALIVE 0).
+ */
+struct ptg_service_keepalive {
+	uint64_t idle_ms;  /**< 0: not asked, the engine's own setting */
+	uint64_t intvl_ms;
+	uint32_t probes;
+};
+
+#define PTG_SERVICE_KEEPINTVL_DEFAULT 75000u
+#define PTG_SERVICE_KEEPCNT_DEFAULT 9u
+#define PTG_SERVICE_KEEP_MS_MAX 86400000u
+#define PTG_SERVICE_KEEPCNT_MAX 255u
+
+/** Whether this build can set a connection's keepalive. */
+static inline int
+ptg_service_has_conn_keepalive(void)
+{
+	return PTG_SERVICE_HAVE_CONN_KEEPALIVE;
+}
+
+/** Start @p ka with nothing asked. */
+void ptg_service_keepalive_init(struct ptg_service_keepalive *ka);
+
+/**
+ * One KEY=VALUE item of ARGS, if it is a key every built-in takes.
+ * @return 0 taken; -ENOENT not such a key; -EINVAL bad value; -ENOTSUP
+ *         tcp_keep* in a build without per-connection keepalive.
+ */
+int ptg_service_common_item(const char *key, size_t klen, const char *val,
+			    size_t vlen, struct ptg_service_keepalive *ka);
+
+/** After the last item: tcp_keepintvl or tcp_keepcnt need tcp_keepalive.
+ *  @return 0 or -EINVAL. */
+int ptg_service_common_done(const struct ptg_service_keepalive *ka);
+
+/**
+ * ARGS of echo, discard and chargen: the common keys only, comma
+ * separated, or NULL.
+ * @return 0, -EINVAL, or -ENOTSUP (see ptg_service_common_item()).
+ */
+int ptg_service_common_args(const char *args,
+			    struct ptg_service_keepalive *ka);
+
+/** Apply @p ka to the accepted connection @p c (nothing if not asked). */
+void ptg_service_keepalive_apply(struct ptg_conn *c,
+				 const struct ptg_service_keepalive *ka);
 
 /** Configuration of one http instance. */
 struct ptg_http_config {
@@ -33,6 +86,7 @@ struct ptg_http_config {
 					    close, for the peer's FIN */
 	uint64_t keepalive_timeout_ms; /**< idle between requests */
 	uint64_t send_timeout_ms;      /**< between response sends */
+	struct ptg_service_keepalive ka; /**< tcp_keepalive= and friends */
 };
 
 #define PTG_HTTP_MAXBYTES_DEFAULT (UINT64_C(1) << 40)
@@ -55,9 +109,10 @@ struct ptg_http_config {
 /**
  * Parse http ARGS (comma-separated KEY=N: maxbytes, pool, conns,
  * max_body, header_timeout, body_timeout, keepalive_timeout,
- * send_timeout; or NULL) into @p cfg, starting from the defaults
- * (ptg_service_http_defaults_set()).
- * @return 0, or -EINVAL (unknown key, empty item, bad or out-of-range N).
+ * send_timeout, and the common tcp_keep* keys; or NULL) into @p cfg,
+ * starting from the defaults (ptg_service_http_defaults_set()).
+ * @return 0, -EINVAL (unknown key, empty item, bad or out-of-range N),
+ *         or -ENOTSUP (tcp_keep* in a build without it).
  */
 int ptg_http_parse_args(const char *args, struct ptg_http_config *cfg);
 

@@ -71,6 +71,7 @@ struct http_inst {
 	struct rte_mempool *conns;      /* struct http_conn */
 	uint64_t maxbytes;
 	uint64_t max_body;
+	struct ptg_service_keepalive ka;
 	uint64_t now;                   /* the worker's clock, last poll */
 	struct ptg_service_timeq tq[TQ_NB];
 	uint8_t scratch[SCRATCH_SIZE] __rte_cache_aligned;
@@ -173,6 +174,7 @@ http_init(void **ctx, const char *args)
 		goto fail;
 	in->maxbytes = cfg.maxbytes;
 	in->max_body = cfg.max_body;
+	in->ka = cfg.ka;
 	ptg_service_timeq_init(&in->tq[TQ_HEADER],
 			       cfg.header_timeout_ms * NS_PER_MS);
 	ptg_service_timeq_init(&in->tq[TQ_BODY],
@@ -371,6 +373,7 @@ http_on_accept(struct ptg_conn *c)
 	memset(hc, 0, sizeof(*hc));
 	hc->c = c;
 	ptg_conn_set_ctx(c, hc);
+	ptg_service_keepalive_apply(c, &in->ka);
 	/* the first request head is due within the header timeout of the
 	 * accept, not of its first byte */
 	ptg_service_timer_arm(&in->tq[TQ_HEADER], &hc->timer, in->now);

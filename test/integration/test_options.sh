@@ -74,6 +74,9 @@ expect_usage_error "--http-max-body over 2^60-1" "--http-max-body" \
 expect_usage_error "--arp-timeout-ms 0" "--arp-timeout-ms" --arp-timeout-ms 0
 expect_usage_error "bad --arp-timeout-ms" "--arp-timeout-ms" \
 	--arp-timeout-ms 2m
+# tcp_keepalive=0 is refused by every build (bad value, or no support)
+expect_usage_error "bad tcp_keepalive ARGS" "--service" \
+	--service 7:echo:tcp_keepalive=0
 expect_usage_error "bad http ARGS timeout" "--service" \
 	--service 80:http:header_timeout=soon
 expect_usage_error "http ARGS timeout over a day" "--service" \

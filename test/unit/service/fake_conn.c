@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ptg_tcp.h"
+#include "service_config.h"
 #include "fake_conn.h"
 
 static void
@@ -204,6 +205,26 @@ ptg_abort(struct ptg_conn *c)
 	fake_end(c, PTG_CLOSE_ABORT);
 	return 0;
 }
+
+#if PTG_SERVICE_HAVE_CONN_KEEPALIVE
+/* Only where lib/tcp declares it (lib/service/meson.build checks). */
+#if PTG_SERVICE_CONN_KEEPALIVE_INT
+int
+#else
+void
+#endif
+ptg_conn_set_keepalive(struct ptg_conn *c, uint64_t idle_ns,
+		       uint64_t intvl_ns, uint32_t probes)
+{
+	c->n_keepalive++;
+	c->ka_idle_ns = idle_ns;
+	c->ka_intvl_ns = intvl_ns;
+	c->ka_probes = probes;
+#if PTG_SERVICE_CONN_KEEPALIVE_INT
+	return 0;
+#endif
+}
+#endif
 
 void
 ptg_recv_resume(struct ptg_conn *c)

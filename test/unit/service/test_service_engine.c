@@ -528,6 +528,66 @@ test_http_keepalive_timeout_engine(void **state)
 	ptg_service_http.fini(in);
 }
 
+/*
+ * tcp_keepalive= in a service's ARGS reaches the connection through the
+ * engine's ptg_conn_set_keepalive(): an idle echo connection gets a probe
+ * (RFC 1122 4.2.3.6: SEQ = SND.NXT - 1, no data) after tcp_keepalive ms,
+ * another every tcp_keepintvl ms, and a reset after tcp_keepcnt unanswered
+ * ones. Skipped where lib/tcp has no ptg_conn_set_keepalive() (the ARGS
+ * are refused there: test_service_builtin).
+ */
+static void
+test_tcp_keepalive_arg_on_wire(void **state)
+{
+	struct tt *t;
+	void *in;
+	struct ptg_test_pkt pkt;
+	uint64_t t0, at[3] = { 0, 0, 0 };
+	unsigned int n = 0, k;
+	struct peer p;
+
+	(void)state;
+	if (!ptg_service_has_conn_keepalive()) {
+		print_message("skipped: PENDING lib/tcp's "
+			      "ptg_conn_set_keepalive()\n");
+		skip();
+	}
+	t = tt_new(NULL);
+	in = listen_on(t, 7, &ptg_service_echo,
+		       "tcp_keepalive=2000,tcp_keepintvl=500,tcp_keepcnt=2");
+	peer_open(&p, t, 7, 41020);
+	tt_skip(t);
+	t0 = t->env->now;
+	for (k = 0; k < 40 && n < 3; k++) {
+		tt_advance(t, PTG_TEST_MS(100));
+		while (tt_pending(t) > 0 && n < 3) {
+			tt_pop(t, &pkt);
+			if (n < 2) {
+				/* a probe */
+				assert_int_equal(pkt.tcp_flags,
+						 RTE_TCP_ACK_FLAG);
+				assert_int_equal(pkt.seq, p.rcv_nxt - 1);
+				assert_int_equal(pkt.payload_len, 0);
+			} else {
+				assert_true(pkt.tcp_flags & RTE_TCP_RST_FLAG);
+			}
+			at[n++] = t->env->now - t0;
+		}
+	}
+	assert_int_equal(n, 3);
+	/* to the timer wheel's tick */
+	assert_true(at[0] >= PTG_TEST_MS(2000) && at[0] <= PTG_TEST_MS(2100));
+	assert_true(at[1] >= at[0] + PTG_TEST_MS(500) &&
+		    at[1] <= at[0] + PTG_TEST_MS(600));
+	assert_true(at[2] >= at[1] + PTG_TEST_MS(500) &&
+		    at[2] <= at[1] + PTG_TEST_MS(600));
+	assert_int_equal(TT_STAT(t, keepalive_probes), 2);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	peer_free(&p);
+	tt_free(t);
+	ptg_service_echo.fini(in);
+}
+
 int
 main(void)
 {
@@ -540,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_chargen),
 		cmocka_unit_test(test_http_slow_clients_released),
 		cmocka_unit_test(test_http_keepalive_timeout_engine),
+		cmocka_unit_test(test_tcp_keepalive_arg_on_wire),
 	};
 
 	return cmocka_run_group_tests_name("service_engine", tests,
