@@ -277,7 +277,8 @@ unsigned int ptg_dataplane_conn_count(const struct ptg_dataplane *dp);
  *   /portgate/stats          every counter summed: {"net": {...},
  *                            "tcp": {...}, "worker": {...}, "port": {...}}
  *   /portgate/worker,ID      the counters of worker ID
- *   /portgate/info           mode, workers, their lcores, connections
+ *   /portgate/info           mode, workers, their lcores, connections,
+ *                            mbufs of the pool and mbufs_in_use
  *   /portgate/listeners      per listening port and worker: SYN and
  *                            accept queue depth, bounds and overflows
  *   /portgate/io             the I/O lcore's counters (pipeline mode)

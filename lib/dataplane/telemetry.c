@@ -260,6 +260,11 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 					   (int)tel_dp->workers[i]->lcore);
 	rte_tel_data_add_dict_u64(d, "connections",
 				  ptg_dataplane_conn_count(tel_dp));
+	/* what peers make us hold in frames (approximate: per-lcore caches
+	 * are read while the workers run) */
+	rte_tel_data_add_dict_u64(d, "mbufs", tel_dp->cfg.mp->size);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
+				  rte_mempool_in_use_count(tel_dp->cfg.mp));
 	rte_spinlock_unlock(&tel_lock);
 	rte_tel_data_add_dict_int(d, "stopping",
 				  ptg_dataplane_stop_requested() != 0);
@@ -287,8 +292,8 @@ ptg_dataplane_telemetry_register(struct ptg_dataplane *dp)
 			"The counters of one worker. Parameter: worker id.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/info", tel_info,
-			"Port, workers and their lcores, live connections. "
-			"No parameters.");
+			"Port, workers and their lcores, live connections, "
+			"mbufs of the pool and in use. No parameters.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/listeners",
 			tel_listeners, "Per listening port and worker: SYN "
