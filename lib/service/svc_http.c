@@ -10,8 +10,8 @@
  *   engine -> on_close -> session_put(), conn_put()
  *   worker -> http_poll(now) -> expired timers -> ptg_abort()
  *
- * Every connection holds a small record (struct http_conn, from this
- * worker's pool of conns=N) with its timer; it holds a session (the
+ * Every connection holds a small record (struct http_conn, one of this
+ * worker's conns=N) with its timer; it holds a session (the
  * request parser and the response in progress, from the pool of pool=N)
  * only while a request is partly received or a response is in progress:
  * an idle keep-alive connection holds none. Once our side is closed
@@ -47,6 +47,7 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
+#include "ptg_base.h"
 #include "ptg_service.h"
 #include "ptg_tcp.h"
 #include "service_priv.h"
@@ -68,7 +69,12 @@ struct http_conn {
 struct http_inst {
 	struct ptg_http_stats stats;
 	struct rte_mempool *pool;       /* sessions */
-	struct rte_mempool *conns;      /* struct http_conn */
+	/* connection records: an array and a stack of the free ones (no
+	 * per-object header, 60 bytes a connection) */
+	struct http_conn *conn_mem;
+	uint32_t *conn_free;
+	uint32_t conn_nfree;
+	uint32_t conn_max;
 	uint64_t maxbytes;
 	uint64_t max_body;
 	struct ptg_service_keepalive ka;
@@ -121,7 +127,7 @@ ptg_http_instance_conns_avail(const void *ctx)
 {
 	const struct http_inst *in = ctx;
 
-	return rte_mempool_avail_count(in->conns);
+	return in->conn_nfree;
 }
 
 unsigned int
@@ -168,10 +174,18 @@ http_init(void **ctx, const char *args)
 			     socket);
 	if (in->pool == NULL)
 		goto fail;
-	in->conns = pool_make("c", cfg.conns, sizeof(struct http_conn),
-			      socket);
-	if (in->conns == NULL)
+	in->conn_mem = rte_zmalloc_socket("ptg_http_conns",
+		sizeof(*in->conn_mem) * cfg.conns, RTE_CACHE_LINE_SIZE,
+		socket);
+	in->conn_free = rte_malloc_socket("ptg_http_conn_free",
+		sizeof(*in->conn_free) * cfg.conns, 0, socket);
+	if (in->conn_mem == NULL || in->conn_free == NULL) {
+		rte_errno = ENOMEM;
 		goto fail;
+	}
+	in->conn_max = cfg.conns;
+	for (in->conn_nfree = 0; in->conn_nfree < cfg.conns; in->conn_nfree++)
+		in->conn_free[in->conn_nfree] = cfg.conns - 1 - in->conn_nfree;
 	in->maxbytes = cfg.maxbytes;
 	in->max_body = cfg.max_body;
 	in->ka = cfg.ka;
@@ -190,6 +204,8 @@ http_init(void **ctx, const char *args)
 
 fail:
 	rc = rte_errno > 0 ? -rte_errno : -ENOMEM;
+	rte_free(in->conn_free);
+	rte_free(in->conn_mem);
 	rte_mempool_free(in->pool);
 	rte_free(in);
 	return rc;
@@ -202,9 +218,29 @@ http_fini(void *ctx)
 
 	if (in == NULL)
 		return;
-	rte_mempool_free(in->conns);
+	rte_free(in->conn_free);
+	rte_free(in->conn_mem);
 	rte_mempool_free(in->pool);
 	rte_free(in);
+}
+
+static struct http_conn *
+conn_get(struct http_inst *in)
+{
+	struct http_conn *hc;
+
+	if (in->conn_nfree == 0)
+		return NULL;
+	hc = &in->conn_mem[in->conn_free[--in->conn_nfree]];
+	memset(hc, 0, sizeof(*hc));
+	return hc;
+}
+
+static void
+conn_put(struct http_inst *in, struct http_conn *hc)
+{
+	PTG_ASSERT(in->conn_nfree < in->conn_max);
+	in->conn_free[in->conn_nfree++] = (uint32_t)(hc - in->conn_mem);
 }
 
 static struct ptg_http_session *
@@ -360,17 +396,14 @@ static int
 http_on_accept(struct ptg_conn *c)
 {
 	struct http_inst *in = ptg_conn_service_ctx(c);
-	struct http_conn *hc;
-	void *obj;
+	struct http_conn *hc = conn_get(in);
 
-	if (rte_mempool_get(in->conns, &obj) < 0) {
+	if (hc == NULL) {
 		/* no record for one more connection: reset, counted */
 		in->stats.drop_conns_full++;
 		ptg_conn_set_ctx(c, NULL);
 		return -1;
 	}
-	hc = obj;
-	memset(hc, 0, sizeof(*hc));
 	hc->c = c;
 	ptg_conn_set_ctx(c, hc);
 	ptg_service_keepalive_apply(c, &in->ka);
@@ -480,7 +513,7 @@ http_on_close(struct ptg_conn *c, enum ptg_close_reason reason)
 		return;
 	ptg_service_timer_cancel(&hc->timer);
 	session_put(in, hc);
-	rte_mempool_put(in->conns, hc);
+	conn_put(in, hc);
 }
 
 /* The worker's clock: reset what waited too long, counted per timeout. */
