@@ -542,8 +542,10 @@ dt_syn(struct dt *t, struct dt_conn *c, uint32_t isn)
 
 /* A client port near @p sport whose flow worker @p q owns (with several
  * workers the dataplane steers each flow to one; the peer picks its port
- * so that the flow lands where the test expects it). Steps of 1024 keep
- * nearby base ports apart. */
+ * so that the flow lands where the test expects it). Steps of 1031 keep
+ * nearby base ports apart and, unlike steps of 1024 (which vary only the
+ * port's top 6 bits, and the Toeplitz hash is linear in the input bits),
+ * reach every RETA entry whatever the random key. */
 uint16_t
 dt_sport_for(const struct dt *t, unsigned int q, uint16_t sport,
 	     uint16_t dport)
@@ -553,7 +555,7 @@ dt_sport_for(const struct dt *t, unsigned int q, uint16_t sport,
 	if (t->dp->nb_workers < 2)
 		return sport;
 	for (unsigned int k = 0; k < 64; k++) {
-		uint16_t cand = (uint16_t)(sport + k * 1024u);
+		uint16_t cand = (uint16_t)(sport + k * 1031u);
 
 		if (cand != 0 && ptg_steer_worker(s, ptg_steer_hash(s,
 				PTG_TEST_IP_PEER, PTG_TEST_IP_LOCAL, cand,
