@@ -34,6 +34,9 @@ extern int ptg_dataplane_logtype;
 #define DP_PUBLISH_NS (100ull * 1000 * 1000)
 /* Extra tx_burst attempts before unsent frames are freed. */
 #define DP_TX_RETRIES 2
+/* A gap between two loops of a worker counted as a stall (1, 10 and
+ * 100 times this: stall_1ms, stall_10ms, stall_100ms). */
+#define DP_STALL_1MS_NS (1000ull * 1000)
 /* After the linger, time for the engine's RSTs to leave. */
 #define DP_STOP_GRACE_NS (100ull * 1000 * 1000)
 
@@ -125,6 +128,9 @@ int dp_worker_loop(void *arg);
 uint16_t dp_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n);
 uint16_t dp_worker_tx_ring(void *arg, struct rte_mbuf **pkts, uint16_t n);
 void dp_worker_handoff(void *arg, struct rte_mbuf *m, uint16_t owner);
+/* A loop that came @p gap ns after the one before (>= 1 ms): count it
+ * in stall_1ms, stall_10ms, stall_100ms (worker.c). */
+void dp_stall_count(struct ptg_dataplane_stats *st, uint64_t gap);
 /* Pipeline mode: the I/O loop on the main lcore (io.c). */
 void dp_io_loop(struct ptg_dataplane *dp);
 /* Call ready once every worker serves (main lcore only). */

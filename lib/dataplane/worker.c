@@ -155,6 +155,16 @@ in_ring_drain(struct dp_worker *w, uint64_t now)
 	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
 }
 
+void
+dp_stall_count(struct ptg_dataplane_stats *st, uint64_t gap)
+{
+	st->stall_1ms++;
+	if (gap >= 10 * DP_STALL_1MS_NS)
+		st->stall_10ms++;
+	if (gap >= 100 * DP_STALL_1MS_NS)
+		st->stall_100ms++;
+}
+
 /* The services' clocks: their timeouts fire here, before this loop's
  * frames, so their callbacks see the time of this loop. */
 static inline void
@@ -224,8 +234,14 @@ dp_worker_loop(void *arg)
 
 	for (;;) {
 		unsigned int req;
+		uint64_t prev = now;
 
 		now = dp_clock_ns();
+		/* Off the CPU (preempted, or an idle sleep that overslept):
+		 * while a worker does not run, its RX ring fills and its
+		 * peers' timers run. */
+		if (unlikely(now - prev >= DP_STALL_1MS_NS))
+			dp_stall_count(&w->stats, now - prev);
 		req = __atomic_load_n(&dp_stop_requests, __ATOMIC_RELAXED);
 		if (unlikely(req != 0)) {
 			unsigned int left;

@@ -134,11 +134,15 @@ svc_poll(void *ctx, uint64_t now_ns)
 {
 	struct dt_svc *s = ctx;
 	struct ptg_conn *c;
+	unsigned int ms;
 
 	if (now_ns < __atomic_load_n(&s->poll_now, __ATOMIC_RELAXED))
 		__atomic_fetch_add(&s->poll_bad_order, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->poll_now, now_ns, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->poll_lcore, rte_lcore_id(), __ATOMIC_RELAXED);
+	ms = __atomic_exchange_n(&s->sleep_in_poll_ms, 0, __ATOMIC_ACQ_REL);
+	if (ms != 0)
+		rte_delay_us_sleep(ms * 1000);
 	if (__atomic_exchange_n(&s->abort_in_poll, 0, __ATOMIC_ACQ_REL)) {
 		c = __atomic_load_n(&s->last, __ATOMIC_ACQUIRE);
 		if (c != NULL)

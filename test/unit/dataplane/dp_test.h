@@ -159,6 +159,7 @@ struct dt_svc {
 	unsigned int poll_bad_order; /* a clock older than the one before */
 	struct ptg_conn *last;       /* last accepted, NULL once closed */
 	unsigned int abort_in_poll;  /* set: the next poll aborts last */
+	unsigned int sleep_in_poll_ms; /* set: the next poll sleeps so long */
 };
 #define DT_SVC_MAX 8
 extern const struct ptg_service_ops dt_echo;

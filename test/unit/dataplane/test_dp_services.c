@@ -155,6 +155,43 @@ test_services_poll_hook(void **state)
 		assert_int_equal(dt_svcs[i]->poll_bad_order, 0);
 }
 
+/* sleep the next poll of worker 0's first instance @p ms; wait until the
+ * loop after it ran */
+static void
+stall_worker0(struct dt *t, unsigned int ms)
+{
+	uint64_t polls = __atomic_load_n(&dt_svcs[0]->polls, __ATOMIC_ACQUIRE);
+
+	(void)t;
+	__atomic_store_n(&dt_svcs[0]->sleep_in_poll_ms, ms, __ATOMIC_RELEASE);
+	DT_WAIT(__atomic_load_n(&dt_svcs[0]->polls, __ATOMIC_ACQUIRE) >
+		polls + 2, "the sleeping poll and the next loop");
+}
+
+/* A loop that took 15 ms (a poll hook that sleeps) counts as a stall of
+ * 1 ms and of 10 ms; one of 120 ms also of 100 ms. (At least: a loaded
+ * machine may preempt the worker on its own as well.) */
+static void
+test_stall_counted(void **state)
+{
+	struct dt *t = *state;
+	uint64_t s10, s100;
+
+	bind_two();
+	t->cfg.idle_sleep_us = 0; /* busy polling: no idle sleep */
+	dt_create(t);
+	dt_start(t);
+	s10 = DT_WSTAT(t, 0, stall_10ms);
+	stall_worker0(t, 15);
+	assert_true(DT_WSTAT(t, 0, stall_10ms) >= s10 + 1);
+	assert_true(DT_WSTAT(t, 0, stall_1ms) >= DT_WSTAT(t, 0, stall_10ms));
+	s100 = DT_WSTAT(t, 0, stall_100ms);
+	stall_worker0(t, 120);
+	assert_true(DT_WSTAT(t, 0, stall_100ms) >= s100 + 1);
+	assert_true(DT_WSTAT(t, 0, stall_10ms) >= DT_WSTAT(t, 0, stall_100ms));
+	dt_stop(t);
+}
+
 /* Nothing bound: no instance, every port closed. */
 static void
 test_services_none_bound(void **state)
@@ -252,6 +289,8 @@ main(void)
 			test_services_listen_on_each_port,
 			dt_setup, dt_teardown),
 		cmocka_unit_test_setup_teardown(test_services_poll_hook,
+						dt_setup, dt_teardown),
+		cmocka_unit_test_setup_teardown(test_stall_counted,
 						dt_setup, dt_teardown),
 		cmocka_unit_test_setup_teardown(test_services_none_bound,
 						dt_setup, dt_teardown),
