@@ -634,6 +634,7 @@ bind:
 	dcfg.net.gateway = opts.gateway;
 	dcfg.net.mtu = ptg_port_mtu(port);
 	dcfg.net.offloads = ptg_port_net_offloads(port);
+	dcfg.net.arp_max_age_ns = (uint64_t)opts.arp_timeout_ms * 1000000ull;
 	portgate_opts_tcp_config(&opts, &dcfg.tcp);
 	dcfg.tx_drain_ns = (uint64_t)opts.tx_drain_us * 1000;
 	dcfg.idle_sleep_us = opts.idle_sleep_us;

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +50,12 @@ enum opt_id {
 	OPT_MAX_CONNS,
 	OPT_MODE,
 	OPT_PLUGIN,
+	OPT_HTTP_HEADER_TIMEOUT_MS,
+	OPT_HTTP_BODY_TIMEOUT_MS,
+	OPT_HTTP_KEEPALIVE_TIMEOUT_MS,
+	OPT_HTTP_SEND_TIMEOUT_MS,
+	OPT_HTTP_MAX_BODY,
+	OPT_ARP_TIMEOUT_MS,
 };
 
 static const struct option long_opts[] = {
@@ -70,6 +77,16 @@ static const struct option long_opts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
+	{ "http-header-timeout-ms", required_argument, NULL,
+	  OPT_HTTP_HEADER_TIMEOUT_MS },
+	{ "http-body-timeout-ms", required_argument, NULL,
+	  OPT_HTTP_BODY_TIMEOUT_MS },
+	{ "http-keepalive-timeout-ms", required_argument, NULL,
+	  OPT_HTTP_KEEPALIVE_TIMEOUT_MS },
+	{ "http-send-timeout-ms", required_argument, NULL,
+	  OPT_HTTP_SEND_TIMEOUT_MS },
+	{ "http-max-body", required_argument, NULL, OPT_HTTP_MAX_BODY },
+	{ "arp-timeout-ms", required_argument, NULL, OPT_ARP_TIMEOUT_MS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -95,6 +112,12 @@ static const struct ptg_port_ini_key config_schema[] = {
 	{ "portgate", "backlog", 0 },
 	{ "portgate", "max_conns", 0 },
 	{ "portgate", "mode", 0 },
+	{ "portgate", "http_header_timeout_ms", 0 },
+	{ "portgate", "http_body_timeout_ms", 0 },
+	{ "portgate", "http_keepalive_timeout_ms", 0 },
+	{ "portgate", "http_send_timeout_ms", 0 },
+	{ "portgate", "http_max_body", 0 },
+	{ "portgate", "arp_timeout_ms", 0 },
 };
 
 void
@@ -155,6 +178,8 @@ portgate_usage(FILE *f, const char *prog)
 "  --tx-drain-us N        TX batch deadline (default 50)\n"
 "  --linger-ms N          on stop, RST connections still open after N ms\n"
 "                         (default 1000)\n"
+"  --arp-timeout-ms N     lifetime of a learned ARP entry; an expired one\n"
+"                         is asked again before use (default 300000)\n"
 "TCP:\n"
 "  --time-wait-ms N       TIME-WAIT duration, 2*MSL\n"
 "  --rto-min-ms N         lower bound of the retransmission timeout\n"
@@ -163,7 +188,26 @@ portgate_usage(FILE *f, const char *prog)
 "                         SYN cookies: when the SYN queue is full, always,\n"
 "                         or never\n"
 "  --backlog N            accept queue bound per listener\n"
-"  --max-conns N          connection table size per worker\n"
+"  --max-conns N          connection table size per worker (also the\n"
+"                         http service's conns= default)\n"
+"HTTP (defaults of the http service's ARGS; 0 turns a timeout off; a\n"
+"connection that times out is reset and counted, svc_PORT_http.timeout_*):\n"
+"  --http-header-timeout-ms N\n"
+"                         a request head must arrive whole within N ms of\n"
+"                         its first byte (of the accept for the first\n"
+"                         request) (default 60000)\n"
+"  --http-body-timeout-ms N\n"
+"                         at most N ms between reads of a request body;\n"
+"                         after a \"Connection: close\" response, N ms for\n"
+"                         the client to close (default 60000)\n"
+"  --http-keepalive-timeout-ms N\n"
+"                         idle keep-alive connection (default 75000)\n"
+"  --http-send-timeout-ms N\n"
+"                         at most N ms between two sends of a response\n"
+"                         the client is slow to take (default 60000)\n"
+"  --http-max-body N      largest request body in bytes: a larger\n"
+"                         Content-Length gets 413, a longer chunked body\n"
+"                         is cut off (default 1048576; 0: no limit)\n"
 "  -h, --help             this text\n"
 "\n"
 "--config FILE: an INI file (comments start with ';') with one section\n"
@@ -202,6 +246,34 @@ fail_msg(const char *where, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+static int
+parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -EINVAL;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* A timeout in ms: 0 (off) .. one day. */
+static int
+apply_timeout_ms(const char *val, const char *where, uint64_t *out)
+{
+	if (parse_u64(val, 86400000, out) < 0) {
+		fail_msg(where, "'%s' is not a number of ms in 0..86400000 "
+			 "(0: off)", val);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int
@@ -465,6 +537,31 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		}
 		o->have_max_conns = 1;
 		return 0;
+	case OPT_ARP_TIMEOUT_MS:
+		if (parse_u32(val, 1, 86400000, &o->arp_timeout_ms) < 0) {
+			fail_msg(where, "'%s' is not a number of ms in "
+				 "1..86400000", val);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_HTTP_HEADER_TIMEOUT_MS:
+		return apply_timeout_ms(val, where, &o->http.header_timeout_ms);
+	case OPT_HTTP_BODY_TIMEOUT_MS:
+		return apply_timeout_ms(val, where, &o->http.body_timeout_ms);
+	case OPT_HTTP_KEEPALIVE_TIMEOUT_MS:
+		return apply_timeout_ms(val, where,
+					&o->http.keepalive_timeout_ms);
+	case OPT_HTTP_SEND_TIMEOUT_MS:
+		return apply_timeout_ms(val, where, &o->http.send_timeout_ms);
+	case OPT_HTTP_MAX_BODY:
+		if (parse_u64(val, (UINT64_C(1) << 60) - 1,
+			      &o->http.max_body) < 0) {
+			fail_msg(where, "'%s' is not a number of bytes in "
+				 "0..%" PRIu64 " (0: no limit)", val,
+				 (UINT64_C(1) << 60) - 1);
+			return -EINVAL;
+		}
+		return 0;
 	default:
 		fail_msg(where, "not an option");
 		return -EINVAL;
@@ -594,6 +691,7 @@ portgate_opts_parse(struct portgate_opts *o, int argc, char **argv)
 	int c, i, rc = 0;
 
 	memset(o, 0, sizeof(*o));
+	ptg_service_http_defaults_get(&o->http);
 	o->workers = 1;
 	o->tx_drain_us = 50;
 	o->linger_ms = 1000;
@@ -703,8 +801,19 @@ portgate_opts_free(struct portgate_opts *o)
 int
 portgate_opts_bind_services(const struct portgate_opts *o)
 {
+	struct ptg_service_http_defaults http = o->http;
 	unsigned int i;
 	int rc;
+
+	/* one http connection record per connection the engine can hold */
+	if (o->have_max_conns)
+		http.conns = o->max_conns;
+	rc = ptg_service_http_defaults_set(&http);
+	if (rc < 0) {
+		fprintf(stderr, "portgate: http defaults refused: %s\n",
+			strerror(-rc));
+		return PORTGATE_EXIT_USAGE;
+	}
 
 	if (o->nb_services == 0) {
 		rc = ptg_service_bind_defaults();
@@ -726,7 +835,10 @@ portgate_opts_bind_services(const struct portgate_opts *o)
 			fprintf(stderr, "portgate: --service %s: %s\n",
 				o->services[i], rc == -EINVAL ?
 				"rejected: bad PORT:NAME[:ARGS] or ARGS the "
-				"service does not accept" : strerror(-rc));
+				"service does not accept" : rc == -ENOTSUP ?
+				"tcp_keepalive, tcp_keepintvl, tcp_keepcnt: "
+				"this build's TCP engine cannot set a "
+				"connection's keepalive" : strerror(-rc));
 			return rc == -ENOMEM ? PORTGATE_EXIT_FAIL :
 					       PORTGATE_EXIT_USAGE;
 		}

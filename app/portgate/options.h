@@ -12,6 +12,7 @@
 #include <rte_byteorder.h>
 
 #include "ptg_port.h"
+#include "ptg_service.h"
 #include "ptg_tcp.h"
 
 /* Exit statuses. */
@@ -35,6 +36,7 @@ struct portgate_opts {
 	uint32_t mbufs;                /* 0: lib/port's default */
 	uint32_t tx_drain_us;
 	uint32_t linger_ms;
+	uint32_t arp_timeout_ms;       /* 0: lib/net's default (300 s) */
 
 	/* TCP knobs; have_* set when given, else ptg_tcp_config_default(). */
 	uint32_t time_wait_ms;
@@ -48,6 +50,10 @@ struct portgate_opts {
 	char cc[16];                   /* "" : engine default */
 	enum ptg_tcp_syncookies syncookies;
 	int have_syncookies;
+
+	/* Defaults of the http service's ARGS (--http-*), from
+	 * ptg_service_http_defaults_get() and the options given. */
+	struct ptg_service_http_defaults http;
 
 	/* PORT:NAME[:ARGS] specs, validated; none: the defaults. */
 	char *services[PORTGATE_MAX_SERVICES];

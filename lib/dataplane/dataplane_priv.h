@@ -36,6 +36,9 @@ extern int ptg_dataplane_logtype;
 #define DP_TX_RETRIES 2
 /* The ARP timer (retries, aging sweep) runs at most this often. */
 #define DP_NET_TIMER_NS (1000ull * 1000)
+/* A gap between two loops of a worker counted as a stall (1, 10 and
+ * 100 times this: stall_1ms, stall_10ms, stall_100ms). */
+#define DP_STALL_1MS_NS (1000ull * 1000)
 /* After the linger, time for the engine's RSTs to leave. */
 #define DP_STOP_GRACE_NS (100ull * 1000 * 1000)
 
@@ -179,6 +182,9 @@ dp_conns_pending(const struct dp_worker *w)
 	return __atomic_load_n(&w->conns.req, __ATOMIC_RELAXED) !=
 		w->conns.done;
 }
+/* A loop that came @p gap ns after the one before (>= 1 ms): count it
+ * in stall_1ms, stall_10ms, stall_100ms (worker.c). */
+void dp_stall_count(struct ptg_dataplane_stats *st, uint64_t gap);
 /* Pipeline mode: the I/O loop on the main lcore (io.c). */
 void dp_io_loop(struct ptg_dataplane *dp);
 /* Call ready once every worker serves (main lcore only). */

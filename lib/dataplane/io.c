@@ -164,6 +164,7 @@ dp_io_loop(struct ptg_dataplane *dp)
 	const uint32_t idle_polls = dp->cfg.idle_polls;
 	uint32_t idle = 0;
 	uint16_t rxq = 0;
+	uint64_t now = dp_clock_ns(), prev;
 
 	b = rte_zmalloc_socket("ptg_io_batch", sizeof(*b) * dp->nb_workers,
 			       RTE_CACHE_LINE_SIZE, dp->port_socket);
@@ -179,6 +180,11 @@ dp_io_loop(struct ptg_dataplane *dp)
 	for (;;) {
 		uint16_t n;
 		unsigned int sent;
+
+		prev = now;
+		now = dp_clock_ns();
+		if (unlikely(now - prev >= DP_STALL_1MS_NS))
+			dp_stall_count(&io->stats, now - prev);
 
 		/* Workers finish their stop first; their last FINs and RSTs
 		 * still go through here. */

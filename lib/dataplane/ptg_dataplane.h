@@ -71,14 +71,18 @@ uint64_t ptg_dataplane_clock_ns(void);
 /* Stats                                                               */
 /* ------------------------------------------------------------------ */
 
-/** Counters of one worker's loop (besides its net and tcp counters). */
+/** Counters of one worker's loop (besides its net and tcp counters).
+ *  stall_1ms, stall_10ms, stall_100ms count loops that began that long
+ *  or longer after the one before: the lcore was off the CPU (preempted,
+ *  or an idle sleep that overslept) while its RX ring filled and its
+ *  peers' timers ran. */
 #define PTG_DATAPLANE_STATS(X) \
 	X(loops) X(rx_bursts) X(rx_pkts) X(idle_polls) X(idle_sleeps) \
 	X(tx_calls) X(tx_pkts) X(tx_retries) X(drop_tx_full) \
 	X(arp_fwd_tx) X(arp_fwd_rx) X(drop_arp_fwd_nombuf) \
 	X(drop_arp_fwd_ring_full) X(stop_forced_conns) \
 	X(ring_rx) X(steer_in) X(steer_out) X(drop_steer_ring_full) \
-	X(drop_tx_ring_full)
+	X(drop_tx_ring_full) X(stall_1ms) X(stall_10ms) X(stall_100ms)
 
 /** Counters of one worker loop. */
 struct ptg_dataplane_stats {
@@ -294,7 +298,8 @@ void ptg_dataplane_capture_fini(void);
  *   /portgate/stats          every counter summed: {"net": {...},
  *                            "tcp": {...}, "worker": {...}, "port": {...}}
  *   /portgate/worker,ID      the counters of worker ID
- *   /portgate/info           mode, workers, their lcores, connections, and
+ *   /portgate/info           mode, workers, their lcores, connections,
+ *                            mbufs of the pool and mbufs_in_use, and
  *                            the engines' connection memory (ptg_tcp_mem():
  *                            conn_slots, conn_block_bytes,
  *                            conn_table_bytes, conn_slot_bytes)

@@ -608,6 +608,11 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		sum.block_bytes = m.block_bytes;
 		sum.table_bytes += m.table_bytes;
 	}
+	/* what peers make us hold in frames (approximate: per-lcore caches
+	 * are read while the workers run) */
+	rte_tel_data_add_dict_u64(d, "mbufs", tel_dp->cfg.mp->size);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
+				  rte_mempool_in_use_count(tel_dp->cfg.mp));
 	rte_spinlock_unlock(&tel_lock);
 	/* The engines' own accounting of connection memory. */
 	rte_tel_data_add_dict_u64(d, "conn_slots", sum.slots);
@@ -641,8 +646,8 @@ ptg_dataplane_telemetry_register(struct ptg_dataplane *dp)
 			"The counters of one worker. Parameter: worker id.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/info", tel_info,
-			"Port, workers and their lcores, live connections. "
-			"No parameters.");
+			"Port, workers and their lcores, live connections, "
+			"mbufs of the pool and in use. No parameters.");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/portgate/listeners",
 			tel_listeners, "Per listening port and worker: SYN "

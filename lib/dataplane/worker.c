@@ -6,6 +6,7 @@
  *   -> ptg_net_announce()                   (worker 0, at start)
  *   loop:
  *   -> stop_check() -> ptg_tcp_stop()       once a stop is requested
+ *   -> svc_poll() -> ops->poll(now)          service timeouts
  *   -> rte_eth_rx_burst() (rtc) | rx ring from the I/O lcore (pipeline)
  *   -> in_ring_drain() -> ptg_stack_rx()   ARP replies other workers saw,
  *                                          segments of our flows
@@ -144,6 +145,28 @@ in_ring_drain(struct dp_worker *w, uint64_t now)
 	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
 }
 
+void
+dp_stall_count(struct ptg_dataplane_stats *st, uint64_t gap)
+{
+	st->stall_1ms++;
+	if (gap >= 10 * DP_STALL_1MS_NS)
+		st->stall_10ms++;
+	if (gap >= 100 * DP_STALL_1MS_NS)
+		st->stall_100ms++;
+}
+
+/* The services' clocks: their timeouts fire here, before this loop's
+ * frames, so their callbacks see the time of this loop. */
+static inline void
+svc_poll(struct dp_worker *w, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nb_svcs; i++)
+		if (w->svcs[i].ops->poll != NULL)
+			w->svcs[i].ops->poll(w->svcs[i].ctx, now);
+}
+
 /* Refresh what telemetry reads: connections, listener queues. */
 static void
 publish(struct dp_worker *w, uint64_t now)
@@ -201,8 +224,14 @@ dp_worker_loop(void *arg)
 
 	for (;;) {
 		unsigned int req;
+		uint64_t prev = now;
 
 		now = dp_clock_ns();
+		/* Off the CPU (preempted, or an idle sleep that overslept):
+		 * while a worker does not run, its RX ring fills and its
+		 * peers' timers run. */
+		if (unlikely(now - prev >= DP_STALL_1MS_NS))
+			dp_stall_count(&w->stats, now - prev);
 		req = __atomic_load_n(&dp_stop_requests, __ATOMIC_RELAXED);
 		if (unlikely(req != 0)) {
 			unsigned int left;
@@ -221,6 +250,7 @@ dp_worker_loop(void *arg)
 			}
 		}
 
+		svc_poll(w, now);
 		if (pipeline) {
 			n = (uint16_t)rte_ring_sc_dequeue_burst(w->rx_ring,
 					(void **)pkts, DP_RX_BURST, NULL);

@@ -7,9 +7,16 @@
  * eth_input() -> arp_input() -> entry_confirm() -> (pending) drain queue
  *                            -> arp_send(reply)
  * ptg_net_ip_output() -> arp_output() -> next-hop cache | hash -> hit: net_tx()
- *                                     -> miss: entry_new() + arp_send(request)
+ *                     -> miss: entry_new() (full: entry_evict()) + arp_request()
  * ptg_net_resolve() -> arp_resolve() -> hit: the MAC | miss: as above
  * ptg_net_timer() -> arp_timer() -> retries / give-up / aging sweep
+ *
+ * What a peer can make us hold is bounded: a datagram to an on-link
+ * address that never answers (a spoofed source we reply to) takes an entry
+ * that gives up after arp_retries requests, the oldest such pending entry
+ * is the first to go when the table is full (never the gateway's), and the
+ * broadcast requests we send go through a token bucket (arp_request_rate
+ * per second; the gateway's are not counted against it).
  *
  * The table is an rte_hash keyed by the IPv4 address; the position the hash
  * returns for a key indexes struct arp_entry in net->arp, and each slot owns
@@ -68,6 +75,7 @@ arp_init(struct ptg_net *net, int socket)
 		goto fail_arp;
 	for (i = 0; i < net->arp_slots; i++)
 		net->arp[i].queue = &net->arp_queue_mem[(size_t)i * qlen];
+	arp_limit_init(net);
 	return 0;
 
 fail_arp:
@@ -137,9 +145,52 @@ nombuf:
 	return -ENOBUFS;
 }
 
-static void
-arp_request(struct ptg_net *net, rte_be32_t tip)
+void
+arp_limit_init(struct ptg_net *net)
 {
+	net->arp_req_cost_ns = 1000000000ull / net->cfg.arp_request_rate;
+	net->arp_req_credit_ns = net->arp_req_cost_ns *
+				 net->cfg.arp_request_rate;
+	net->arp_req_last_ns = 0;
+}
+
+/*
+ * Whether a request for @p tip may go out at @p now_ns: a token bucket of
+ * arp_request_rate requests per second, one second deep, so that a flood
+ * of datagrams to addresses that never answer (each needs a broadcast)
+ * cannot turn into a broadcast storm from us. The gateway is the one
+ * neighbour we cannot do without: its requests always go.
+ */
+static int
+arp_request_allowed(struct ptg_net *net, rte_be32_t tip, uint64_t now_ns)
+{
+	const uint64_t cap = net->arp_req_cost_ns * net->cfg.arp_request_rate;
+
+	if (tip == net->cfg.gateway && tip != 0)
+		return 1;
+	if (now_ns > net->arp_req_last_ns) {
+		uint64_t add = now_ns - net->arp_req_last_ns;
+
+		/* credit <= cap always: no wrap */
+		if (add >= cap - net->arp_req_credit_ns)
+			net->arp_req_credit_ns = cap;
+		else
+			net->arp_req_credit_ns += add;
+		net->arp_req_last_ns = now_ns;
+	}
+	if (net->arp_req_credit_ns < net->arp_req_cost_ns)
+		return 0;
+	net->arp_req_credit_ns -= net->arp_req_cost_ns;
+	return 1;
+}
+
+static void
+arp_request(struct ptg_net *net, rte_be32_t tip, uint64_t now_ns)
+{
+	if (!arp_request_allowed(net, tip, now_ns)) {
+		NET_STAT(net, arp_tx_request_limited);
+		return;
+	}
 	/* RFC 826: target hardware address unknown, zero it; broadcast. */
 	if (arp_send(net, RTE_ARP_OP_REQUEST, &bcast_mac, &zero_mac,
 		     net->cfg.addr, tip) == 0)
@@ -191,10 +242,28 @@ entry_free(struct ptg_net *net, struct arp_entry *e)
 	net->arp_live--;
 }
 
+/* Free @p e to make room, with the frames it holds (counted). */
+static void
+entry_drop(struct ptg_net *net, struct arp_entry *e)
+{
+	uint16_t j;
+
+	for (j = 0; j < e->nb_queued; j++) {
+		NET_STAT(net, drop_arp_evicted);
+		rte_pktmbuf_free(e->queue[j]);
+	}
+	e->nb_queued = 0;
+	NET_STAT(net, arp_evicted);
+	entry_free(net, e);
+}
+
 /*
- * Make room in a full table: drop the resolved entry heard from longest
- * ago. Only runs when the table is full; pending entries (with frames
- * held) are never evicted.
+ * Make room in a full table. First the oldest pending entry but the
+ * gateway's: an address that has not answered yet is what a flood of
+ * spoofed on-link sources leaves behind, and it would give up within
+ * arp_retries * arp_retry_ns anyway (the list is in the order they started
+ * asking). Else the resolved entry heard from longest ago. Only runs when
+ * the table is full.
  */
 static int
 entry_evict(struct ptg_net *net)
@@ -202,6 +271,13 @@ entry_evict(struct ptg_net *net)
 	struct arp_entry *victim = NULL;
 	uint32_t i;
 
+	TAILQ_FOREACH(victim, &net->arp_pending, pending_link)
+		if (victim->ip != net->cfg.gateway)
+			break;
+	if (victim != NULL) {
+		entry_drop(net, victim);
+		return 0;
+	}
 	for (i = 0; i < net->arp_slots; i++) {
 		struct arp_entry *e = &net->arp[i];
 
@@ -211,8 +287,7 @@ entry_evict(struct ptg_net *net)
 	}
 	if (victim == NULL)
 		return -ENOSPC;
-	NET_STAT(net, arp_expired);
-	entry_free(net, victim);
+	entry_drop(net, victim);
 	return 0;
 }
 
@@ -305,7 +380,7 @@ entry_start_pending(struct ptg_net *net, struct arp_entry *e, uint64_t now_ns)
 	e->requests = 1;
 	e->next_retry_ns = now_ns + net->cfg.arp_retry_ns;
 	TAILQ_INSERT_TAIL(&net->arp_pending, e, pending_link);
-	arp_request(net, e->ip);
+	arp_request(net, e->ip, now_ns);
 }
 
 /* ---- input ------------------------------------------------------------- */
@@ -524,9 +599,11 @@ arp_timer(struct ptg_net *net, uint64_t now_ns)
 			entry_free(net, e);
 			continue;
 		}
+		/* a request the bucket refused counts as asked: a pending
+		 * entry lives arp_retries * arp_retry_ns at most */
 		e->requests++;
 		e->next_retry_ns = now_ns + net->cfg.arp_retry_ns;
-		arp_request(net, e->ip);
+		arp_request(net, e->ip, now_ns);
 	}
 
 	/*

@@ -101,9 +101,12 @@ config_check(const struct ptg_net_config *in, struct ptg_net_config *out)
 		out->arp_retry_ns = NET_DEF_ARP_RETRY_NS;
 	if (out->arp_max_age_ns == 0)
 		out->arp_max_age_ns = NET_DEF_ARP_MAX_AGE_NS;
+	if (out->arp_request_rate == 0)
+		out->arp_request_rate = NET_DEF_ARP_RATE;
 	if (out->arp_entries > NET_ARP_ENTRIES_MAX ||
 	    out->arp_queue_per_entry > NET_ARP_QUEUE_MAX ||
-	    out->arp_retries > NET_ARP_RETRIES_MAX)
+	    out->arp_retries > NET_ARP_RETRIES_MAX ||
+	    out->arp_request_rate > NET_ARP_RATE_MAX)
 		return -EINVAL;
 	return 0;
 }

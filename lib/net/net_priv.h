@@ -31,11 +31,13 @@ struct rte_hash;
 #define NET_DEF_ARP_RETRIES    3
 #define NET_DEF_ARP_RETRY_NS   (1000ull * 1000 * 1000)
 #define NET_DEF_ARP_MAX_AGE_NS (300ull * 1000 * 1000 * 1000)
+#define NET_DEF_ARP_RATE       50
 
 /* Bounds on the configuration. */
 #define NET_ARP_ENTRIES_MAX    (1u << 20)
 #define NET_ARP_QUEUE_MAX      1024
 #define NET_ARP_RETRIES_MAX    255
+#define NET_ARP_RATE_MAX       1000000
 
 /* rte_hash_create() refuses fewer entries than one bucket holds (8). */
 #define NET_ARP_HASH_MIN       8
@@ -103,6 +105,11 @@ struct ptg_net {
 	uint32_t arp_slots;               /* >= cfg.arp_entries */
 	uint32_t arp_live;                /* entries not ARP_FREE */
 	uint32_t arp_sweep_pos;
+	/* ARP request token bucket: credit in ns of refill time, each
+	 * request costs arp_req_cost_ns, at most one second's worth. */
+	uint64_t arp_req_credit_ns;
+	uint64_t arp_req_cost_ns;
+	uint64_t arp_req_last_ns;
 } __rte_cache_aligned;
 
 /*
@@ -148,6 +155,7 @@ void eth_prepare(struct ptg_net *net, struct rte_mbuf *m,
 
 /* arp.c */
 int arp_init(struct ptg_net *net, int socket);
+void arp_limit_init(struct ptg_net *net);
 void arp_fini(struct ptg_net *net);
 void arp_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns);
 int arp_output(struct ptg_net *net, struct rte_mbuf *m, rte_be32_t nexthop,

@@ -56,6 +56,7 @@ extern "C" {
 	X(arp_tx_gratuitous) X(arp_learned) X(arp_expired) \
 	X(drop_arp_malformed) X(drop_arp_not_for_us) \
 	X(arp_queued) X(drop_arp_queue_full) X(drop_arp_unresolved) \
+	X(arp_evicted) X(drop_arp_evicted) X(arp_tx_request_limited) \
 	X(ip_rx) X(drop_ip_version) X(drop_ip_ihl) X(drop_ip_len) \
 	X(drop_ip_cksum) X(drop_ip_ttl) X(drop_ip_options) X(drop_ip_frag) \
 	X(drop_ip_src) X(drop_ip_not_for_us) X(drop_ip_proto) \
@@ -103,7 +104,9 @@ struct ptg_net_config {
 	uint16_t port_id;           /**< stamped into transmitted mbufs */
 	uint32_t arp_entries;       /**< ARP table size (0: 1024) */
 	uint32_t arp_queue_per_entry; /**< frames held per unresolved hop (0: 8) */
-	uint32_t arp_retries;       /**< requests before giving up (0: 3) */
+	uint32_t arp_retries;       /**< requests before giving up (0: 3); a
+					 pending entry lives at most
+					 arp_retries * arp_retry_ns */
 	uint64_t arp_retry_ns;      /**< between requests (0: 1 s) */
 	uint64_t arp_max_age_ns;    /**< entry lifetime (0: 300 s) */
 	/**
@@ -115,6 +118,10 @@ struct ptg_net_config {
 	 */
 	rte_be32_t extra_addr;
 	uint32_t nb_extra_addrs;    /**< at most PTG_NET_EXTRA_ADDRS_MAX */
+	uint32_t arp_request_rate;  /**< ARP requests we send per second,
+					 a token bucket one second deep
+					 (0: 50); those for the gateway are
+					 not counted against it */
 	ptg_net_tx_t tx;            /**< transmit callback, required */
 	void *tx_arg;               /**< its argument */
 };

@@ -16,6 +16,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "ptg_service.h"
@@ -150,11 +151,13 @@ request_reset(struct ptg_http_session *s)
 
 void
 ptg_http_session_init(struct ptg_http_session *s,
-		      struct ptg_http_stats *stats, uint64_t maxbytes)
+		      struct ptg_http_stats *stats, uint64_t maxbytes,
+		      uint64_t max_body)
 {
 	memset(s, 0, offsetof(struct ptg_http_session, resp));
 	s->stats = stats;
 	s->maxbytes = maxbytes;
+	s->max_body = max_body;
 }
 
 /* ---- responses --------------------------------------------------------- */
@@ -167,6 +170,7 @@ reason_phrase(unsigned int status)
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 431: return "Request Header Fields Too Large";
 	case 501: return "Not Implemented";
@@ -183,6 +187,7 @@ count_status(struct ptg_http_stats *st, unsigned int status)
 	case 400: st->resp_400++; break;
 	case 404: st->resp_404++; break;
 	case 405: st->resp_405++; break;
+	case 413: st->resp_413++; break;
 	case 414: st->resp_414++; break;
 	case 431: st->resp_431++; break;
 	case 501: st->resp_501++; break;
@@ -283,12 +288,24 @@ error_status(enum ptg_http_error e)
 {
 	switch (e) {
 	case PTG_HTTP_ERR_line_long: return 414;       /* RFC 9112 3 */
+	case PTG_HTTP_ERR_body_long: return 413;       /* RFC 9110 15.5.14 */
 	case PTG_HTTP_ERR_headers_long: return 431;    /* RFC 6585 5 */
 	case PTG_HTTP_ERR_version_unsup: return 505;   /* RFC 9110 15.6.6 */
 	case PTG_HTTP_ERR_te_unsup: return 501;        /* RFC 9112 6.1 */
 	case PTG_HTTP_ERR_chunk: return 0;             /* already answered */
 	default: return 400;
 	}
+}
+
+/* Count @p e and close without an answer, dropping whatever follows. */
+static int
+fail_close(struct ptg_http_session *s, enum ptg_http_error e)
+{
+	s->stats->errors[e]++;
+	s->last_error = e;
+	s->close_after = 1;
+	s->draining = 1;
+	return STEP_FAIL;
 }
 
 /*
@@ -305,18 +322,17 @@ fail(struct ptg_http_session *s, enum ptg_http_error e)
 		[2] = "431 Request Header Fields Too Large\n",
 		[3] = "501 Not Implemented\n",
 		[4] = "505 HTTP Version Not Supported\n",
+		[5] = "413 Content Too Large\n",
 	};
 	unsigned int status = error_status(e);
 	const char *body;
 
+	if (status == 0)
+		return fail_close(s, e);
 	s->stats->errors[e]++;
 	s->last_error = e;
-	if (status == 0) {
-		s->close_after = 1;
-		s->draining = 1;
-		return STEP_FAIL;
-	}
 	switch (status) {
+	case 413: body = bodies[5]; break;
 	case 414: body = bodies[1]; break;
 	case 431: body = bodies[2]; break;
 	case 501: body = bodies[3]; break;
@@ -372,6 +388,11 @@ head_done(struct ptg_http_session *s)
 		if (s->te_other) /* RFC 9112 6.1: coding we do not know: 501 */
 			return fail(s, PTG_HTTP_ERR_te_unsup);
 	}
+	/* RFC 9110 15.5.14: more content than we take; closing, since the
+	 * body will not be read (RFC 9112 9.6) */
+	if (!s->te_seen && s->has_cl && s->max_body != 0 &&
+	    s->cl > s->max_body)
+		return fail(s, PTG_HTTP_ERR_body_long);
 
 	/* RFC 9112 9.3: 1.1 persists unless "close"; 1.0 only on
 	 * "keep-alive" */
@@ -684,9 +705,23 @@ value_end(struct ptg_http_session *s)
 
 /* ---- chunked body (RFC 9112 7.1), skipped ------------------------------ */
 
+/* Chunked bodies are bounded by max_body as sent (chunk data, sizes,
+ * extensions and trailers): an endless body ends once past it. */
+static int
+chunk_account(struct ptg_http_session *s, uint64_t n)
+{
+	s->body_seen += n;
+	if (s->max_body != 0 && s->body_seen > s->max_body)
+		return fail_close(s, PTG_HTTP_ERR_body_long);
+	return STEP_MORE;
+}
+
 static int
 chunk_size_done(struct ptg_http_session *s)
 {
+	/* the chunk's data counts as soon as its size is known */
+	if (chunk_account(s, s->body_left) < 0)
+		return STEP_FAIL;
 	s->line_bytes = 0;
 	s->state = s->body_left == 0 ? S_TRAILER_START : S_CHUNK_DATA;
 	return STEP_MORE;
@@ -711,7 +746,7 @@ step_chunked(struct ptg_http_session *s, uint8_t c)
 {
 	int h;
 
-	if (chunk_line_byte(s) < 0)
+	if (chunk_line_byte(s) < 0 || chunk_account(s, 1) < 0)
 		return STEP_FAIL;
 	switch (s->state) {
 	case S_CHUNK_SIZE:
@@ -1074,6 +1109,16 @@ ptg_http_session_advance(struct ptg_http_session *s, size_t n)
 		s->resp_pending = 0;
 }
 
+enum ptg_http_phase
+ptg_http_session_phase(const struct ptg_http_session *s)
+{
+	if (s->resp_pending)
+		return PTG_HTTP_PHASE_RESP;
+	if (s->state >= S_BODY)
+		return PTG_HTTP_PHASE_BODY;
+	return PTG_HTTP_PHASE_HEAD;
+}
+
 bool
 ptg_http_session_idle(const struct ptg_http_session *s)
 {
@@ -1101,15 +1146,112 @@ parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* The defaults of every ARGS key; portgate's --http-* options set them
+ * (ptg_service_http_defaults_set()) before any instance is made. */
+static struct ptg_http_config http_defaults = {
+	.maxbytes = PTG_HTTP_MAXBYTES_DEFAULT,
+	.pool = PTG_HTTP_POOL_DEFAULT,
+	.conns = PTG_HTTP_CONNS_DEFAULT,
+	.max_body = PTG_HTTP_MAX_BODY_DEFAULT,
+	.header_timeout_ms = PTG_HTTP_HEADER_TIMEOUT_DEFAULT,
+	.body_timeout_ms = PTG_HTTP_BODY_TIMEOUT_DEFAULT,
+	.keepalive_timeout_ms = PTG_HTTP_KEEPALIVE_TIMEOUT_DEFAULT,
+	.send_timeout_ms = PTG_HTTP_SEND_TIMEOUT_DEFAULT,
+};
+
+void
+ptg_http_config_default(struct ptg_http_config *cfg)
+{
+	*cfg = http_defaults;
+	ptg_service_keepalive_init(&cfg->ka);
+}
+
+void
+ptg_service_http_defaults_get(struct ptg_service_http_defaults *d)
+{
+	d->header_timeout_ms = http_defaults.header_timeout_ms;
+	d->body_timeout_ms = http_defaults.body_timeout_ms;
+	d->keepalive_timeout_ms = http_defaults.keepalive_timeout_ms;
+	d->send_timeout_ms = http_defaults.send_timeout_ms;
+	d->max_body = http_defaults.max_body;
+	d->conns = http_defaults.conns;
+}
+
+int
+ptg_service_http_defaults_set(const struct ptg_service_http_defaults *d)
+{
+	if (d == NULL || d->header_timeout_ms > PTG_HTTP_TIMEOUT_MAX ||
+	    d->body_timeout_ms > PTG_HTTP_TIMEOUT_MAX ||
+	    d->keepalive_timeout_ms > PTG_HTTP_TIMEOUT_MAX ||
+	    d->send_timeout_ms > PTG_HTTP_TIMEOUT_MAX ||
+	    d->max_body > PTG_HTTP_MAX_BODY_LIMIT ||
+	    d->conns < PTG_HTTP_CONNS_MIN || d->conns > PTG_HTTP_CONNS_MAX)
+		return -EINVAL;
+	http_defaults.header_timeout_ms = d->header_timeout_ms;
+	http_defaults.body_timeout_ms = d->body_timeout_ms;
+	http_defaults.keepalive_timeout_ms = d->keepalive_timeout_ms;
+	http_defaults.send_timeout_ms = d->send_timeout_ms;
+	http_defaults.max_body = d->max_body;
+	http_defaults.conns = d->conns;
+	return 0;
+}
+
+/* One KEY=N item of the http ARGS. */
+static int
+parse_item(const char *key, size_t klen, const char *val, size_t vlen,
+	   struct ptg_http_config *cfg)
+{
+	static const struct {
+		const char *key;
+		uint64_t min, max;
+		size_t off;
+		uint8_t u32;
+	} keys[] = {
+#define K64(k, lo, hi) { #k, lo, hi, offsetof(struct ptg_http_config, k), 0 }
+#define K32(k, lo, hi) { #k, lo, hi, offsetof(struct ptg_http_config, k), 1 }
+		K64(maxbytes, 0, PTG_HTTP_MAXBYTES_LIMIT),
+		K32(pool, PTG_HTTP_POOL_MIN, PTG_HTTP_POOL_MAX),
+		K32(conns, PTG_HTTP_CONNS_MIN, PTG_HTTP_CONNS_MAX),
+		K64(max_body, 0, PTG_HTTP_MAX_BODY_LIMIT),
+		{ "header_timeout", 0, PTG_HTTP_TIMEOUT_MAX,
+		  offsetof(struct ptg_http_config, header_timeout_ms), 0 },
+		{ "body_timeout", 0, PTG_HTTP_TIMEOUT_MAX,
+		  offsetof(struct ptg_http_config, body_timeout_ms), 0 },
+		{ "keepalive_timeout", 0, PTG_HTTP_TIMEOUT_MAX,
+		  offsetof(struct ptg_http_config, keepalive_timeout_ms), 0 },
+		{ "send_timeout", 0, PTG_HTTP_TIMEOUT_MAX,
+		  offsetof(struct ptg_http_config, send_timeout_ms), 0 },
+#undef K64
+#undef K32
+	};
+	unsigned int i;
+	uint64_t v;
+	int rc;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strlen(keys[i].key) != klen ||
+		    memcmp(keys[i].key, key, klen) != 0)
+			continue;
+		if (parse_u64(val, vlen, keys[i].max, &v) < 0 ||
+		    v < keys[i].min)
+			return -EINVAL;
+		if (keys[i].u32)
+			*(uint32_t *)((char *)cfg + keys[i].off) = (uint32_t)v;
+		else
+			*(uint64_t *)((char *)cfg + keys[i].off) = v;
+		return 0;
+	}
+	rc = ptg_service_common_item(key, klen, val, vlen, &cfg->ka);
+	return rc == -ENOENT ? -EINVAL : rc;
+}
+
 int
 ptg_http_parse_args(const char *args, struct ptg_http_config *cfg)
 {
 	const char *p = args, *end, *eq;
-	uint64_t v;
-	size_t klen;
+	int rc;
 
-	cfg->maxbytes = PTG_HTTP_MAXBYTES_DEFAULT;
-	cfg->pool = PTG_HTTP_POOL_DEFAULT;
+	ptg_http_config_default(cfg);
 	if (args == NULL)
 		return 0;
 	for (;;) {
@@ -1119,23 +1261,12 @@ ptg_http_parse_args(const char *args, struct ptg_http_config *cfg)
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (eq == NULL)
 			return -EINVAL; /* also the empty item */
-		klen = (size_t)(eq - p);
-		if (klen == 8 && memcmp(p, "maxbytes", 8) == 0) {
-			if (parse_u64(eq + 1, (size_t)(end - eq - 1),
-				      PTG_HTTP_MAXBYTES_LIMIT, &v) < 0)
-				return -EINVAL;
-			cfg->maxbytes = v;
-		} else if (klen == 4 && memcmp(p, "pool", 4) == 0) {
-			if (parse_u64(eq + 1, (size_t)(end - eq - 1),
-				      PTG_HTTP_POOL_MAX, &v) < 0 ||
-			    v < PTG_HTTP_POOL_MIN)
-				return -EINVAL;
-			cfg->pool = (uint32_t)v;
-		} else {
-			return -EINVAL;
-		}
+		rc = parse_item(p, (size_t)(eq - p), eq + 1,
+				(size_t)(end - eq - 1), cfg);
+		if (rc < 0)
+			return rc;
 		if (*end == '\0')
-			return 0;
+			return ptg_service_common_done(&cfg->ka);
 		p = end + 1;
 	}
 }

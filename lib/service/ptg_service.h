@@ -58,10 +58,84 @@ struct ptg_service_ops {
 	 *  entry, in that order. Optional; control path (the worker may be
 	 *  running: values are read without synchronisation). */
 	void (*stats)(const void *ctx, uint64_t *values);
+
+	/** Called by the worker that owns the instance once per loop with
+	 *  the worker's clock (ns, monotonic, the time given to the engine),
+	 *  before that loop's frames are handled. Optional (added for
+	 *  per-connection timeouts: ptg_service_timeq below): it may end
+	 *  connections of the instance with ptg_abort() or ptg_close(). */
+	void (*poll)(void *ctx, uint64_t now_ns);
 };
 
 /** The @c size of a struct ptg_service_ops built against this header. */
 #define PTG_SERVICE_OPS_SIZE ((uint32_t)sizeof(struct ptg_service_ops))
+
+/*
+ * Service timers: per-connection timeouts driven by the worker's clock
+ * (ops->poll). A timeout queue holds the timers of one duration; since the
+ * clock never goes back, arming appends at the tail and the queue stays in
+ * deadline order, so arming, cancelling and finding what expired are O(1)
+ * each, whatever the number of connections. A timer is embedded in a
+ * connection's state (container_of to get back to it) and is on one queue
+ * at most; arming it on another queue moves it. Nothing is allocated.
+ *
+ *   on_accept/on_data -> ptg_service_timer_arm(&inst->header_q, &st->t, now)
+ *   ops->poll(now)    -> while ((t = ptg_service_timeq_expired(q, now)))
+ *                            ptg_abort(container_of(t, ...)->conn)
+ *   on_close          -> ptg_service_timer_cancel(&st->t)
+ */
+
+struct ptg_service_timeq;
+
+/** One timer; zero-initialised it is not armed. */
+struct ptg_service_timer {
+	struct ptg_service_timer *next;
+	struct ptg_service_timer *prev;
+	struct ptg_service_timeq *q;  /**< queue it is armed on, or NULL */
+	uint64_t deadline_ns;         /**< valid while armed */
+};
+
+/** A queue of timers of one duration, in deadline order. */
+struct ptg_service_timeq {
+	struct ptg_service_timer *first;
+	struct ptg_service_timer *last;
+	uint64_t timeout_ns;          /**< 0: timers on it never fire */
+	uint32_t len;                 /**< timers armed on it */
+};
+
+/** Make @p q empty with duration @p timeout_ns (0: timeout off, arming
+ *  on @p q only disarms). */
+void ptg_service_timeq_init(struct ptg_service_timeq *q, uint64_t timeout_ns);
+
+/**
+ * (Re)arm @p t to fire @p q's duration after @p now_ns: it leaves the
+ * queue it was on, if any, and goes to the tail of @p q (or stays
+ * disarmed when @p q's timeout is 0). @p now_ns must not be older than
+ * that of any timer armed on @p q before (the worker's clock).
+ */
+void ptg_service_timer_arm(struct ptg_service_timeq *q,
+			   struct ptg_service_timer *t, uint64_t now_ns);
+
+/** Disarm @p t (nothing when it is not armed). */
+void ptg_service_timer_cancel(struct ptg_service_timer *t);
+
+/**
+ * Take the first timer of @p q that is due at @p now_ns (deadline <=
+ * now): it is disarmed and returned; NULL when none is due. Call in a
+ * loop until NULL.
+ */
+struct ptg_service_timer *ptg_service_timeq_expired(
+	struct ptg_service_timeq *q, uint64_t now_ns);
+
+/** Earliest deadline on @p q, UINT64_MAX when it is empty. */
+uint64_t ptg_service_timeq_next(const struct ptg_service_timeq *q);
+
+/** Whether @p t is armed (on some queue). */
+static inline int
+ptg_service_timer_armed(const struct ptg_service_timer *t)
+{
+	return t->q != NULL;
+}
 
 /** One slot of the port table. */
 struct ptg_service_binding {
@@ -172,19 +246,48 @@ void ptg_service_unbind_all(void);
 /*
  * Built-in services.
  *
+ * Every built-in takes these ARGS (comma-separated KEY=N), which set TCP
+ * keepalive on each accepted connection through the engine's
+ * ptg_conn_set_keepalive():
+ *     tcp_keepalive=MS   first probe after MS idle (1..86400000)
+ *     tcp_keepintvl=MS   between probes (default 75000)
+ *     tcp_keepcnt=N      unanswered probes before a reset (1..255,
+ *                        default 9)
+ *
  * echo (RFC 862): sends back what arrives; after the peer's FIN, FIN once
- *   every echoed byte is queued (half-close). No ARGS.
+ *   every echoed byte is queued (half-close). No ARGS of its own.
  * discard (RFC 863): reads and drops everything; closes after the peer
- *   does. No ARGS.
+ *   does. No ARGS of its own.
  * chargen (RFC 864): the stream of ptg_service_chargen_fill() until the
- *   peer closes; input is dropped. No ARGS.
+ *   peer closes; input is dropped. No ARGS of its own.
  * http: HTTP/1.1 (RFC 9110, RFC 9112) with keep-alive and pipelining.
  *   GET and HEAD of "/" (body PTG_SERVICE_HTTP_ROOT_BODY) and of
  *   "/bytes/N" (N bytes of ptg_service_http_bytes_fill() from offset 0,
  *   Content-Length N); other paths 404, other methods 405 with Allow.
- *   ARGS: comma-separated "maxbytes=N" (largest N of /bytes/N, default
- *   2^40; larger N gets 400) and "pool=N" (requests in progress per
- *   worker, default 8191; past it new requests are reset and counted).
+ *   Request bodies are read and dropped.
+ *   ARGS, comma-separated KEY=N, each optional:
+ *     maxbytes=N   largest N of /bytes/N (default 2^40; larger N: 400)
+ *     pool=N       requests in progress per worker (default 8191; past
+ *                  it new requests are reset, drop_pool_empty)
+ *     conns=N      connections per worker (default 65536; past it new
+ *                  connections are reset, drop_conns_full)
+ *     max_body=N   largest request body in bytes (default 1 MiB, 0: no
+ *                  limit): a larger Content-Length gets 413 and close, a
+ *                  chunked body (framing included) past it is cut off
+ *                  with a close (error_body_long)
+ *     header_timeout=MS     a request head must arrive whole within MS
+ *                           of its first byte, the first one of a
+ *                           connection within MS of the accept (60000)
+ *     body_timeout=MS       at most MS between reads of a request body;
+ *                           after our close, MS for the peer's FIN
+ *                           (60000)
+ *     keepalive_timeout=MS  idle keep-alive connection (75000)
+ *     send_timeout=MS       at most MS between two sends of a response
+ *                           that waits for the peer's window (60000)
+ *   A timeout of 0 is off. A connection that times out is reset
+ *   (ptg_abort) and counted: timeout_header, timeout_body,
+ *   timeout_keepalive, timeout_send, timeout_linger (after our close).
+ *   The defaults are those of ptg_service_http_defaults_set().
  * proxy: relays each client connection, both ways, over a connection of
  *   its own (ptg_connect()) to a backend, with end-to-end flow control,
  *   half-close and resets passed on. ARGS (required): items separated by
@@ -201,6 +304,28 @@ extern const struct ptg_service_ops ptg_service_discard;
 extern const struct ptg_service_ops ptg_service_chargen;
 extern const struct ptg_service_ops ptg_service_http;
 extern const struct ptg_service_ops ptg_service_proxy;
+
+/** Defaults of the http service's ARGS keys (see above). */
+struct ptg_service_http_defaults {
+	uint64_t header_timeout_ms;    /**< header_timeout (60000) */
+	uint64_t body_timeout_ms;      /**< body_timeout (60000) */
+	uint64_t keepalive_timeout_ms; /**< keepalive_timeout (75000) */
+	uint64_t send_timeout_ms;      /**< send_timeout (60000) */
+	uint64_t max_body;             /**< max_body (1 MiB) */
+	uint32_t conns;                /**< conns (65536) */
+};
+
+/** The defaults in force. */
+void ptg_service_http_defaults_get(struct ptg_service_http_defaults *d);
+
+/**
+ * Set the defaults of the http ARGS keys for every http binding checked
+ * and every instance made from now on (portgate: its --http-* options,
+ * before binding services). Control path, before workers start.
+ * @return 0; -EINVAL a value out of range (timeouts 0..86400000 ms,
+ *         max_body 0..2^60-1, conns 1..2^24).
+ */
+int ptg_service_http_defaults_set(const struct ptg_service_http_defaults *d);
 
 /** Body of the http service's "/". */
 #define PTG_SERVICE_HTTP_ROOT_BODY "Hello from portgate\n"

@@ -190,6 +190,7 @@ static int
 check_args(const struct ptg_service_ops *ops, const char *args)
 {
 	struct ptg_proxy_config pcfg;
+	struct ptg_service_keepalive ka;
 	struct ptg_http_config cfg;
 
 	if (ops == &ptg_service_proxy)
@@ -199,7 +200,7 @@ check_args(const struct ptg_service_ops *ops, const char *args)
 		return ptg_http_parse_args(args, &cfg);
 	if (ops == &ptg_service_echo || ops == &ptg_service_discard ||
 	    ops == &ptg_service_chargen)
-		return ptg_service_noargs_check(args);
+		return ptg_service_common_args(args, &ka);
 	return 0; /* a registered kind checks its ARGS in its init */
 }
 
@@ -344,8 +345,110 @@ ptg_service_unbind_all(void)
 	table_count = 0;
 }
 
-int
-ptg_service_noargs_check(const char *args)
+/* ---- ARGS common to the built-ins ----------------------------------------- */
+
+void
+ptg_service_keepalive_init(struct ptg_service_keepalive *ka)
 {
-	return args == NULL ? 0 : -EINVAL;
+	ka->idle_ms = 0;
+	ka->intvl_ms = 0;
+	ka->probes = 0;
+}
+
+/* Decimal digits only, @p min..@p max. */
+static int
+parse_num(const char *s, size_t len, uint64_t min, uint64_t max,
+	  uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 19)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int
+key_is(const char *key, size_t klen, const char *name)
+{
+	return strlen(name) == klen && memcmp(key, name, klen) == 0;
+}
+
+int
+ptg_service_common_item(const char *key, size_t klen, const char *val,
+			size_t vlen, struct ptg_service_keepalive *ka)
+{
+	uint64_t v;
+
+	if (!key_is(key, klen, "tcp_keepalive") &&
+	    !key_is(key, klen, "tcp_keepintvl") &&
+	    !key_is(key, klen, "tcp_keepcnt"))
+		return -ENOENT;
+	if (key_is(key, klen, "tcp_keepcnt")) {
+		if (parse_num(val, vlen, 1, PTG_SERVICE_KEEPCNT_MAX, &v) < 0)
+			return -EINVAL;
+		ka->probes = (uint32_t)v;
+		return 0;
+	}
+	if (parse_num(val, vlen, 1, PTG_SERVICE_KEEP_MS_MAX, &v) < 0)
+		return -EINVAL;
+	if (key_is(key, klen, "tcp_keepalive"))
+		ka->idle_ms = v;
+	else
+		ka->intvl_ms = v;
+	return 0;
+}
+
+int
+ptg_service_common_done(const struct ptg_service_keepalive *ka)
+{
+	if (ka->idle_ms == 0 && (ka->intvl_ms != 0 || ka->probes != 0))
+		return -EINVAL;
+	return 0;
+}
+
+int
+ptg_service_common_args(const char *args, struct ptg_service_keepalive *ka)
+{
+	const char *p = args, *end, *eq;
+	int rc;
+
+	ptg_service_keepalive_init(ka);
+	if (args == NULL)
+		return 0;
+	for (;;) {
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq == NULL)
+			return -EINVAL;
+		rc = ptg_service_common_item(p, (size_t)(eq - p), eq + 1,
+					     (size_t)(end - eq - 1), ka);
+		if (rc < 0)
+			return rc == -ENOENT ? -EINVAL : rc;
+		if (*end == '\0')
+			return ptg_service_common_done(ka);
+		p = end + 1;
+	}
+}
+
+void
+ptg_service_keepalive_apply(struct ptg_conn *c,
+			    const struct ptg_service_keepalive *ka)
+{
+	if (ka->idle_ms == 0)
+		return;
+	(void)ptg_conn_set_keepalive(c, ka->idle_ms * 1000000ull,
+		(ka->intvl_ms ? ka->intvl_ms :
+		 PTG_SERVICE_KEEPINTVL_DEFAULT) * 1000000ull,
+		ka->probes ? ka->probes : PTG_SERVICE_KEEPCNT_DEFAULT);
 }

@@ -26,15 +26,66 @@ extern int ptg_service_logtype;
 	rte_log(RTE_LOG_ ## level, ptg_service_logtype, \
 		"SERVICE: " fmt "\n", ##__VA_ARGS__)
 
-/* ---- ARGS checks of the built-ins (no resources made) ----------------- */
+/* ---- ARGS common to the built-ins --------------------------------------- */
 
-/** 0 when @p args is acceptable to echo, discard or chargen (none). */
-int ptg_service_noargs_check(const char *args);
+/**
+ * TCP keepalive of a service's connections, from its ARGS:
+ *   tcp_keepalive=IDLE_MS   probe after IDLE_MS idle (1..86400000)
+ *   tcp_keepintvl=MS        between probes (default 75000)
+ *   tcp_keepcnt=N           unanswered probes before a reset (1..255,
+ *                           default 9)
+ * set on each accepted connection with the engine's
+ * ptg_conn_set_keepalive().
+ */
+struct ptg_service_keepalive {
+	uint64_t idle_ms;  /**< 0: not asked, the engine's own setting */
+	uint64_t intvl_ms;
+	uint32_t probes;
+};
+
+#define PTG_SERVICE_KEEPINTVL_DEFAULT 75000u
+#define PTG_SERVICE_KEEPCNT_DEFAULT 9u
+#define PTG_SERVICE_KEEP_MS_MAX 86400000u
+#define PTG_SERVICE_KEEPCNT_MAX 255u
+
+/** Start @p ka with nothing asked. */
+void ptg_service_keepalive_init(struct ptg_service_keepalive *ka);
+
+/**
+ * One KEY=VALUE item of ARGS, if it is a key every built-in takes.
+ * @return 0 taken; -ENOENT not such a key; -EINVAL bad value.
+ */
+int ptg_service_common_item(const char *key, size_t klen, const char *val,
+			    size_t vlen, struct ptg_service_keepalive *ka);
+
+/** After the last item: tcp_keepintvl or tcp_keepcnt need tcp_keepalive.
+ *  @return 0 or -EINVAL. */
+int ptg_service_common_done(const struct ptg_service_keepalive *ka);
+
+/**
+ * ARGS of echo, discard and chargen: the common keys only, comma
+ * separated, or NULL.
+ * @return 0 or -EINVAL (see ptg_service_common_item()).
+ */
+int ptg_service_common_args(const char *args,
+			    struct ptg_service_keepalive *ka);
+
+/** Apply @p ka to the accepted connection @p c (nothing if not asked). */
+void ptg_service_keepalive_apply(struct ptg_conn *c,
+				 const struct ptg_service_keepalive *ka);
 
 /** Configuration of one http instance. */
 struct ptg_http_config {
 	uint64_t maxbytes; /**< largest N of /bytes/N */
 	uint32_t pool;     /**< sessions (requests in progress) per worker */
+	uint32_t conns;    /**< connections per worker (one record each) */
+	uint64_t max_body; /**< largest request body, bytes (0: no limit) */
+	uint64_t header_timeout_ms;    /**< whole request head (0: off) */
+	uint64_t body_timeout_ms;      /**< between body reads; after our
+					    close, for the peer's FIN */
+	uint64_t keepalive_timeout_ms; /**< idle between requests */
+	uint64_t send_timeout_ms;      /**< between response sends */
+	struct ptg_service_keepalive ka; /**< tcp_keepalive= and friends */
 };
 
 #define PTG_HTTP_MAXBYTES_DEFAULT (UINT64_C(1) << 40)
@@ -42,12 +93,29 @@ struct ptg_http_config {
 #define PTG_HTTP_POOL_DEFAULT 8191u
 #define PTG_HTTP_POOL_MIN 1u
 #define PTG_HTTP_POOL_MAX (1u << 22)
+#define PTG_HTTP_CONNS_DEFAULT 65536u
+#define PTG_HTTP_CONNS_MIN 1u
+#define PTG_HTTP_CONNS_MAX (1u << 24)
+#define PTG_HTTP_MAX_BODY_DEFAULT (UINT64_C(1) << 20)
+#define PTG_HTTP_MAX_BODY_LIMIT ((UINT64_C(1) << 60) - 1)
+#define PTG_HTTP_HEADER_TIMEOUT_DEFAULT 60000u
+#define PTG_HTTP_BODY_TIMEOUT_DEFAULT 60000u
+#define PTG_HTTP_KEEPALIVE_TIMEOUT_DEFAULT 75000u
+#define PTG_HTTP_SEND_TIMEOUT_DEFAULT 60000u
+/** Longest timeout, ms (one day). */
+#define PTG_HTTP_TIMEOUT_MAX 86400000u
 
 /**
- * Parse http ARGS ("maxbytes=N,pool=N", either, both, or NULL) into @p cfg.
+ * Parse http ARGS (comma-separated KEY=N: maxbytes, pool, conns,
+ * max_body, header_timeout, body_timeout, keepalive_timeout,
+ * send_timeout, and the common tcp_keep* keys; or NULL) into @p cfg,
+ * starting from the defaults (ptg_service_http_defaults_set()).
  * @return 0, or -EINVAL (unknown key, empty item, bad or out-of-range N).
  */
 int ptg_http_parse_args(const char *args, struct ptg_http_config *cfg);
+
+/** The defaults ptg_http_parse_args() starts from. */
+void ptg_http_config_default(struct ptg_http_config *cfg);
 
 /* ---- HTTP protocol machine -------------------------------------------- */
 
@@ -80,7 +148,9 @@ int ptg_http_parse_args(const char *args, struct ptg_http_config *cfg);
 	X(te_and_cl)        /* 400: Transfer-Encoding with Content-Length */ \
 	X(te_framing)       /* 400: chunked not last, twice, or in HTTP/1.0 */ \
 	X(te_unsup)         /* 501: a transfer coding other than chunked */ \
-	X(chunk)            /* close: malformed chunked body */
+	X(chunk)            /* close: malformed chunked body */ \
+	X(body_long)        /* 413: Content-Length over max_body; close: a
+			       chunked body past it */
 
 enum ptg_http_error {
 	PTG_HTTP_ERR_NONE = 0,
@@ -96,10 +166,13 @@ const char *ptg_http_error_str(enum ptg_http_error e);
 /** Counters of one http instance (one worker). */
 #define PTG_HTTP_STATS(X) \
 	X(requests) X(resp_200) X(resp_400) X(resp_404) X(resp_405) \
-	X(resp_414) X(resp_431) X(resp_501) X(resp_505) \
+	X(resp_413) X(resp_414) X(resp_431) X(resp_501) X(resp_505) \
 	X(body_bytes_skipped) X(resp_bytes) \
 	X(conn_close_after_resp) X(truncated_requests) \
-	X(drop_pool_empty) X(drop_send_error) X(drop_after_close)
+	X(timeout_header) X(timeout_body) X(timeout_keepalive) \
+	X(timeout_send) X(timeout_linger) \
+	X(drop_pool_empty) X(drop_conns_full) X(drop_send_error) \
+	X(drop_after_close)
 
 struct ptg_http_stats {
 #define PTG_HTTP_STAT_FIELD(n) uint64_t n;
@@ -117,6 +190,7 @@ struct ptg_http_session {
 	/* configuration and counters (set by ptg_http_session_init) */
 	struct ptg_http_stats *stats;
 	uint64_t maxbytes;
+	uint64_t max_body;   /* 0: no limit */
 
 	/* request parser */
 	uint8_t state;       /* enum in http_proto.c */
@@ -148,6 +222,7 @@ struct ptg_http_session {
 	uint64_t cl;         /* the request's Content-Length */
 	uint32_t line_bytes; /* request line, or header section, so far */
 	uint64_t body_left;  /* Content-Length or chunk bytes still to skip */
+	uint64_t body_seen;  /* chunked: body bytes so far, framing included */
 
 	/* connection-level flags, used by the engine glue */
 	uint8_t draining;    /* closing: every further byte is dropped */
@@ -168,9 +243,11 @@ struct ptg_http_session {
 	char resp[PTG_HTTP_RESP_MAX];
 };
 
-/** Start a session with no request seen. */
+/** Start a session with no request seen: routes /bytes/N up to
+ *  @p maxbytes, bodies up to @p max_body bytes (0: any). */
 void ptg_http_session_init(struct ptg_http_session *s,
-			   struct ptg_http_stats *stats, uint64_t maxbytes);
+			   struct ptg_http_stats *stats, uint64_t maxbytes,
+			   uint64_t max_body);
 
 /**
  * Feed request bytes. Consumes until a request head is complete (then a
@@ -196,6 +273,16 @@ void ptg_http_session_advance(struct ptg_http_session *s, size_t n);
  *  the session may be freed and started anew for the next request. */
 bool ptg_http_session_idle(const struct ptg_http_session *s);
 
+/** What a session is waiting for (the timeout that applies). */
+enum ptg_http_phase {
+	PTG_HTTP_PHASE_HEAD = 0, /**< (the rest of) a request head */
+	PTG_HTTP_PHASE_BODY,     /**< request body bytes, to skip */
+	PTG_HTTP_PHASE_RESP,     /**< room to send the response */
+};
+
+/** The phase of @p s. */
+enum ptg_http_phase ptg_http_session_phase(const struct ptg_http_session *s);
+
 /** True when the connection must be closed now: the response that asked
  *  for it is fully handed out. */
 static inline bool
@@ -211,5 +298,11 @@ const struct ptg_http_stats *ptg_http_instance_stats(const void *ctx);
 
 /** Sessions free in an http instance's pool. */
 unsigned int ptg_http_instance_pool_avail(const void *ctx);
+
+/** Connection records free in an http instance. */
+unsigned int ptg_http_instance_conns_avail(const void *ctx);
+
+/** Timers armed in an http instance (all its timeout queues). */
+unsigned int ptg_http_instance_timers(const void *ctx);
 
 #endif /* SERVICE_PRIV_H */

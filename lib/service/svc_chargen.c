@@ -23,6 +23,7 @@
 #define CHARGEN_CLOSED ((uintptr_t)1 << 31) /* we closed: send nothing */
 
 struct chargen_inst {
+	struct ptg_service_keepalive ka;
 	uint64_t conns;
 	uint64_t bytes_sent;
 	uint64_t send_short;      /* waited for send space */
@@ -39,15 +40,19 @@ static const char *const chargen_stat_names[] = {
 static int
 chargen_init(void **ctx, const char *args)
 {
+	struct ptg_service_keepalive ka;
 	struct chargen_inst *in;
+	int rc;
 
-	if (ptg_service_noargs_check(args) < 0)
-		return -EINVAL;
+	rc = ptg_service_common_args(args, &ka);
+	if (rc < 0)
+		return rc;
 	in = rte_zmalloc_socket("ptg_chargen", sizeof(*in),
 				RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (in == NULL)
 		return -ENOMEM;
 	ptg_service_chargen_fill(0, in->ring, sizeof(in->ring));
+	in->ka = ka;
 	*ctx = in;
 	return 0;
 }
@@ -114,6 +119,7 @@ chargen_on_accept(struct ptg_conn *c)
 	struct chargen_inst *in = ptg_conn_service_ctx(c);
 
 	in->conns++;
+	ptg_service_keepalive_apply(c, &in->ka);
 	ptg_conn_set_ctx(c, NULL); /* position 0 */
 	fill(c, in);
 	return 0;

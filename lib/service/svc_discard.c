@@ -16,6 +16,7 @@
 #include "service_priv.h"
 
 struct discard_inst {
+	struct ptg_service_keepalive ka;
 	uint64_t conns;
 	uint64_t bytes_discarded;
 };
@@ -27,14 +28,18 @@ static const char *const discard_stat_names[] = {
 static int
 discard_init(void **ctx, const char *args)
 {
+	struct ptg_service_keepalive ka;
 	struct discard_inst *in;
+	int rc;
 
-	if (ptg_service_noargs_check(args) < 0)
-		return -EINVAL;
+	rc = ptg_service_common_args(args, &ka);
+	if (rc < 0)
+		return rc;
 	in = rte_zmalloc_socket("ptg_discard", sizeof(*in),
 				RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (in == NULL)
 		return -ENOMEM;
+	in->ka = ka;
 	*ctx = in;
 	return 0;
 }
@@ -60,6 +65,7 @@ discard_on_accept(struct ptg_conn *c)
 	struct discard_inst *in = ptg_conn_service_ctx(c);
 
 	in->conns++;
+	ptg_service_keepalive_apply(c, &in->ka);
 	return 0;
 }
 

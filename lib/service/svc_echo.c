@@ -21,6 +21,7 @@
 #include "service_priv.h"
 
 struct echo_inst {
+	struct ptg_service_keepalive ka;
 	uint64_t conns;
 	uint64_t bytes_echoed;
 	uint64_t send_short;        /* ptg_send took less: waited for space */
@@ -34,14 +35,18 @@ static const char *const echo_stat_names[] = {
 static int
 echo_init(void **ctx, const char *args)
 {
+	struct ptg_service_keepalive ka;
 	struct echo_inst *in;
+	int rc;
 
-	if (ptg_service_noargs_check(args) < 0)
-		return -EINVAL;
+	rc = ptg_service_common_args(args, &ka);
+	if (rc < 0)
+		return rc;
 	in = rte_zmalloc_socket("ptg_echo", sizeof(*in), RTE_CACHE_LINE_SIZE,
 				(int)rte_socket_id());
 	if (in == NULL)
 		return -ENOMEM;
+	in->ka = ka;
 	*ctx = in;
 	return 0;
 }
@@ -69,6 +74,7 @@ echo_on_accept(struct ptg_conn *c)
 	struct echo_inst *in = ptg_conn_service_ctx(c);
 
 	in->conns++;
+	ptg_service_keepalive_apply(c, &in->ka);
 	return 0;
 }
 

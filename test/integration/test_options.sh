@@ -60,6 +60,27 @@ expect_usage_error "bad --workers" "--workers" --workers many
 expect_usage_error "bad --idle-sleep-us" "--idle-sleep-us" --idle-sleep-us -5
 expect_usage_error "unknown service" "--service" --service 7:no-such-service
 expect_usage_error "bad service port" "--service" --service 70000:echo
+# The http service's bounds (README "Limits and defences").
+expect_usage_error "bad --http-header-timeout-ms" "--http-header-timeout-ms" \
+	--http-header-timeout-ms 5s
+expect_usage_error "--http-body-timeout-ms over a day" "--http-body-timeout-ms" \
+	--http-body-timeout-ms 86400001
+expect_usage_error "negative --http-keepalive-timeout-ms" \
+	"--http-keepalive-timeout-ms" --http-keepalive-timeout-ms -1
+expect_usage_error "empty --http-send-timeout-ms" "--http-send-timeout-ms" \
+	--http-send-timeout-ms ""
+expect_usage_error "--http-max-body over 2^60-1" "--http-max-body" \
+	--http-max-body 1152921504606846976
+expect_usage_error "--arp-timeout-ms 0" "--arp-timeout-ms" --arp-timeout-ms 0
+expect_usage_error "bad --arp-timeout-ms" "--arp-timeout-ms" \
+	--arp-timeout-ms 2m
+# tcp_keepalive=0 is refused by every build (bad value, or no support)
+expect_usage_error "bad tcp_keepalive ARGS" "--service" \
+	--service 7:echo:tcp_keepalive=0
+expect_usage_error "bad http ARGS timeout" "--service" \
+	--service 80:http:header_timeout=soon
+expect_usage_error "http ARGS timeout over a day" "--service" \
+	--service 80:http:keepalive_timeout=86400001
 
 # --config files: the error names FILE:LINE.
 CFG="$PTG_IT_TMP/bad-key.ini"
@@ -73,6 +94,16 @@ printf '; test\n[portgate]\nworkers = 1\n[nonsense]\n' >"$CFG"
 expect_usage_error "unknown section in --config" "$CFG:4" --config "$CFG"
 expect_usage_error "missing --config file" "$PTG_IT_TMP/none.ini" \
 	--config "$PTG_IT_TMP/none.ini"
+CFG="$PTG_IT_TMP/bad-http.ini"
+printf '[portgate]\nhttp_header_timeout_ms = 1000\nhttp_max_body = -5\n' >"$CFG"
+expect_usage_error "bad http_max_body in --config" "$CFG:3" --config "$CFG"
+CFG="$PTG_IT_TMP/bad-http2.ini"
+printf '[portgate]\nhttp_keepalive_timeout_ms = 1e3\n' >"$CFG"
+expect_usage_error "bad http_keepalive_timeout_ms in --config" "$CFG:2" \
+	--config "$CFG"
+CFG="$PTG_IT_TMP/bad-arp.ini"
+printf '[portgate]\n\narp_timeout_ms = 86400001\n' >"$CFG"
+expect_usage_error "bad arp_timeout_ms in --config" "$CFG:3" --config "$CFG"
 
 # Profiles: the error names FILE:LINE.
 PROF="$PTG_IT_TMP/bad-profile.ini"
@@ -99,7 +130,10 @@ grep -q -- "--addr" "$out" || ptg_it_fail "--help does not describe --addr"
 ptg_it_ok "--help: exit 0, usage printed"
 
 # SIGINT stops a serving portgate with status 0 and prints its counters.
-ptg_it_start "$NS" --addr 198.18.0.2/24
+# The run takes every bound it can be given, from a --config and flags.
+CFG="$PTG_IT_TMP/good.ini"
+printf '[portgate]\nhttp_header_timeout_ms = 30000\nhttp_body_timeout_ms = 0\nhttp_keepalive_timeout_ms = 86400000\nhttp_send_timeout_ms = 1\nhttp_max_body = 1152921504606846975\narp_timeout_ms = 86400000\n' >"$CFG"
+ptg_it_start "$NS" --addr 198.18.0.2/24 --config "$CFG" --http-max-body 0
 ptg_wait_if "$NS" "$TAPIF" 10 || ptg_it_fail "TAP $TAPIF not in $NS"
 ptg_if_addr "$NS" "$TAPIF" 198.18.0.1/24 || ptg_it_fail "cannot address $TAPIF"
 ptg_it_ping "$NS" 198.18.0.2 5 56 00

@@ -92,6 +92,7 @@ svc_accept(struct ptg_conn *c)
 
 	if (s->accepts++ == 0)
 		s->lcore = rte_lcore_id();
+	__atomic_store_n(&s->last, c, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -124,6 +125,30 @@ svc_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	s->closes++;
 	if ((unsigned int)reason < RTE_DIM(s->reasons))
 		s->reasons[reason]++;
+	if (__atomic_load_n(&s->last, __ATOMIC_ACQUIRE) == c)
+		__atomic_store_n(&s->last, NULL, __ATOMIC_RELEASE);
+}
+
+static void
+svc_poll(void *ctx, uint64_t now_ns)
+{
+	struct dt_svc *s = ctx;
+	struct ptg_conn *c;
+	unsigned int ms;
+
+	if (now_ns < __atomic_load_n(&s->poll_now, __ATOMIC_RELAXED))
+		__atomic_fetch_add(&s->poll_bad_order, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->poll_now, now_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->poll_lcore, rte_lcore_id(), __ATOMIC_RELAXED);
+	ms = __atomic_exchange_n(&s->sleep_in_poll_ms, 0, __ATOMIC_ACQ_REL);
+	if (ms != 0)
+		rte_delay_us_sleep(ms * 1000);
+	if (__atomic_exchange_n(&s->abort_in_poll, 0, __ATOMIC_ACQ_REL)) {
+		c = __atomic_load_n(&s->last, __ATOMIC_ACQUIRE);
+		if (c != NULL)
+			ptg_abort(c);
+	}
+	__atomic_fetch_add(&s->polls, 1, __ATOMIC_RELEASE);
 }
 
 static const char *const svc_stat_names[] = {
@@ -154,6 +179,7 @@ const struct ptg_service_ops dt_echo = {
 	},
 	.stat_names = svc_stat_names,
 	.stats = svc_stats,
+	.poll = svc_poll,
 };
 
 /* ---- the port ----------------------------------------------------------- */
@@ -520,9 +546,10 @@ dt_syn(struct dt *t, struct dt_conn *c, uint32_t isn)
 
 /* A client port near @p sport whose flow worker @p q owns (with several
  * workers the dataplane steers each flow to one; the peer picks its port
- * so that the flow lands where the test expects it). Steps of 1031 (odd,
- * so the low bits the table reads change too) keep
- * nearby base ports apart. */
+ * so that the flow lands where the test expects it). Steps of 1031 keep
+ * nearby base ports apart and, unlike steps of 1024 (which vary only the
+ * port's top 6 bits, and the Toeplitz hash is linear in the input bits),
+ * reach every RETA entry whatever the random key. */
 uint16_t
 dt_sport_for(const struct dt *t, unsigned int q, uint16_t sport,
 	     uint16_t dport)

@@ -145,13 +145,21 @@ void dt_expect(struct dt *t, struct dt_conn *c, uint8_t flags,
 void dt_echo_close(struct dt *t, struct dt_conn *c, const char *data);
 
 /* The recording echo service "dt_echo": one struct dt_svc per instance,
- * echoes what arrives, ptg_close() after the peer's FIN. */
+ * echoes what arrives, ptg_close() after the peer's FIN; its poll hook
+ * records the calls and aborts the last connection when asked. */
 struct dt_svc {
 	unsigned int id;             /* creation order since dt_setup() */
 	char args[32];               /* ARGS, "" when none */
 	unsigned int lcore;          /* lcore of its first accept */
 	uint64_t accepts, bytes, fins, closes;
 	uint64_t reasons[PTG_CLOSE_SHUTDOWN + 1];
+	/* its poll hook (atomics: the worker writes, the test reads) */
+	uint64_t polls, poll_now;    /* calls, the clock of the last one */
+	unsigned int poll_lcore;     /* lcore of the last call */
+	unsigned int poll_bad_order; /* a clock older than the one before */
+	struct ptg_conn *last;       /* last accepted, NULL once closed */
+	unsigned int abort_in_poll;  /* set: the next poll aborts last */
+	unsigned int sleep_in_poll_ms; /* set: the next poll sleeps so long */
 };
 #define DT_SVC_MAX 8
 extern const struct ptg_service_ops dt_echo;

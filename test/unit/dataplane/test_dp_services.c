@@ -109,6 +109,89 @@ test_services_listen_on_each_port(void **state)
 	}
 }
 
+/* The worker calls every instance's poll hook, on its own lcore, with its
+ * clock (never going back), loop after loop; a poll may end a connection
+ * of its instance: here a reset the peer sees at once. */
+static void
+test_services_poll_hook(void **state)
+{
+	struct dt *t = *state;
+	struct dt_conn c = { .q = 1, .dport = PORT_A };
+	uint64_t polls, now, closes;
+	unsigned int i;
+
+	bind_two();
+	t->cfg.nb_workers = 2;
+	dt_create(t);
+	assert_int_equal(dt_svcs[0]->polls, 0); /* not before the loop */
+	dt_start(t);
+	dt_arp_seed(t, 0);
+	for (i = 0; i < 4; i++) {
+		struct dt_svc *s = dt_svcs[i];
+
+		polls = __atomic_load_n(&s->polls, __ATOMIC_ACQUIRE);
+		now = __atomic_load_n(&s->poll_now, __ATOMIC_RELAXED);
+		DT_WAIT(__atomic_load_n(&s->polls, __ATOMIC_ACQUIRE) >
+			polls + 10, "ten more polls");
+		assert_true(__atomic_load_n(&s->poll_now, __ATOMIC_RELAXED) >
+			    now);
+		assert_int_equal(__atomic_load_n(&s->poll_lcore,
+						 __ATOMIC_RELAXED),
+				 dt_worker(t, i / 2)->lcore);
+	}
+	/* worker 1's instance of PORT_A resets its connection from poll */
+	dt_open(t, &c, 40000, 77);
+	closes = dt_svcs[2]->closes;
+	assert_non_null(__atomic_load_n(&dt_svcs[2]->last, __ATOMIC_ACQUIRE));
+	__atomic_store_n(&dt_svcs[2]->abort_in_poll, 1, __ATOMIC_RELEASE);
+	dt_expect(t, &c, RST | ACK, NULL, 0);
+	DT_WAIT(__atomic_load_n(&dt_svcs[2]->last, __ATOMIC_ACQUIRE) == NULL,
+		"on_close of the aborted connection");
+	assert_int_equal(dt_svcs[2]->closes, closes + 1);
+	assert_int_equal(dt_svcs[2]->reasons[PTG_CLOSE_ABORT], 1);
+	DT_WAIT(ptg_dataplane_conn_count(t->dp) == 0, "an empty table");
+	dt_stop(t);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(dt_svcs[i]->poll_bad_order, 0);
+}
+
+/* sleep the next poll of worker 0's first instance @p ms; wait until the
+ * loop after it ran */
+static void
+stall_worker0(struct dt *t, unsigned int ms)
+{
+	uint64_t polls = __atomic_load_n(&dt_svcs[0]->polls, __ATOMIC_ACQUIRE);
+
+	(void)t;
+	__atomic_store_n(&dt_svcs[0]->sleep_in_poll_ms, ms, __ATOMIC_RELEASE);
+	DT_WAIT(__atomic_load_n(&dt_svcs[0]->polls, __ATOMIC_ACQUIRE) >
+		polls + 2, "the sleeping poll and the next loop");
+}
+
+/* A loop that took 15 ms (a poll hook that sleeps) counts as a stall of
+ * 1 ms and of 10 ms; one of 120 ms also of 100 ms. (At least: a loaded
+ * machine may preempt the worker on its own as well.) */
+static void
+test_stall_counted(void **state)
+{
+	struct dt *t = *state;
+	uint64_t s10, s100;
+
+	bind_two();
+	t->cfg.idle_sleep_us = 0; /* busy polling: no idle sleep */
+	dt_create(t);
+	dt_start(t);
+	s10 = DT_WSTAT(t, 0, stall_10ms);
+	stall_worker0(t, 15);
+	assert_true(DT_WSTAT(t, 0, stall_10ms) >= s10 + 1);
+	assert_true(DT_WSTAT(t, 0, stall_1ms) >= DT_WSTAT(t, 0, stall_10ms));
+	s100 = DT_WSTAT(t, 0, stall_100ms);
+	stall_worker0(t, 120);
+	assert_true(DT_WSTAT(t, 0, stall_100ms) >= s100 + 1);
+	assert_true(DT_WSTAT(t, 0, stall_10ms) >= DT_WSTAT(t, 0, stall_100ms));
+	dt_stop(t);
+}
+
 /* Nothing bound: no instance, every port closed. */
 static void
 test_services_none_bound(void **state)
@@ -205,6 +288,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			test_services_listen_on_each_port,
 			dt_setup, dt_teardown),
+		cmocka_unit_test_setup_teardown(test_services_poll_hook,
+						dt_setup, dt_teardown),
+		cmocka_unit_test_setup_teardown(test_stall_counted,
+						dt_setup, dt_teardown),
 		cmocka_unit_test_setup_teardown(test_services_none_bound,
 						dt_setup, dt_teardown),
 		cmocka_unit_test_setup_teardown(

@@ -719,7 +719,9 @@ test_table_full_output_evicts_oldest(void **state)
 	ptg_net_flush(env->net);
 	assert_arp_request(env, 0, IP_HOST(50));
 	assert_int_equal(ptg_net_arp_count(env->net), 4);
-	assert_int_equal(PTG_TEST_NET_STAT(env, arp_expired), 1);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_evicted), 1);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_expired), 0);
+	ptg_test_assert_only_drop(env->net, NULL, 0); /* it held nothing */
 	ptg_test_port_clear(&env->port);
 
 	/* host 10 kept, host 11 gone */
@@ -728,7 +730,9 @@ test_table_full_output_evicts_oldest(void **state)
 	ptg_test_env_free(env);
 }
 
-/* Pending entries (holding frames) are never evicted. */
+/* A full table of pending entries (addresses that never answer: spoofed
+ * sources we replied to) makes room: the oldest pending entry goes, with
+ * the frame it held (counted), in the order they started asking. */
 static void
 test_table_full_of_pending(void **state)
 {
@@ -738,10 +742,208 @@ test_table_full_of_pending(void **state)
 	(void)state;
 	for (i = 0; i < 4; i++)
 		assert_int_equal(output_to(env, IP_HOST(10 + i), i), -EAGAIN);
-	assert_int_equal(output_to(env, IP_HOST(20), 9), -ENOBUFS);
+	assert_int_equal(output_to(env, IP_HOST(20), 9), -EAGAIN);
 	ptg_net_flush(env->net);
-	assert_int_equal(env->port.n, 4);
-	ptg_test_assert_only_drop(env->net, "drop_arp_queue_full", 1);
+	assert_int_equal(env->port.n, 5);
+	assert_arp_request(env, 4, IP_HOST(20));
+	assert_int_equal(ptg_net_arp_count(env->net), 4);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_evicted), 1);
+	ptg_test_assert_only_drop(env->net, "drop_arp_evicted", 1);
+	/* host 10 went first, host 11 is next */
+	assert_int_equal(output_to(env, IP_HOST(10), 20), -EAGAIN);
+	assert_int_equal(output_to(env, IP_HOST(12), 21), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 6); /* host 12 was still pending */
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_evicted), 2);
+	ptg_test_assert_only_drop(env->net, "drop_arp_evicted", 2);
+	/* the answers of the hosts still pending release their frames */
+	ptg_test_port_clear(&env->port);
+	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, &mac_new,
+			IP_HOST(12), PTG_TEST_IP_LOCAL));
+	assert_int_equal(env->port.n, 2);
+	assert_segment_to(env, 0, &mac_new, 2);
+	assert_segment_to(env, 1, &mac_new, 21);
+	ptg_test_env_free(env);
+}
+
+/* Pending entries go before resolved ones, however stale those are. */
+static void
+test_table_full_evicts_pending_first(void **state)
+{
+	struct ptg_test_env *env = small_table_env();
+	struct rte_ether_addr mac = ptg_test_mac_peer;
+
+	(void)state;
+	mac.addr_bytes[5] = 0x10;
+	ptg_test_env_arp_seed(env, IP_HOST(10), &mac);
+	mac.addr_bytes[5] = 0x11;
+	ptg_test_env_arp_seed(env, IP_HOST(11), &mac);
+	env->now += PTG_TEST_S(200);
+	assert_int_equal(output_to(env, IP_HOST(12), 1), -EAGAIN);
+	assert_int_equal(output_to(env, IP_HOST(13), 2), -EAGAIN);
+	assert_int_equal(output_to(env, IP_HOST(20), 3), -EAGAIN); /* 12 */
+	assert_int_equal(output_to(env, IP_HOST(21), 4), -EAGAIN); /* 13 */
+	assert_int_equal(output_to(env, IP_HOST(22), 5), -EAGAIN); /* 20 */
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_evicted), 3);
+	ptg_test_assert_only_drop(env->net, "drop_arp_evicted", 3);
+	ptg_net_flush(env->net);
+	ptg_test_port_clear(&env->port);
+	/* both resolved entries are still there */
+	assert_int_equal(output_to(env, IP_HOST(10), 6), 0);
+	assert_int_equal(output_to(env, IP_HOST(11), 7), 0);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 2);
+	ptg_test_env_free(env);
+}
+
+/*
+ * A flood of datagrams to every other address of the prefix (what SYNs
+ * from spoofed on-link sources make us send): the table fills with
+ * pending entries, the oldest of them make room, at most one second of
+ * the request rate goes out as broadcasts, the rest is counted as
+ * limited. The gateway still resolves: its request is sent at once
+ * though the bucket is empty, its pending entry is never evicted, and
+ * its answer releases the held datagram.
+ */
+static void
+test_spoofed_flood_gateway_resolves(void **state)
+{
+	struct ptg_test_env *env = *state; /* 64 entries, 50 requests/s */
+	const unsigned int nhosts = 251;    /* .3 .. .253 */
+	unsigned int i, n;
+	struct ptg_test_pkt pkt;
+
+	for (i = 0; i < nhosts; i++)
+		assert_int_equal(output_to(env, IP_HOST(3 + i), i), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(ptg_net_arp_count(env->net), 64);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request), 50);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request_limited),
+			 nhosts - 50);
+	assert_int_equal(env->port.n, 50);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_evicted), nhosts - 64);
+	ptg_test_assert_only_drop(env->net, "drop_arp_evicted", nhosts - 64);
+	ptg_test_port_clear(&env->port);
+
+	/* a datagram off the prefix: through the gateway */
+	assert_int_equal(output_to(env, PTG_TEST_IP_REMOTE, 7777), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 1);
+	assert_arp_request(env, 0, PTG_TEST_IP_GW);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request), 51);
+	assert_int_equal(ptg_net_arp_count(env->net), 64);
+	ptg_test_port_clear(&env->port);
+
+	/* the flood goes on: 200 more, each evicting, never the gateway */
+	for (i = 0; i < 200; i++)
+		assert_int_equal(output_to(env, IP_HOST(3 + i % nhosts),
+					   1000 + i), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 0); /* the bucket is still empty */
+	ptg_test_env_rx(env, ptg_test_arp_reply(env->mp, &ptg_test_mac_gw,
+			PTG_TEST_IP_GW, PTG_TEST_IP_LOCAL));
+	assert_int_equal(env->port.n, 1);
+	assert_segment_to(env, 0, &ptg_test_mac_gw, 7777);
+	ptg_test_port_clear(&env->port);
+	assert_int_equal(output_to(env, PTG_TEST_IP_REMOTE, 7778), 0);
+	ptg_net_flush(env->net);
+	assert_segment_to(env, 0, &ptg_test_mac_gw, 7778);
+	ptg_test_port_clear(&env->port);
+
+	/* one second later the retries: one second's worth of requests */
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	n = env->port.n;
+	assert_int_equal(n, 50);
+	for (i = 0; i < n; i++) {
+		ptg_test_parse_ok(env->port.pkts[i], &pkt);
+		assert_int_equal(pkt.arp_op, RTE_ARP_OP_REQUEST);
+		assert_true(pkt.arp_tip != PTG_TEST_IP_GW);
+	}
+	/* and the pending entries give up after their third request (sent
+	 * or refused): only the gateway is left */
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	assert_int_equal(ptg_net_arp_count(env->net), 64);
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	assert_int_equal(ptg_net_arp_count(env->net), 1);
+	assert_int_equal(PTG_TEST_NET_STAT(env, drop_arp_unresolved), 63);
+	assert_int_equal(output_to(env, PTG_TEST_IP_REMOTE, 7779), 0);
+}
+
+/* The request bucket, exactly: arp_request_rate per second, one second
+ * deep; a refused request counts as asked, so an entry whose every
+ * request was refused still gives up after arp_retries. */
+static void
+test_request_rate_limited(void **state)
+{
+	struct ptg_net_config cfg;
+	struct ptg_test_env *env;
+	unsigned int i;
+
+	(void)state;
+	ptg_test_net_config(&cfg, NULL);
+	cfg.arp_request_rate = 10;
+	env = ptg_test_env_new(&cfg);
+	assert_non_null(env);
+	for (i = 0; i < 30; i++)
+		assert_int_equal(output_to(env, IP_HOST(10 + i), i), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 10);
+	for (i = 0; i < 10; i++)
+		assert_arp_request(env, i, IP_HOST(10 + i));
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request), 10);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request_limited), 20);
+	/* 100 ms: one token */
+	ptg_test_port_clear(&env->port);
+	env->now += PTG_TEST_MS(100);
+	assert_int_equal(output_to(env, IP_HOST(100), 100), -EAGAIN);
+	assert_int_equal(output_to(env, IP_HOST(101), 101), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 1);
+	assert_arp_request(env, 0, IP_HOST(100));
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request_limited), 21);
+	/* the retries at 1 s: 9 tokens came back since (0.9 s) */
+	ptg_test_env_advance(env, PTG_TEST_MS(900));
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request), 11 + 9);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request_limited),
+			 21 + 21);
+	assert_int_equal(ptg_net_arp_count(env->net), 32);
+	/* the third round, then all 30 first ones give up, requests sent
+	 * or not: 3 s after they started */
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request), 30);
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	assert_int_equal(ptg_net_arp_count(env->net), 2);
+	ptg_test_assert_only_drop(env->net, "drop_arp_unresolved", 30);
+	/* the two later ones are a timer run behind */
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	assert_int_equal(ptg_net_arp_count(env->net), 0);
+	ptg_test_assert_only_drop(env->net, "drop_arp_unresolved", 32);
+	ptg_test_env_free(env);
+}
+
+/* The gateway's requests go out with the bucket empty. */
+static void
+test_gateway_request_not_limited(void **state)
+{
+	struct ptg_net_config cfg;
+	struct ptg_test_env *env;
+
+	(void)state;
+	ptg_test_net_config(&cfg, NULL);
+	cfg.arp_request_rate = 1;
+	env = ptg_test_env_new(&cfg);
+	assert_non_null(env);
+	assert_int_equal(output_to(env, IP_HOST(10), 1), -EAGAIN);
+	assert_int_equal(output_to(env, IP_HOST(11), 2), -EAGAIN);
+	assert_int_equal(output_to(env, PTG_TEST_IP_REMOTE, 3), -EAGAIN);
+	ptg_net_flush(env->net);
+	assert_int_equal(env->port.n, 2);
+	assert_arp_request(env, 0, IP_HOST(10));
+	assert_arp_request(env, 1, PTG_TEST_IP_GW);
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request_limited), 1);
+	/* and its retries too */
+	ptg_test_env_advance(env, PTG_TEST_S(1));
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_tx_request), 2 + 2);
 	ptg_test_env_free(env);
 }
 
@@ -920,6 +1122,10 @@ main(void)
 		cmocka_unit_test(test_table_full_requests_answered_not_learned),
 		cmocka_unit_test(test_table_full_output_evicts_oldest),
 		cmocka_unit_test(test_table_full_of_pending),
+		cmocka_unit_test(test_table_full_evicts_pending_first),
+		T(test_spoofed_flood_gateway_resolves),
+		cmocka_unit_test(test_request_rate_limited),
+		cmocka_unit_test(test_gateway_request_not_limited),
 		T(test_announce),
 		T(test_reply_without_mbufs),
 		T(test_reply_shareable),

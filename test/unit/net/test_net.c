@@ -103,6 +103,10 @@ test_create_bad_config(void **state)
 	cfg.arp_retries = 256;
 	expect_einval(&cfg);
 
+	ptg_test_net_config(&cfg, &port);
+	cfg.arp_request_rate = 1000001;
+	expect_einval(&cfg);
+
 	ptg_test_assert_mempool(ptg_test_mempool(), base);
 }
 
@@ -201,6 +205,7 @@ test_create_defaults(void **state)
 	assert_int_equal(c->arp_retries, 3);
 	assert_true(c->arp_retry_ns == PTG_TEST_S(1));
 	assert_true(c->arp_max_age_ns == PTG_TEST_S(300));
+	assert_int_equal(c->arp_request_rate, 50);
 	assert_true(c->addr == PTG_TEST_IP_LOCAL);
 	assert_ptr_equal(ptg_net_mempool(net), ptg_test_mempool());
 	assert_int_equal(ptg_net_arp_count(net), 0);

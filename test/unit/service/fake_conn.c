@@ -207,6 +207,17 @@ ptg_abort(struct ptg_conn *c)
 	return 0;
 }
 
+int
+ptg_conn_set_keepalive(struct ptg_conn *c, uint64_t idle_ns,
+		       uint64_t intvl_ns, uint32_t probes)
+{
+	c->n_keepalive++;
+	c->ka_idle_ns = idle_ns;
+	c->ka_intvl_ns = intvl_ns;
+	c->ka_probes = probes;
+	return 0;
+}
+
 void
 ptg_recv_resume(struct ptg_conn *c)
 {

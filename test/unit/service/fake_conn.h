@@ -41,6 +41,10 @@ struct ptg_conn {
 	int send_err;          /* non-zero: ptg_send() returns it */
 	size_t tx_at_fin;      /* tx_len when shutdown/close first came */
 	bool fin_sent;
+	/* ptg_conn_set_keepalive(), where the engine has it */
+	unsigned int n_keepalive;
+	uint64_t ka_idle_ns, ka_intvl_ns;
+	uint32_t ka_probes;
 };
 
 /** Open a connection to @p ops / @p svc_ctx with @p space bytes of send

@@ -32,13 +32,20 @@ struct h {
 };
 
 static struct h *
-h_new(uint64_t maxbytes)
+h_new_body(uint64_t maxbytes, uint64_t max_body)
 {
 	struct h *h = calloc(1, sizeof(*h));
 
 	assert_non_null(h);
-	ptg_http_session_init(&h->s, &h->st, maxbytes);
+	ptg_http_session_init(&h->s, &h->st, maxbytes, max_body);
 	return h;
+}
+
+/* No body limit: the parser's own tests. */
+static struct h *
+h_new(uint64_t maxbytes)
+{
+	return h_new_body(maxbytes, 0);
 }
 
 static void

@@ -89,6 +89,66 @@ test_echo_args(void **state)
 	ptg_service_echo.fini(NULL);
 }
 
+/*
+ * tcp_keepalive=IDLE_MS[,tcp_keepintvl=MS][,tcp_keepcnt=N] in any
+ * built-in's ARGS: each accepted connection gets the engine's keepalive
+ * with them (defaults 75 s and 9).
+ */
+static void
+test_tcp_keepalive_args(void **state)
+{
+	static const struct ptg_service_ops *const all[] = {
+		&ptg_service_echo, &ptg_service_discard,
+		&ptg_service_chargen, &ptg_service_http,
+	};
+	static const char *const bad[] = {
+		"tcp_keepalive=0", "tcp_keepalive=86400001",
+		"tcp_keepalive=1s", "tcp_keepalive=",
+		"tcp_keepalive=1000,tcp_keepcnt=0",
+		"tcp_keepalive=1000,tcp_keepcnt=256",
+		"tcp_keepalive=1000,tcp_keepintvl=0",
+		"tcp_keepintvl=1000", "tcp_keepcnt=3",
+	};
+	struct ptg_conn c;
+	unsigned int i, k;
+	void *in;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		in = NULL;
+		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+			if (all[i]->init(&in, bad[k]) != -EINVAL)
+				fail_msg("%s: '%s' accepted", all[i]->name,
+					 bad[k]);
+		/* idle only: the interval and count default */
+		in = make(all[i], "tcp_keepalive=1500");
+		fake_open(&c, all[i], in, 100000);
+		assert_int_equal(c.n_keepalive, 1);
+		assert_true(c.ka_idle_ns == PTG_TEST_MS(1500));
+		assert_true(c.ka_intvl_ns == PTG_TEST_S(75));
+		assert_int_equal(c.ka_probes, 9);
+		fake_end(&c, PTG_CLOSE_RESET);
+		fake_free(&c);
+		all[i]->fini(in);
+		in = make(all[i], "tcp_keepcnt=4,tcp_keepalive=86400000,"
+			  "tcp_keepintvl=250");
+		fake_open(&c, all[i], in, 100000);
+		assert_true(c.ka_idle_ns == PTG_TEST_S(86400));
+		assert_true(c.ka_intvl_ns == PTG_TEST_MS(250));
+		assert_int_equal(c.ka_probes, 4);
+		fake_end(&c, PTG_CLOSE_RESET);
+		fake_free(&c);
+		all[i]->fini(in);
+	}
+	/* not asked: the engine is left alone */
+	in = make(&ptg_service_echo, NULL);
+	fake_open(&c, &ptg_service_echo, in, 100);
+	assert_int_equal(c.n_keepalive, 0);
+	fake_end(&c, PTG_CLOSE_RESET);
+	fake_free(&c);
+	ptg_service_echo.fini(in);
+}
+
 static void
 test_echo_flow_control(void **state)
 {
@@ -319,19 +379,33 @@ test_chargen_no_mbuf_resets(void **state)
 
 #define POOL 4
 
+/* Connection records of the last instance made, before any connection. */
+static unsigned int conns0;
+
 static void *
 http_make(const char *args)
 {
 	void *in = make(&ptg_service_http, args);
 
+	conns0 = ptg_http_instance_conns_avail(in);
 	return in;
 }
 
+/* Every session and connection record back, no timer left. */
 static void
 http_done(void *in, unsigned int pool)
 {
 	assert_int_equal(ptg_http_instance_pool_avail(in), pool);
+	assert_int_equal(ptg_http_instance_conns_avail(in), conns0);
+	assert_int_equal(ptg_http_instance_timers(in), 0);
 	ptg_service_http.fini(in);
+}
+
+/* Sessions held by the connections of @p in (pool=POOL). */
+static unsigned int
+held(const void *in)
+{
+	return POOL - ptg_http_instance_pool_avail(in);
 }
 
 static const struct ptg_http_stats *
@@ -364,13 +438,12 @@ test_http_idle_holds_nothing(void **state)
 
 	(void)state;
 	fake_open(&c, &ptg_service_http, in, 1 << 20);
-	assert_null(c.ctx);
+	assert_int_equal(held(in), 0);
 	fake_rx(&c, GET_ROOT, strlen(GET_ROOT));
 	assert_int_equal(c.tx_len, strlen(root_resp));
 	assert_memory_equal(c.tx, root_resp, c.tx_len);
 	/* response queued, nothing partial: no session held */
-	assert_null(c.ctx);
-	assert_int_equal(ptg_http_instance_pool_avail(in), POOL);
+	assert_int_equal(held(in), 0);
 	fake_rx(&c, GET_ROOT, strlen(GET_ROOT));
 	assert_int_equal(c.tx_len, 2 * strlen(root_resp));
 	assert_int_equal(hs(in)->resp_200, 2);
@@ -395,13 +468,10 @@ test_http_byte_by_byte(void **state)
 		fake_rx(&c, req + i, 1);
 		if (i + 1 < sizeof(req) - 1) {
 			/* a partial request holds exactly one session */
-			assert_non_null(c.ctx);
-			assert_int_equal(ptg_http_instance_pool_avail(in),
-					 POOL - 1);
+			assert_int_equal(held(in), 1);
 			assert_int_equal(c.tx_len, 0);
 		}
 	}
-	assert_null(c.ctx);
 	assert_int_equal(ptg_http_instance_pool_avail(in), POOL);
 	ptg_service_http_bytes_fill(0, body, sizeof(body));
 	assert_true(c.tx_len > sizeof(body));
@@ -427,9 +497,9 @@ test_http_bytes_streamed(void **state)
 	fake_open(&c, &ptg_service_http, in, 1000);
 	fake_rx(&c, req, strlen(req));
 	assert_int_equal(c.tx_len, 1000);
-	assert_non_null(c.ctx); /* response in progress */
+	assert_int_equal(held(in), 1); /* response in progress */
 	ack_all(&c, &seed, 30000);
-	assert_null(c.ctx);
+	assert_int_equal(held(in), 0);
 	assert_non_null(tx_find(&c, "\r\nContent-Length: 1000000\r\n"));
 	body = tx_find(&c, "\r\n\r\n");
 	assert_non_null(body);
@@ -486,7 +556,7 @@ test_http_pipeline_backpressure(void **state)
 	assert_int_equal(c.rxq_len, 0);
 	assert_int_equal(c.tx_len, strlen(pipeline3_resp));
 	assert_memory_equal(c.tx, pipeline3_resp, c.tx_len);
-	assert_null(c.ctx);
+	assert_int_equal(held(in), 0);
 	assert_int_equal(hs(in)->requests, 3);
 	fake_end(&c, PTG_CLOSE_RESET);
 	fake_free(&c);
@@ -777,6 +847,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_args),
+		cmocka_unit_test(test_tcp_keepalive_args),
 		cmocka_unit_test(test_echo_flow_control),
 		cmocka_unit_test(test_echo_half_close),
 		cmocka_unit_test(test_echo_random_stream),

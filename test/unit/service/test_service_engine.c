@@ -367,6 +367,222 @@ test_chargen(void **state)
 	ptg_service_chargen.fini(in);
 }
 
+/* ---- slow clients: the http timeouts on the engine ------------------------ */
+
+static void
+table_16k(struct ptg_tcp_config *cfg)
+{
+	cfg->max_conns = 16384;
+}
+
+/* The worker loop's order: the services' clock first, then the engine. */
+static void
+svc_advance(struct tt *t, void *in, uint64_t ns)
+{
+	t->env->now += ns;
+	ptg_service_http.poll(in, t->env->now);
+	ptg_test_env_poll(t->env);
+}
+
+/* Drop what the engine sent so far (the fake port holds 4096 frames). */
+static void
+port_reset(struct tt *t)
+{
+	ptg_stack_flush(t->env->stack);
+	ptg_test_port_clear(&t->env->port);
+	t->next = 0;
+}
+
+/* Handshake from @p sport, then @p len bytes; returns the engine's next
+ * sequence number (for the peer's ACKs). */
+static uint32_t
+slow_open(struct tt *t, uint16_t sport, const char *data, uint32_t len)
+{
+	struct ptg_test_tcp_opts o = { .has_mss = 1, .mss = MSS };
+	struct ptg_test_pkt pkt;
+	uint32_t iss;
+
+	tt_rx_opts(t, (struct ptg_test_tcp){ .sport = sport, .dport = 80,
+		.seq = 5000, .flags = RTE_TCP_SYN_FLAG }, &o);
+	tt_pop(t, &pkt);
+	assert_int_equal(pkt.tcp_flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	iss = pkt.seq;
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = sport, .dport = 80,
+		.seq = 5001, .ack = iss + 1, .flags = RTE_TCP_ACK_FLAG });
+	if (len > 0)
+		tt_rx(t, &(struct ptg_test_tcp){ .sport = sport, .dport = 80,
+			.seq = 5001, .ack = iss + 1,
+			.flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+			.payload = data, .len = len });
+	return iss + 1;
+}
+
+/*
+ * 8,191 connections (the default pool) each send one byte and wait: every
+ * session is held, a new client's request is reset. The header timeout
+ * (60 s) resets all 8,191 with a RST each, and a new client is served.
+ * The engine's table, the pool and the mbufs are back to their start.
+ */
+static void
+test_http_slow_clients_released(void **state)
+{
+	const unsigned int n = PTG_HTTP_POOL_DEFAULT;
+	struct tt *t = tt_new(table_16k);
+	void *in = listen_on(t, 80, &ptg_service_http, NULL);
+	uint64_t t0, rst0, frames;
+	struct ptg_test_pkt pkt;
+	unsigned int i, rst;
+	struct peer p;
+
+	(void)state;
+	ptg_service_http.poll(in, t->env->now);
+	t0 = t->env->now;
+	for (i = 0; i < n; i++) {
+		slow_open(t, (uint16_t)(20000 + i), "G", 1);
+		if (t->env->port.n > PTG_TEST_PORT_CAP / 2)
+			port_reset(t);
+	}
+	port_reset(t);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), n);
+	assert_int_equal(ptg_http_instance_pool_avail(in), 0);
+
+	/* 30 s later a client's request finds no session: reset */
+	svc_advance(t, in, PTG_TEST_S(30));
+	port_reset(t);
+	slow_open(t, 19999, GET_ROOT, strlen(GET_ROOT));
+	tt_pop(t, &pkt);
+	assert_true(pkt.tcp_flags & RTE_TCP_RST_FLAG);
+	assert_int_equal(ptg_http_instance_stats(in)->drop_pool_empty, 1);
+
+	/* not a nanosecond early */
+	svc_advance(t, in, t0 + PTG_TEST_S(60) - 1 - t->env->now);
+	assert_int_equal(ptg_http_instance_stats(in)->timeout_header, 0);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), n);
+	port_reset(t);
+	rst0 = TT_STAT(t, conn_reset_tx);
+	t->env->port.overflow = 0;
+	svc_advance(t, in, 1);
+	assert_int_equal(ptg_http_instance_stats(in)->timeout_header, n);
+	assert_int_equal(TT_STAT(t, conn_reset_tx) - rst0, n);
+	/* one RST each on the wire (the port keeps 4096, counts the rest) */
+	frames = t->env->port.n + t->env->port.overflow;
+	assert_int_equal(frames, n);
+	for (rst = 0; tt_pending(t) > 0; rst++) {
+		tt_pop(t, &pkt);
+		assert_int_equal(pkt.tcp_flags,
+				 RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	}
+	assert_int_equal(rst, PTG_TEST_PORT_CAP);
+	port_reset(t);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	assert_int_equal(ptg_http_instance_pool_avail(in), n);
+	assert_int_equal(ptg_http_instance_timers(in), 0);
+
+	/* a legitimate client is served */
+	peer_open(&p, t, 80, 41010);
+	peer_send(&p, GET_ROOT, strlen(GET_ROOT), false);
+	assert_int_equal(p.rx_len, strlen(root_resp));
+	assert_memory_equal(p.rx, root_resp, p.rx_len);
+	assert_false(p.got_rst);
+	peer_ack(&p, RTE_TCP_FIN_FLAG);
+	peer_run(&p);
+	assert_true(p.got_fin);
+	drain_timers(t);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	assert_int_equal(ptg_http_instance_pool_avail(in), n);
+	assert_int_equal(ptg_http_instance_timers(in), 0);
+	peer_free(&p);
+	tt_free(t);
+	ptg_service_http.fini(in);
+}
+
+/* A keep-alive connection left idle is reset after 75 s, on the wire. */
+static void
+test_http_keepalive_timeout_engine(void **state)
+{
+	struct tt *t = tt_new(NULL);
+	void *in = listen_on(t, 80, &ptg_service_http, "pool=8");
+	struct ptg_test_pkt pkt;
+	struct peer p;
+
+	(void)state;
+	ptg_service_http.poll(in, t->env->now);
+	peer_open(&p, t, 80, 41011);
+	peer_send(&p, GET_ROOT, strlen(GET_ROOT), false);
+	assert_int_equal(p.rx_len, strlen(root_resp));
+	/* peer_run() let 150 ms pass; idle from here */
+	tt_skip(t);
+	svc_advance(t, in, PTG_TEST_S(75) - PTG_TEST_MS(200));
+	tt_skip(t);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 1);
+	svc_advance(t, in, PTG_TEST_MS(200));
+	tt_pop(t, &pkt);
+	assert_int_equal(pkt.tcp_flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(pkt.seq, p.rcv_nxt);
+	assert_int_equal(ptg_http_instance_stats(in)->timeout_keepalive, 1);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	assert_int_equal(ptg_http_instance_pool_avail(in), 8);
+	assert_int_equal(ptg_http_instance_timers(in), 0);
+	peer_free(&p);
+	tt_free(t);
+	ptg_service_http.fini(in);
+}
+
+/*
+ * tcp_keepalive= in a service's ARGS reaches the connection through the
+ * engine's ptg_conn_set_keepalive(): an idle echo connection gets a probe
+ * (RFC 1122 4.2.3.6: SEQ = SND.NXT - 1, no data) after tcp_keepalive ms,
+ * another every tcp_keepintvl ms, and a reset after tcp_keepcnt unanswered
+ * ones. Skipped where lib/tcp has no ptg_conn_set_keepalive() (the ARGS
+ * are refused there: test_service_builtin).
+ */
+static void
+test_tcp_keepalive_arg_on_wire(void **state)
+{
+	struct tt *t;
+	void *in;
+	struct ptg_test_pkt pkt;
+	uint64_t t0, at[3] = { 0, 0, 0 };
+	unsigned int n = 0, k;
+	struct peer p;
+
+	(void)state;
+	t = tt_new(NULL);
+	in = listen_on(t, 7, &ptg_service_echo,
+		       "tcp_keepalive=2000,tcp_keepintvl=500,tcp_keepcnt=2");
+	peer_open(&p, t, 7, 41020);
+	tt_skip(t);
+	t0 = t->env->now;
+	for (k = 0; k < 40 && n < 3; k++) {
+		tt_advance(t, PTG_TEST_MS(100));
+		while (tt_pending(t) > 0 && n < 3) {
+			tt_pop(t, &pkt);
+			if (n < 2) {
+				/* a probe */
+				assert_int_equal(pkt.tcp_flags,
+						 RTE_TCP_ACK_FLAG);
+				assert_int_equal(pkt.seq, p.rcv_nxt - 1);
+				assert_int_equal(pkt.payload_len, 0);
+			} else {
+				assert_true(pkt.tcp_flags & RTE_TCP_RST_FLAG);
+			}
+			at[n++] = t->env->now - t0;
+		}
+	}
+	assert_int_equal(n, 3);
+	/* to the timer wheel's tick */
+	assert_true(at[0] >= PTG_TEST_MS(2000) && at[0] <= PTG_TEST_MS(2100));
+	assert_true(at[1] >= at[0] + PTG_TEST_MS(500) &&
+		    at[1] <= at[0] + PTG_TEST_MS(600));
+	assert_true(at[2] >= at[1] + PTG_TEST_MS(500) &&
+		    at[2] <= at[1] + PTG_TEST_MS(600));
+	assert_int_equal(TT_STAT(t, keepalive_probes), 2);
+	assert_int_equal(ptg_tcp_conn_count(t->tcp), 0);
+	peer_free(&p);
+	tt_free(t);
+	ptg_service_echo.fini(in);
+}
+
 int
 main(void)
 {
@@ -377,6 +593,9 @@ main(void)
 		cmocka_unit_test(test_echo_half_close),
 		cmocka_unit_test(test_discard),
 		cmocka_unit_test(test_chargen),
+		cmocka_unit_test(test_http_slow_clients_released),
+		cmocka_unit_test(test_http_keepalive_timeout_engine),
+		cmocka_unit_test(test_tcp_keepalive_arg_on_wire),
 	};
 
 	return cmocka_run_group_tests_name("service_engine", tests,

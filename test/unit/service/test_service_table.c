@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ptg_service.h"
+#include "service_priv.h"
 
 static int
 reset(void **state)
@@ -258,6 +259,15 @@ test_bind_builtin_bad_args(void **state)
 	assert_int_equal(ptg_service_bind(80, "http", "size=1"), -EINVAL);
 	assert_int_equal(ptg_service_bind(80, "http", "pool=16,"), -EINVAL);
 	assert_int_equal(ptg_service_bind(80, "http", ",pool=16"), -EINVAL);
+	/* the common keys; an interval without the idle time is refused */
+	assert_int_equal(ptg_service_bind(7, "echo", "tcp_keepalive=1000"),
+			 0);
+	assert_int_equal(ptg_service_bind(80, "http",
+					  "pool=8,tcp_keepalive=1000"),
+			 0);
+	ptg_service_unbind_all();
+	assert_int_equal(ptg_service_bind(9, "discard", "tcp_keepcnt=3"),
+			 -EINVAL);
 	assert_int_equal(ptg_service_count(), 0);
 	assert_int_equal(ptg_service_bind(80, "http",
 					  "maxbytes=1152921504606846975"), 0);
