@@ -248,6 +248,19 @@ flow_of_conn(const struct ptg_conn *c)
 
 /* ---- the service ------------------------------------------------------------ */
 
+/*
+ * Every callback first hands the frames the stack has batched so far to
+ * tx_cb(): the checks of what was sent then see the service's sends and
+ * closes in the order the stack saw them (a frame batched before an
+ * on_close belongs to the connection that closed). The stack flushes at
+ * any point anyway, whenever its batch is full.
+ */
+static void
+sync_tx(void)
+{
+	ptg_stack_flush(fz.st);
+}
+
 static struct slot *
 slot_find(const struct ptg_conn *c)
 {
@@ -324,6 +337,7 @@ pump(struct slot *s)
 static int
 svc_accept(struct ptg_conn *c)
 {
+	sync_tx();
 	slot_new(c);
 	if (fz.svc & SVC_REJECT) {
 		/* Rejected: the engine resets it and calls on_close. */
@@ -340,6 +354,7 @@ svc_data(struct ptg_conn *c, const void *data, size_t len)
 	struct flow *f = flow_of_conn(c);
 	size_t n, i;
 
+	sync_tx();
 	FZ_CHECK(len > 0);
 	if (!s->rpos_known) {
 		struct ptg_conn_info ci;
@@ -395,6 +410,7 @@ svc_data(struct ptg_conn *c, const void *data, size_t len)
 static void
 svc_writable(struct ptg_conn *c)
 {
+	sync_tx();
 	pump(slot_of(c, "on_writable"));
 }
 
@@ -403,6 +419,7 @@ svc_fin(struct ptg_conn *c)
 {
 	struct slot *s = slot_of(c, "on_fin");
 
+	sync_tx();
 	if ((fz.svc & SVC_FIN_CLOSE) && !s->closing) {
 		s->closing = true;
 		ptg_close(c);
@@ -417,6 +434,7 @@ svc_close(struct ptg_conn *c, enum ptg_close_reason reason)
 	struct slot *s = slot_of(c, "on_close");
 	struct flow *f = flow_of_conn(c);
 
+	sync_tx();
 	FZ_CHECK((unsigned int)reason <= PTG_CLOSE_SHUTDOWN);
 	if (f != NULL)
 		f->sent_known = false;
@@ -976,10 +994,13 @@ pick_slot(uint8_t b)
 static void
 conn_record(struct fz_in *in, unsigned int op)
 {
-	struct slot *s = pick_slot(fz_u8(in));
+	uint8_t which = fz_u8(in);
 	uint16_t len = op == 8 ? fz_u16(in) : 0;
+	struct slot *s;
 
+	/* Held frames first: they may close connections. */
 	deliver_held();
+	s = pick_slot(which);
 	if (s == NULL || s->closing)
 		return;
 	switch (op) {
@@ -1021,25 +1042,27 @@ connect_record(struct fz_in *in)
 			dport = 0;
 	}
 	c = ptg_connect(fz.tcp, dst, dport, sport, &svc_ops, &fz, fz.now);
+	sync_tx();
 	if (c != NULL)
 		slot_new(c);
-	ptg_stack_flush(fz.st);
 }
 
 static void
 misc_record(struct fz_in *in)
 {
 	uint8_t what = fz_u8(in), arg = fz_u8(in);
-	struct slot *s = pick_slot(arg);
 	struct ptg_conn *c;
+	struct slot *s;
 	uint8_t buf[64];
 	int rc;
 
 	deliver_held();
+	s = pick_slot(arg);
 	switch (what % 8) {
 	case 0:
 		/* Take one from the manual listener's accept queue. */
 		c = ptg_tcp_accept(fz.tcp, PORT_MANUAL);
+		sync_tx();
 		if (c != NULL) {
 			rc = ptg_conn_state(c) <= PTG_TCPS_TIME_WAIT;
 			FZ_CHECK(rc);
