@@ -69,10 +69,12 @@ ptg_cleanup_trap() {
 # ---------------------------------------------------------------------------
 
 # Debian packages the build, the tests and the run script need. gcc and
-# build-essential are handled apart (either will do).
+# build-essential are handled apart (either will do). clang and its
+# runtime libraries (libclang_rt.fuzzer, the sanitizers) build the fuzz
+# targets.
 PTG_DEBS=(pkg-config meson ninja-build libdpdk-dev dpdk-dev libnuma-dev
 	libcmocka-dev iproute2 iputils-ping iputils-arping ethtool tshark curl
-	python3 netcat-openbsd)
+	python3 netcat-openbsd clang libclang-rt-14-dev)
 
 ptg_deb_installed() {
 	[[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == "ii"* ]]
