@@ -285,8 +285,21 @@ slot_new(struct ptg_conn *c)
 	memset(s, 0, sizeof(*s));
 	s->c = c;
 	fz.nb_slots++;
-	/* A new incarnation of its flow: nothing sent on it yet. */
+	/* A new incarnation of its flow: nothing sent on it yet. An active
+	 * open gets its flow now: its SYN may wait for ARP while the
+	 * service already sends. */
 	f = flow_of_conn(c);
+	if (f == NULL) {
+		struct conn_id id = conn_id_of(c);
+		unsigned int i;
+
+		for (i = 0; i < NB_FLOWS && fz.flows[i].used; i++)
+			;
+		if (i < NB_FLOWS) {
+			f = &fz.flows[i];
+			flow_init(f, i, id.raddr, id.rport, id.lport);
+		}
+	}
 	if (f != NULL) {
 		f->sent = 0;
 		f->sent_known = true;
@@ -564,14 +577,21 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		f->s_tsval = tsval;
 	slen = plen + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
 	if (flags & TCP_SYN) {
-		/* A new incarnation when the ISN changes. */
-		if (!f->s_known || f->s_isn != seq || !f->sent_known) {
-			f->s_isn = seq;
-			f->s_max = seq;
-			f->s_known = true;
+		bool changed = f->s_known && f->s_isn != seq;
+
+		/* What the service sent counts for this incarnation unless
+		 * it is a new one: the ISN changed, or a SYN came after
+		 * on_close (an active open's first bytes may precede its
+		 * first SYN, which can wait for ARP). */
+		if (changed || !f->sent_known) {
 			f->sent = 0;
 			f->sent_known = true;
 		}
+		if (changed || !f->s_known) {
+			f->s_isn = seq;
+			f->s_max = seq;
+		}
+		f->s_known = true;
 		/* The ACK of a SYN-ACK is the peer's ISN + 1, whatever an
 		 * earlier incarnation acknowledged. */
 		f->s_ack_known = false;
