@@ -57,6 +57,7 @@
 #include "fuzz_common.h"
 #include "ptg_stack.h"
 #include "ptg_tcp.h"
+#include "tcp_priv.h" /* for the self-tests only */
 
 #define IP4(a, b, c, d) RTE_BE32(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
 				  ((uint32_t)(c) << 8) | (uint32_t)(d))
@@ -170,6 +171,15 @@ static struct fz fz;
 /* PTG_FUZZ_TRACE=1: print every record and every segment either way,
  * and the engine's counters at the end (to see what an input does). */
 static bool trace;
+
+/*
+ * PTG_FUZZ_SELFTEST=mbuf-leak | malloc-leak | invariant: break something
+ * on purpose, to show that the target fails when it should (the fuzz
+ * suite expects these runs to fail): keep an mbuf, lose a malloc'ed
+ * block, or make the first accepted connection's SND.UNA pass SND.NXT
+ * (PTG_ASSERT in tcp_conn_check() must stop it).
+ */
+static enum { ST_NONE, ST_MBUF_LEAK, ST_MALLOC_LEAK, ST_INVARIANT } selftest;
 
 #define TRACE(...) do { \
 	if (trace) \
@@ -352,6 +362,8 @@ svc_accept(struct ptg_conn *c)
 {
 	sync_tx();
 	slot_new(c);
+	if (selftest == ST_INVARIANT)
+		c->snd_una = c->snd_nxt + 1;
 	if (fz.svc & SVC_REJECT) {
 		/* Rejected: the engine resets it and calls on_close. */
 		return 1;
@@ -1298,6 +1310,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	trace = getenv("PTG_FUZZ_TRACE") != NULL;
+	if (getenv("PTG_FUZZ_SELFTEST") != NULL) {
+		const char *st = getenv("PTG_FUZZ_SELFTEST");
+
+		if (strcmp(st, "mbuf-leak") == 0)
+			selftest = ST_MBUF_LEAK;
+		else if (strcmp(st, "malloc-leak") == 0)
+			selftest = ST_MALLOC_LEAK;
+		else if (strcmp(st, "invariant") == 0)
+			selftest = ST_INVARIANT;
+		else
+			fz_fail("PTG_FUZZ_SELFTEST=%s: mbuf-leak, malloc-leak "
+				"or invariant", st);
+	}
 	fz_eal_init();
 	return 0;
 }
@@ -1355,6 +1380,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	finish();
+	if (selftest == ST_MBUF_LEAK)
+		FZ_CHECK(rte_pktmbuf_alloc(fz_pool()) != NULL);
+	if (selftest == ST_MALLOC_LEAK) {
+		/* The pointer dies with the frame: LeakSanitizer's to find. */
+		char *volatile lost = malloc(64);
+
+		FZ_CHECK(lost != NULL);
+	}
 	fz_check_leaks(&mark);
 	return 0;
 }
