@@ -772,11 +772,36 @@ put_eth_ip(uint8_t *b, rte_be32_t raddr, uint32_t l4len)
 	return RTE_ETHER_HDR_LEN + 20;
 }
 
+/* The MSS a SYN with options @o offers: its MSS option (the last one, as
+ * the engine's parser takes it), or 536 without one (RFC 9293 3.7.1); a
+ * malformed list offers nothing (0: the engine drops the segment). */
+static uint32_t
+syn_mss(const uint8_t *o, uint32_t len)
+{
+	uint32_t i = 0, mss = 536;
+
+	while (i < len && o[i] != 0) {
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || o[i + 1] < 2 || i + o[i + 1] > len)
+			return 0;
+		if (o[i] == 2) {
+			if (o[i + 1] != 4)
+				return 0;
+			mss = fz_get16(o + i + 2);
+		}
+		i += o[i + 1];
+	}
+	return mss;
+}
+
 /* TCP options for a SEG record; returns their length (a multiple of 4,
  * at most 40). */
 static uint32_t
 seg_options(struct fz_in *in, struct flow *f, unsigned int mode,
-	    uint8_t *o, bool syn)
+	    uint8_t *o)
 {
 	uint32_t n = 0, i, nb;
 	size_t got;
@@ -807,9 +832,6 @@ raw:
 			o[n++] = 4;
 			fz_put16(o + n, mss);
 			n += 2;
-			if (syn)
-				f->p_mss_max = RTE_MAX(f->p_mss_max,
-						       (uint32_t)mss);
 		}
 		if (bits & 2) {
 			if (bits & 4) {
@@ -923,10 +945,9 @@ seg_record(struct fz_in *in)
 		break;
 	}
 	win = fz_u16(in);
-	olen = seg_options(in, f, (mode >> 4) & 7, opts,
-			   (flags & (TCP_SYN | TCP_RST)) == TCP_SYN);
-	if ((flags & TCP_SYN) && (mode >> 4 & 7) != 2)
-		f->p_mss_max = RTE_MAX(f->p_mss_max, 536u);
+	olen = seg_options(in, f, (mode >> 4) & 7, opts);
+	if (flags & TCP_SYN)
+		f->p_mss_max = RTE_MAX(f->p_mss_max, syn_mss(opts, olen));
 	plen = fz_u16(in) & 0x7ff;
 	if (plen > MAX_PAYLOAD)
 		plen = MAX_PAYLOAD;
