@@ -23,7 +23,7 @@ name="$(basename "$target")"
 
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/ptg-$name.XXXXXX")" || exit 1
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$artifacts" || exit 1
+mkdir -p "$artifacts" "$scratch/corpus" || exit 1
 
 # Leaks of malloc'ed memory are reported per input; UBSan stops at the
 # first report (the targets build with -fno-sanitize-recover too).
