@@ -2,7 +2,7 @@
 /*
  * fuzz_stack: the whole stack object (ptg_stack.h) under a scripted peer.
  *
- *   LLVMFuzzerTestOneInput() -> run() -> stack_new() (config from 4 bytes)
+ *   LLVMFuzzerTestOneInput() -> stack_new() (config from 4 bytes)
  *     -> records: SEG (a segment built from fields, relative to what
  *        each side sent) | RAW frame | ADVANCE the clock | SEND | CLOSE |
  *        ABORT | SHUTDOWN | CONNECT | MISC | SERVICE mode | DUP | ARP
@@ -81,6 +81,7 @@ static const uint16_t lports[4] = { PORT_AUTO, PORT_MANUAL, PORT_CLOSED,
 
 #define MTU 1500
 #define NB_FLOWS 8
+#define INCS_MAX 4
 #define NB_SLOTS 32
 #define MAX_PAYLOAD 1600
 #define FRAME_MAX (RTE_ETHER_HDR_LEN + 60 + 60 + MAX_PAYLOAD)
@@ -126,8 +127,15 @@ struct flow {
 	bool s_ack_known;
 	uint32_t s_ack;       /* latest ACK (its RCV.NXT) */
 	uint32_t s_tsval;
-	bool sent_known;      /* sent counts this incarnation's bytes */
-	uint64_t sent;        /* bytes ptg_send() took on this incarnation */
+	/* What the service sent, per incarnation: connections the service
+	 * took on this 4-tuple, told apart by their ISN (frames of one that
+	 * closed may still wait for ARP when the next one starts). */
+	struct inc {
+		uint32_t isn;
+		uint64_t sent;    /* bytes ptg_send() took */
+		bool shared;      /* two incarnations had this ISN: no count */
+	} incs[INCS_MAX];
+	unsigned int nb_incs; /* incs[] used, oldest first */
 };
 
 /* A connection the service holds (accepted or opened). */
@@ -137,6 +145,7 @@ struct slot {
 	uint32_t rpos;        /* sequence number of the next byte to read */
 	uint32_t spos;        /* bytes sent so far */
 	uint32_t want;        /* bytes still to send */
+	uint32_t isn;         /* our ISN on it */
 	bool closing;         /* ptg_close() called: no more user calls */
 };
 
@@ -256,6 +265,38 @@ flow_of_conn(const struct ptg_conn *c)
 	return flow_find(id.raddr, id.rport, id.lport);
 }
 
+static struct inc *
+inc_find(struct flow *f, uint32_t isn)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nb_incs; i++)
+		if (f->incs[i].isn == isn)
+			return &f->incs[i];
+	return NULL;
+}
+
+/* A connection with ISN @isn starts on @f. */
+static void
+inc_start(struct flow *f, uint32_t isn)
+{
+	struct inc *in = inc_find(f, isn);
+
+	if (in != NULL) {
+		in->shared = true;
+		return;
+	}
+	if (f->nb_incs == INCS_MAX) {
+		memmove(&f->incs[0], &f->incs[1],
+			sizeof(f->incs[0]) * (INCS_MAX - 1));
+		f->nb_incs--;
+	}
+	in = &f->incs[f->nb_incs++];
+	in->isn = isn;
+	in->sent = 0;
+	in->shared = false;
+}
+
 /* ---- the service ------------------------------------------------------------ */
 
 /*
@@ -285,6 +326,7 @@ slot_find(const struct ptg_conn *c)
 static struct slot *
 slot_new(struct ptg_conn *c)
 {
+	struct ptg_conn_info ci;
 	struct slot *s;
 	struct flow *f;
 
@@ -295,6 +337,11 @@ slot_new(struct ptg_conn *c)
 	memset(s, 0, sizeof(*s));
 	s->c = c;
 	fz.nb_slots++;
+	/* Its ISN: SND.UNA before our SYN is acknowledged (an active open),
+	 * one less after (nothing else is acknowledged yet). */
+	ptg_conn_info(c, &ci);
+	s->isn = ci.state < PTG_TCPS_ESTABLISHED ? ci.snd_una :
+						    ci.snd_una - 1;
 	/* A new incarnation of its flow: nothing sent on it yet. An active
 	 * open gets its flow now: its SYN may wait for ARP while the
 	 * service already sends. */
@@ -310,10 +357,8 @@ slot_new(struct ptg_conn *c)
 			flow_init(f, i, id.raddr, id.rport, id.lport);
 		}
 	}
-	if (f != NULL) {
-		f->sent = 0;
-		f->sent_known = true;
-	}
+	if (f != NULL)
+		inc_start(f, s->isn);
 	return s;
 }
 
@@ -348,8 +393,8 @@ pump(struct slot *s)
 		}
 		FZ_CHECKF((size_t)r <= n, "ptg_send took %zd of %u", r, n);
 		f = flow_of_conn(s->c);
-		if (f != NULL)
-			f->sent += (uint64_t)r;
+		if (f != NULL && inc_find(f, s->isn) != NULL)
+			inc_find(f, s->isn)->sent += (uint64_t)r;
 		s->spos += (uint32_t)r;
 		s->want -= (uint32_t)r;
 		if ((uint32_t)r < n)
@@ -457,12 +502,9 @@ static void
 svc_close(struct ptg_conn *c, enum ptg_close_reason reason)
 {
 	struct slot *s = slot_of(c, "on_close");
-	struct flow *f = flow_of_conn(c);
 
 	sync_tx();
 	FZ_CHECK((unsigned int)reason <= PTG_CLOSE_SHUTDOWN);
-	if (f != NULL)
-		f->sent_known = false;
 	s->c = NULL;
 	fz.nb_slots--;
 }
@@ -534,6 +576,7 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 	struct flow *f;
 	uint32_t tsval = 0;
 	rte_be32_t raddr;
+	struct inc *in;
 	bool has_ts;
 
 	FZ_CHECK(iplen >= hlen + 20);
@@ -589,17 +632,8 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		f->s_tsval = tsval;
 	slen = plen + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
 	if (flags & TCP_SYN) {
-		bool changed = f->s_known && f->s_isn != seq;
-
-		/* What the service sent counts for this incarnation unless
-		 * it is a new one: the ISN changed, or a SYN came after
-		 * on_close (an active open's first bytes may precede its
-		 * first SYN, which can wait for ARP). */
-		if (changed || !f->sent_known) {
-			f->sent = 0;
-			f->sent_known = true;
-		}
-		if (changed || !f->s_known) {
+		/* Later frames belong to the incarnation of this ISN. */
+		if (!f->s_known || f->s_isn != seq) {
 			f->s_isn = seq;
 			f->s_max = seq;
 		}
@@ -619,6 +653,9 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 	}
 	if (!f->s_known)
 		return;
+	in = inc_find(f, f->s_isn);
+	if (in != NULL && in->shared)
+		in = NULL;
 	if (plen > 0) {
 		uint32_t off = seq - (f->s_isn + 1), i;
 		const uint8_t *p = th + thlen;
@@ -630,23 +667,23 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		FZ_CHECKF(!(flags & TCP_SYN), "%s", "data on a SYN");
 		FZ_CHECKF(off < 0x80000000u, "data at seq %u before ISN %u",
 			  seq, f->s_isn);
-		if (f->sent_known)
-			FZ_CHECKF((uint64_t)off + plen <= f->sent,
+		if (in != NULL)
+			FZ_CHECKF((uint64_t)off + plen <= in->sent,
 				  "bytes %u..%u sent, only %" PRIu64
 				  " given to ptg_send", off, off + plen,
-				  f->sent);
+				  in->sent);
 		for (i = 0; i < plen; i++)
 			FZ_CHECKF(p[i] == pat(SEND_SALT, off + i),
 				  "sent byte at offset %u: 0x%02x, expected "
 				  "0x%02x", off + i, p[i],
 				  pat(SEND_SALT, off + i));
 	}
-	if ((flags & TCP_FIN) && f->sent_known)
+	if ((flags & TCP_FIN) && in != NULL)
 		/* The FIN comes right after the last byte (RFC 9293
 		 * 3.10.4). */
-		FZ_CHECKF(seq + plen == f->s_isn + 1 + (uint32_t)f->sent,
+		FZ_CHECKF(seq + plen == f->s_isn + 1 + (uint32_t)in->sent,
 			  "FIN at %u, data ends at %u", seq + plen,
-			  f->s_isn + 1 + (uint32_t)f->sent);
+			  f->s_isn + 1 + (uint32_t)in->sent);
 	if (s_lt(f->s_max, seq + slen))
 		f->s_max = seq + slen;
 }
