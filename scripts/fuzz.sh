@@ -17,9 +17,11 @@
 # Each target keeps a working corpus in BUILD-fuzz/fuzz-corpus/<target>/
 # (grown over runs, seeded from test/fuzz/corpus/<target>/, which is only
 # read); crashing inputs go to BUILD-fuzz/fuzz-artifacts/<target>/, the
-# jobs' logs to BUILD-fuzz/fuzz-logs/<target>/. Exits 1 if any target
-# crashed. To make a crash a regression test: fix it, copy the input to
-# test/fuzz/corpus/<target>/crash-<what> (the unit suite replays it).
+# jobs' logs to BUILD-fuzz/fuzz-logs/<target>/round-K/ (a job ends at its
+# first crash; the next round runs for the time left). Exits 1 if any
+# target crashed. To make a crash a regression test: fix it, copy the
+# input to test/fuzz/corpus/<target>/crash-<what> (the unit suite
+# replays it).
 #
 # main -> ptg_install_deps -> ptg_build (BUILD-fuzz) -> per target:
 #         fuzz_<target> -jobs=N -workers=N -max_total_time=T -> report
@@ -38,7 +40,7 @@ PTG_LOG_TAG="fuzz"
 ALL_TARGETS=(stack tcp_options http arp ini options)
 
 usage() {
-	sed -n '4,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '4,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -62,7 +64,7 @@ name, logs, artifacts, secs = sys.argv[1], sys.argv[2], sys.argv[3], \
     int(sys.argv[4])
 execs = cov = ft = rate = 0
 jobs = 0
-for path in sorted(glob.glob(os.path.join(logs, 'fuzz-*.log'))):
+for path in sorted(glob.glob(os.path.join(logs, 'round-*', 'fuzz-*.log'))):
     jobs += 1
     text = open(path, errors='replace').read()
     m = re.findall(r'stat::number_of_executed_units: *(\d+)', text)
@@ -122,16 +124,24 @@ main() {
 		local art="$dir/fuzz-artifacts/$t" logs="$dir/fuzz-logs/$t"
 		[[ -x "$bin" ]] || ptg_die "$bin missing: build with -Dfuzz=true"
 		mkdir -p "$corpus" "$art" "$logs"
-		rm -f "$logs"/fuzz-*.log
+		rm -rf "$logs"/round-*
 		ptg_log "fuzz_$t: ${secs} s (logs in $logs)"
 		# -jobs=N -workers=N: N processes at once, each until the time
-		# is up (or its first crash), sharing the working corpus.
-		# shellcheck disable=SC2086 # PTG_FUZZ_ARGS is a list of options
-		(cd "$logs" && "$bin" -jobs="$jobs" -workers="$jobs" \
-			-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 -artifact_prefix="$art/" \
-			${PTG_FUZZ_ARGS:-} "$corpus" \
-			"$PTG_ROOT/test/fuzz/corpus/fuzz_$t" >/dev/null 2>&1)
+		# is up or its first crash, sharing the working corpus; after a
+		# crash, a new round for the time left.
+		local end=$((SECONDS + secs)) round=0 left
+		while left=$((end - SECONDS)) && ((left >= 5)); do
+			mkdir -p "$logs/round-$round"
+			# shellcheck disable=SC2086 # a list of options
+			(cd "$logs/round-$round" && "$bin" -jobs="$jobs" \
+				-workers="$jobs" -max_total_time="$left" \
+				-timeout=10 -rss_limit_mb=2048 \
+				-print_final_stats=1 -artifact_prefix="$art/" \
+				${PTG_FUZZ_ARGS:-} "$corpus" \
+				"$PTG_ROOT/test/fuzz/corpus/fuzz_$t" \
+				>/dev/null 2>&1)
+			round=$((round + 1))
+		done
 		reports+=("$t")
 	done
 
