@@ -651,6 +651,14 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		 * earlier incarnation acknowledged. */
 		f->s_ack_known = false;
 		FZ_CHECKF(plen == 0, "SYN with %u bytes", plen);
+	} else if (f->s_known && !(s_leq(f->s_isn, seq) &&
+				   s_lt(seq, f->s_max + (1u << 18)))) {
+		/* Not from the connection we follow: a later one whose
+		 * SYN never left (an ARP queue or the pool was full). Its
+		 * numbers are unknown until the next SYN. */
+		TRACE("  (a connection whose SYN was not seen)\n");
+		f->s_known = false;
+		f->s_ack_known = false;
 	}
 	if (flags & TCP_ACK) {
 		/* RCV.NXT never moves back (RFC 9293 3.4). */
@@ -1361,6 +1369,11 @@ finish(void)
 			if (v[i] != 0)
 				TRACE("  %s %" PRIu64 "\n", ptg_tcp_stat_name(i),
 				      v[i]);
+		v = (const uint64_t *)ptg_net_stats(ptg_stack_net(fz.st));
+		for (i = 0; i < PTG_NET_NB_STATS; i++)
+			if (v[i] != 0)
+				TRACE("  net %s %" PRIu64 "\n",
+				      ptg_net_stat_name(i), v[i]);
 	}
 	FZ_CHECKF(ptg_tcp_conn_count(fz.tcp) == 0, "%u connections left "
 		  "after the stop and its linger", ptg_tcp_conn_count(fz.tcp));
