@@ -135,6 +135,7 @@ struct flow {
 		uint64_t sent;    /* bytes ptg_send() took */
 		uint32_t offered; /* offered to the ptg_send() running now:
 				     it may transmit some before returning */
+		bool closed;      /* its on_close came */
 		bool shared;      /* two incarnations had this ISN: no count */
 	} incs[INCS_MAX];
 	unsigned int nb_incs; /* incs[] used, oldest first */
@@ -297,6 +298,7 @@ inc_start(struct flow *f, uint32_t isn)
 	in->isn = isn;
 	in->sent = 0;
 	in->offered = 0;
+	in->closed = false;
 	in->shared = false;
 }
 
@@ -511,9 +513,12 @@ static void
 svc_close(struct ptg_conn *c, enum ptg_close_reason reason)
 {
 	struct slot *s = slot_of(c, "on_close");
+	struct flow *f = flow_of_conn(c);
 
 	sync_tx();
 	FZ_CHECK((unsigned int)reason <= PTG_CLOSE_SHUTDOWN);
+	if (f != NULL && inc_find(f, s->isn) != NULL)
+		inc_find(f, s->isn)->closed = true;
 	s->c = NULL;
 	fz.nb_slots--;
 }
@@ -528,6 +533,21 @@ static const struct ptg_conn_ops svc_ops = {
 };
 
 /* ---- what the stack sends ---------------------------------------------------- */
+
+/* Frames the network layer dropped on their way out (no ARP entry or
+ * room to hold them, no mbuf, no route, TX full). After one, a
+ * connection's SYN-ACK may never have reached tx_cb(), and the next
+ * connection on the same 4-tuple may even have the same ISN (the clock
+ * did not move): its frames cannot be told from the last one's, so the
+ * checks that count bytes or compare ACKs across segments stand down. */
+static uint64_t
+frames_lost(void)
+{
+	const struct ptg_net_stats *st = ptg_net_stats(ptg_stack_net(fz.st));
+
+	return st->drop_arp_queue_full + st->drop_arp_unresolved +
+	       st->drop_nombuf + st->drop_no_route + st->drop_tx_full;
+}
 
 /* Options of a segment the stack sent: well formed, only kinds we know. */
 static void
@@ -586,7 +606,7 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 	uint32_t tsval = 0;
 	rte_be32_t raddr;
 	struct inc *in;
-	bool has_ts;
+	bool has_ts, lossy;
 
 	FZ_CHECK(iplen >= hlen + 20);
 	memcpy(ph, ip + 12, 8);
@@ -641,7 +661,13 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		f->s_tsval = tsval;
 	slen = plen + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
 	if (flags & TCP_SYN) {
-		/* Later frames belong to the incarnation of this ISN. */
+		struct inc *old = inc_find(f, seq);
+
+		/* Later frames belong to the incarnation of this ISN. After
+		 * the on_close of one with the same ISN it may be either: a
+		 * frame held for ARP since, or a new one at the same clock. */
+		if (old != NULL && old->closed)
+			old->shared = true;
 		if (!f->s_known || f->s_isn != seq) {
 			f->s_isn = seq;
 			f->s_max = seq;
@@ -660,6 +686,14 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		f->s_known = false;
 		f->s_ack_known = false;
 	}
+	lossy = frames_lost() != 0;
+	if ((flags & TCP_ACK) && f->s_ack_known && s_lt(ack, f->s_ack) &&
+	    lossy) {
+		/* A later connection with the same ISN whose SYN-ACK was
+		 * lost: follow it from here. */
+		TRACE("  (ACK back after lost frames: a later connection)\n");
+		f->s_ack_known = false;
+	}
 	if (flags & TCP_ACK) {
 		/* RCV.NXT never moves back (RFC 9293 3.4). */
 		if (f->s_ack_known)
@@ -671,7 +705,7 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 	if (!f->s_known)
 		return;
 	in = inc_find(f, f->s_isn);
-	if (in != NULL && in->shared)
+	if (in != NULL && (in->shared || lossy))
 		in = NULL;
 	if (plen > 0) {
 		uint32_t off = seq - (f->s_isn + 1), i;
