@@ -69,10 +69,12 @@ ptg_cleanup_trap() {
 # ---------------------------------------------------------------------------
 
 # Debian packages the build, the tests and the run script need. gcc and
-# build-essential are handled apart (either will do).
+# build-essential are handled apart (either will do). clang and its
+# runtime libraries (libclang_rt.fuzzer, the sanitizers) build the fuzz
+# targets.
 PTG_DEBS=(pkg-config meson ninja-build libdpdk-dev dpdk-dev libnuma-dev
 	libcmocka-dev iproute2 iputils-ping iputils-arping ethtool tshark curl
-	python3 netcat-openbsd)
+	python3 netcat-openbsd clang libclang-rt-14-dev)
 # What scripts/bench.sh needs besides: gnuplot for the chart (dpdk-testpmd
 # comes with dpdk-dev above; util-linux has taskset).
 PTG_BENCH_DEBS=(gnuplot-nox util-linux)

@@ -5,19 +5,23 @@
 # hugepages), run every meson test suite on the release build, then build
 # again with AddressSanitizer, UndefinedBehaviorSanitizer and the
 # invariant checks (PTG_ASSERT: -Dsanitizers=true -Dbuildtype=debug) and
-# run the unit and bench-smoke suites there; print one summary. Exits
-# non-zero when anything failed.
+# run the unit and bench-smoke suites there, then build the fuzz targets
+# with clang (-Dfuzz=true) and run each for a bounded number of
+# executions (suite fuzz); print one summary. Exits non-zero when
+# anything failed.
 #
 #   scripts/test.sh [meson test options...]   e.g. --suite unit
 #
 # main -> ptg_install_deps -> ptg_build -> ptg_hugepages -> meson test
 #      -> ptg_build (BUILD-san) -> meson test --suite unit --suite bench-smoke
-#      -> summarize (both meson-logs/testlog.json)
+#      -> ptg_build (BUILD-fuzz, CC=clang) -> meson test --suite fuzz
+#      -> summarize (the three meson-logs/testlog.json)
 #
-# Honours BUILD (default build/; the checked build is BUILD-san),
-# PTG_MESON_OPTS, PTG_JOBS, PTG_HUGEPAGES (see scripts/common.sh),
-# PTG_TEST_TIMEOUT_MULTIPLIER (default 1) and PTG_TEST_SANITIZED (default
-# 1; 0 skips the checked build, and so does giving meson test options).
+# Honours BUILD (default build/; the checked build is BUILD-san, the fuzz
+# build BUILD-fuzz), PTG_MESON_OPTS, PTG_JOBS, PTG_HUGEPAGES (see
+# scripts/common.sh), PTG_TEST_TIMEOUT_MULTIPLIER (default 1),
+# PTG_TEST_SANITIZED and PTG_TEST_FUZZ (default 1; 0 skips the checked
+# build or the fuzz build; giving meson test options skips both).
 
 set -uo pipefail
 
@@ -105,6 +109,26 @@ sanitized_run() {
 		--suite unit --suite bench-smoke
 }
 
+# The fuzz build: clang with libFuzzer, ASan, UBSan and the invariants
+# (-Dfuzz=true, optimized with debug info); its suite runs every fuzz
+# target over its corpus for a bounded number of executions.
+fuzz_run() {
+	local dir="$PTG_BUILD_DIR-fuzz"
+	rm -f "$dir/meson-logs/testlog.json"
+	if ! command -v clang >/dev/null 2>&1; then
+		echo "fuzz build: no clang (install clang and libclang-rt-14-dev)"
+		return 1
+	fi
+	if ! (PTG_BUILD_DIR="$dir" CC=clang \
+		PTG_MESON_OPTS="-Dfuzz=true -Dbuildtype=debugoptimized" ptg_build); then
+		echo "fuzz build failed"
+		return 1
+	fi
+	meson test -C "$dir" --print-errorlogs --no-rebuild \
+		--timeout-multiplier "${PTG_TEST_TIMEOUT_MULTIPLIER:-1}" \
+		--suite fuzz
+}
+
 main() {
 	local rc logs
 	ptg_install_deps
@@ -123,6 +147,10 @@ main() {
 	if [[ "${PTG_TEST_SANITIZED:-1}" == 1 && $# -eq 0 ]]; then
 		sanitized_run || rc=1
 		logs+=("san=$PTG_BUILD_DIR-san/meson-logs/testlog.json")
+	fi
+	if [[ "${PTG_TEST_FUZZ:-1}" == 1 && $# -eq 0 ]]; then
+		fuzz_run || rc=1
+		logs+=("fuzz=$PTG_BUILD_DIR-fuzz/meson-logs/testlog.json")
 	fi
 	summarize "${logs[@]}" || rc=1
 	exit "$rc"

@@ -57,6 +57,14 @@ eth_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 	} else {
 		goto drop_dst;
 	}
+	/*
+	 * IEEE 802: a source address is an individual one (I/G bit clear).
+	 * A frame from a group address is forged, and answering it (an
+	 * echo reply goes back to the frame's source) would reach every
+	 * station of the group.
+	 */
+	if (unlikely(rte_is_multicast_ether_addr(&eh->src_addr)))
+		goto drop_src;
 
 	/* Untagged IPv4 and ARP only: VLAN tags and other types go. */
 	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
@@ -73,6 +81,10 @@ eth_input(struct ptg_net *net, struct rte_mbuf *m, uint64_t now_ns)
 
 drop_dst:
 	NET_STAT(net, drop_eth_dst);
+	net_drop(m);
+	return;
+drop_src:
+	NET_STAT(net, drop_eth_src);
 	net_drop(m);
 	return;
 drop_runt:

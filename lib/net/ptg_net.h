@@ -51,7 +51,7 @@ extern "C" {
  */
 #define PTG_NET_STATS(X) \
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(log_suppressed) \
-	X(drop_runt) X(drop_eth_dst) X(drop_ethertype) \
+	X(drop_runt) X(drop_eth_dst) X(drop_eth_src) X(drop_ethertype) \
 	X(arp_rx_request) X(arp_rx_reply) X(arp_tx_request) X(arp_tx_reply) \
 	X(arp_tx_gratuitous) X(arp_learned) X(arp_expired) \
 	X(drop_arp_malformed) X(drop_arp_not_for_us) \

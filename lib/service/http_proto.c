@@ -855,6 +855,12 @@ step(struct ptg_http_session *s, uint8_t c)
 	case S_START:
 		/* RFC 9112 2.2: ignore empty lines before a request line */
 		if (c == '\r') {
+			/* The next request starts here, even one that fails
+			 * at its first CR: nothing of the previous one may
+			 * shape its answer (a HEAD left behind would strip the
+			 * 400's body, RFC 9110 9.3.2), and where the bytes
+			 * were split must not matter. */
+			request_reset(s);
 			s->state = S_START_LF;
 			return STEP_MORE;
 		}

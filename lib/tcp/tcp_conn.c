@@ -271,8 +271,15 @@ ptg_tcp_free(struct ptg_tcp *tcp)
 		rte_mempool_put(tcp->conn_pool, c);
 	}
 	tcp_conn_reap(tcp);
-	for (unsigned int p = 0; p <= (unsigned int)UINT16_MAX; p++)
-		free(tcp->listeners[p]);
+	/* Only as far as the last listener: the engine is made and freed
+	 * per test input, and the table has a slot for every port. */
+	for (unsigned int p = 0, left = tcp->nb_listeners;
+	     p <= (unsigned int)UINT16_MAX && left > 0; p++) {
+		if (tcp->listeners[p] != NULL) {
+			free(tcp->listeners[p]);
+			left--;
+		}
+	}
 	tcp_listen_reap(tcp);
 	tcp_tw_fini(tcp);
 	tcp_timer_fini(tcp);
@@ -487,7 +494,8 @@ ptg_tcp_stop(struct ptg_tcp *tcp, uint64_t now_ns, uint64_t linger_ns)
 
 	tcp->now = now_ns;
 	tcp->stopping = 1;
-	for (unsigned int p = 1; p <= (unsigned int)UINT16_MAX; p++)
+	for (unsigned int p = 1; p <= (unsigned int)UINT16_MAX &&
+	     tcp->nb_listeners > 0; p++)
 		if (tcp->listeners[p] != NULL)
 			ptg_tcp_unlisten(tcp, (uint16_t)p);
 	while (rte_hash_iterate(tcp->table, &key, &data, &iter) >= 0) {

@@ -120,8 +120,12 @@ tcp_isn_from(uint64_t secret, uint64_t now_ns)
 #define COOKIE_MAC_MASK ((1u << COOKIE_MAC_BITS) - 1)
 #define COOKIE_MAX_AGE 1 /* accept the current slot and the one before */
 
+/* Rounding down must never give more than the peer's MSS (RFC 9293
+ * 3.7.1: no segment above Eff.snd.MSS), so the table starts at the
+ * smallest MSS the engine uses at all (PTG_TCP_MSS_MIN); a peer asking
+ * for less gets that, as without cookies (tcp_negotiate()). */
 static const uint16_t cookie_mss[8] = {
-	536, 1200, 1300, 1400, 1440, 1460, 4312, 8960
+	PTG_TCP_MSS_MIN, 536, 1200, 1300, 1400, 1440, 1460, 8960
 };
 
 /* 64 bits of MAC: 27 for the cookie, 6 for the TSval. The MSS index and

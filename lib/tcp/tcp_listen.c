@@ -315,6 +315,10 @@ tcp_established(struct ptg_conn *c)
 	if (c->snd_una == c->snd_max)
 		tcp_timer_stop(c, TT_REXMT);
 	tcp_keep_start(c);
+	/* A FIN that ptg_shutdown() queued in SYN-RECEIVED goes out now
+	 * (RFC 9293 3.10.4). */
+	if (c->flags & TF_FIN_QUEUED)
+		tcp_set_state(c, PTG_TCPS_FIN_WAIT_1);
 	if (l == NULL) {
 		/* Active open: the service owns it already. */
 		c->flags |= TF_WANT_WRITABLE;

@@ -245,6 +245,12 @@ ptg_shutdown(struct ptg_conn *h)
 	/* RFC 9293 3.10.4: CLOSE queues a FIN after pending data. */
 	switch (c->state) {
 	case PTG_TCPS_SYN_RECEIVED:
+		/* RFC 9293 3.10.4: the FIN may wait until ESTABLISHED, and
+		 * here it must: the ACK of our SYN is taken as the end of the
+		 * handshake (window scale, congestion control, RTT) only in
+		 * SYN-RECEIVED. tcp_established() moves on to FIN-WAIT-1. */
+		c->flags |= TF_FIN_QUEUED;
+		return 0;
 	case PTG_TCPS_ESTABLISHED:
 		tcp_set_state(c, PTG_TCPS_FIN_WAIT_1);
 		break;

@@ -185,6 +185,47 @@ test_broadcast_unknown_type(void **state)
 	assert_dropped(env, "drop_eth_dst");
 }
 
+/* A group source address (found by fuzz_arp): no station sends from
+ * one, and the echo reply would go back to the whole group. */
+static void
+test_multicast_src_mac(void **state)
+{
+	struct ptg_test_env *env = *state;
+	struct ptg_test_ipv4 ip = { .eth_src = mac_mcast };
+
+	ptg_test_env_rx(env, ptg_test_icmp_echo(env->mp, &ip,
+			RTE_IP_ICMP_ECHO_REQUEST, 1, 1, NULL, 8));
+	assert_dropped(env, "drop_eth_src");
+	assert_int_equal(PTG_TEST_NET_STAT(env, ip_rx), 0);
+}
+
+static void
+test_broadcast_src_mac(void **state)
+{
+	struct ptg_test_env *env = *state;
+	struct ptg_test_ipv4 ip = { .eth_src = ptg_test_mac_bcast };
+
+	ptg_test_env_rx(env, ptg_test_icmp_echo(env->mp, &ip,
+			RTE_IP_ICMP_ECHO_REQUEST, 1, 1, NULL, 8));
+	assert_dropped(env, "drop_eth_src");
+}
+
+/* The same for ARP: a request from a group address gets no reply. */
+static void
+test_multicast_src_mac_arp(void **state)
+{
+	struct ptg_test_env *env = *state;
+	struct rte_mbuf *m = ptg_test_arp_request(env->mp, &ptg_test_mac_peer,
+						  PTG_TEST_IP_PEER,
+						  PTG_TEST_IP_LOCAL);
+
+	assert_non_null(m);
+	ptg_test_eth_hdr(m)->src_addr = mac_mcast;
+	ptg_test_env_rx(env, m);
+	assert_dropped(env, "drop_eth_src");
+	assert_int_equal(PTG_TEST_NET_STAT(env, arp_rx_request), 0);
+}
+
 /* Positive: broadcast ARP and unicast ARP to our MAC both reach ARP. */
 static void
 test_arp_broadcast_and_unicast_accepted(void **state)
@@ -262,6 +303,9 @@ main(void)
 		T(test_multicast_dst_mac),
 		T(test_broadcast_ipv4),
 		T(test_broadcast_unknown_type),
+		T(test_multicast_src_mac),
+		T(test_broadcast_src_mac),
+		T(test_multicast_src_mac_arp),
 		T(test_arp_broadcast_and_unicast_accepted),
 		T(test_burst_mixed),
 	};

@@ -756,6 +756,34 @@ BAD(test_bad_extra_space_in_line, "GET /  HTTP/1.1" H, 400, version)
 BAD(test_bad_space_after_version, "GET / HTTP/1.1 " H, 400, line_end)
 BAD(test_bad_bare_cr_request_line, "GET / HTTP/1.1\rX" H, 400, line_end)
 BAD(test_bad_bare_cr_empty_line, "\rGET / HTTP/1.1" H, 400, line_end)
+/* A bare CR after a HEAD request (found by fuzz_http): the 400 is the
+ * answer to a request of no known method, so it carries its body, fed
+ * whole or byte by byte (RFC 9110 9.3.2: only HEAD goes without). */
+static void
+test_bad_bare_cr_after_head(void **state)
+{
+	static const char req[] = "HEAD / HTTP/1.1" H "\rX";
+	static const char bad[] = "HTTP/1.1 400 Bad Request\r\n";
+	size_t chunk;
+
+	(void)state;
+	for (chunk = 0; chunk < 2; chunk++) {
+		struct h *h = h_new(PTG_HTTP_MAXBYTES_DEFAULT);
+		const char *r;
+
+		h_feed(h, req, sizeof(req) - 1, chunk);
+		assert_int_equal(count_responses(h->out), 2);
+		r = strstr(h->out, bad);
+		assert_non_null(r);
+		assert_non_null(strstr(r, "\r\nContent-Length: 16\r\n"));
+		assert_int_equal(strcmp(h->out + h->out_len - 16,
+					"400 Bad Request\n"), 0);
+		assert_true(h->closed);
+		assert_int_equal(h->st.errors[PTG_HTTP_ERR_line_end], 1);
+		h_free(h);
+	}
+}
+
 BAD(test_bad_version_2, "GET / HTTP/2.0" H, 505, version_unsup)
 BAD(test_bad_version_0_9, "GET / HTTP/0.9" H, 505, version_unsup)
 BAD(test_bad_header_no_colon, "GET / HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n",
@@ -1096,6 +1124,7 @@ main(void)
 		cmocka_unit_test(test_bad_space_after_version),
 		cmocka_unit_test(test_bad_bare_cr_request_line),
 		cmocka_unit_test(test_bad_bare_cr_empty_line),
+		cmocka_unit_test(test_bad_bare_cr_after_head),
 		cmocka_unit_test(test_bad_version_2),
 		cmocka_unit_test(test_bad_version_0_9),
 		cmocka_unit_test(test_bad_header_no_colon),

@@ -709,6 +709,48 @@ test_simultaneous_open(void **state)
 	tt_skip(t);
 }
 
+/* ptg_shutdown() in SYN-RECEIVED (found by fuzz_stack): the FIN waits
+ * for the ACK of our SYN, which still completes the handshake, so the
+ * connection gets its congestion window (it had none, and CUBIC divided
+ * by it) and then sends the FIN (RFC 9293 3.10.4). */
+static void
+test_shutdown_in_syn_received(void **state)
+{
+	struct tt *t = *state;
+	struct ptg_test_pkt p;
+	struct ptg_conn_info ci;
+	struct ptg_conn *c;
+	uint32_t iss;
+
+	c = ptg_connect(t->tcp, PTG_TEST_IP_PEER, 9999, 45003, &tt_service,
+			&t->rec, t->env->now);
+	ptg_net_flush(t->env->net);
+	tt_pop(t, &p);
+	iss = p.seq;
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45003,
+		.seq = 3000, .flags = SYN });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	assert_int_equal(ptg_shutdown(c), 0);
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_SYN_RECEIVED);
+	assert_int_equal(ptg_send(c, "x", 1), -EPIPE);
+	tt_none(t);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45003,
+		.seq = 3001, .ack = iss + 1, .flags = ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_FIN_WAIT_1);
+	ptg_conn_info(c, &ci);
+	assert_true(ci.cwnd >= 2 * ci.mss);
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, FIN | ACK);
+	assert_int_equal(p.seq, iss + 1);
+	assert_int_equal(p.ack, 3001);
+	tt_rx(t, &(struct ptg_test_tcp){ .sport = 9999, .dport = 45003,
+		.seq = 3001, .ack = iss + 2, .flags = ACK });
+	assert_int_equal(ptg_conn_state(c), PTG_TCPS_FIN_WAIT_2);
+	ptg_abort(c);
+	tt_skip(t);
+}
+
 /* RFC 6191: a SYN with a newer timestamp reopens a TIME-WAIT tuple. */
 static void
 test_time_wait_reuse(void **state)
@@ -998,6 +1040,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_active_open, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_active_open_refused, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_in_syn_received, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_rto_3s_after_syn_loss, tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_reuse, tt_setup, tt_teardown),
 		cmocka_unit_test(test_receive_window_flow_control),

@@ -28,8 +28,8 @@ static const uint64_t cookie_key[2] = { 0x1111222233334444ull,
 
 static const struct ptg_test_tcp_opts mss536 = { .has_mss = 1, .mss = 536 };
 
-static const uint16_t mss_table[8] = { 536, 1200, 1300, 1400, 1440, 1460,
-				       4312, 8960 };
+static const uint16_t mss_table[8] = { PTG_TCP_MSS_MIN, 536, 1200, 1300,
+				       1400, 1440, 1460, 8960 };
 
 static struct tt *
 isn_kit(void (*tweak)(struct ptg_tcp_config *))
@@ -259,9 +259,12 @@ check(struct tt *t, uint32_t seq, uint32_t ack, uint64_t now, uint16_t *mss)
 	return tcp_cookie_check(t->tcp, &s.seg, mss, TCP_COOKIE_NO_TS, 0, now);
 }
 
-/* The MSS rounds down to the table (below 536 it is 536, as in other
- * stacks' cookie tables); its index sits in bits 27-29, the time slot
- * (mod 4) in bits 30-31; the check gives the same MSS back. */
+/* The MSS rounds down to the table, whose first entry is the engine's
+ * smallest MSS: a cookie never promises more than the peer asked for
+ * (RFC 9293 3.7.1), except below PTG_TCP_MSS_MIN, where the engine uses
+ * that with or without cookies; no option at all (0 here) means 536.
+ * Its index sits in bits 27-29, the time slot (mod 4) in bits 30-31; the check
+ * gives the same MSS back. */
 static void
 test_cookie_round_trip_mss(void **state)
 {
@@ -270,9 +273,10 @@ test_cookie_round_trip_mss(void **state)
 		uint16_t peer;
 		unsigned int idx;
 	} v[] = {
-		{ 0, 0 }, { 100, 0 }, { 536, 0 }, { 1199, 0 }, { 1200, 1 },
-		{ 1300, 2 }, { 1439, 3 }, { 1440, 4 }, { 1459, 4 }, { 1460, 5 },
-		{ 1461, 5 }, { 4311, 5 }, { 4312, 6 }, { 8959, 6 }, { 8960, 7 },
+		{ 0, 1 }, { 87, 0 }, { 88, 0 }, { 256, 0 }, { 535, 0 },
+		{ 536, 1 }, { 1199, 1 }, { 1200, 2 }, { 1300, 3 },
+		{ 1439, 4 }, { 1440, 5 }, { 1459, 5 }, { 1460, 6 },
+		{ 1461, 6 }, { 4312, 6 }, { 8959, 6 }, { 8960, 7 },
 		{ 65535, 7 },
 	};
 	const uint64_t now = 5 * COOKIE_SLOT_NS + 12345;

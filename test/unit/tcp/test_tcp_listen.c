@@ -81,6 +81,40 @@ tweak_cookies_always(struct ptg_tcp_config *cfg)
 	cfg->syncookies = PTG_TCP_SYNCOOKIES_ALWAYS;
 }
 
+/* A peer whose MSS is below the cookie table's 536 (found by fuzz_stack):
+ * the cookie rounds down to the engine's smallest MSS, never up, so no
+ * segment is larger than the peer asked for (RFC 9293 3.7.1). */
+static void
+test_cookie_small_peer_mss(void **state)
+{
+	struct tt *t = tt_new(tweak_cookies_always);
+	struct ptg_test_pkt p;
+	struct ptg_conn_info ci;
+	uint32_t cookie;
+	static uint8_t buf[1000];
+
+	(void)state;
+	tt_rx_opts(t, (struct ptg_test_tcp){ .seq = 500, .flags = SYN },
+		   &(struct ptg_test_tcp_opts){ .has_mss = 1, .mss = 256 });
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, SYN | ACK);
+	assert_int_equal(TT_STAT(t, syncookies_sent), 1);
+	cookie = p.seq;
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 501, .ack = cookie + 1,
+					 .flags = ACK });
+	assert_int_equal(TT_STAT(t, syncookies_ok), 1);
+	assert_non_null(t->rec.conn);
+	ptg_conn_info(t->rec.conn, &ci);
+	assert_int_equal(ci.mss, PTG_TCP_MSS_MIN);
+	assert_int_equal(ptg_send(t->rec.conn, buf, sizeof(buf)), sizeof(buf));
+	tt_pop(t, &p);
+	assert_true(p.payload_len > 0);
+	assert_true(p.payload_len <= 256);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_free(t);
+}
+
 /* With timestamps, a cookie connection keeps window scale and SACK. */
 static void
 test_cookie_keeps_ws_sack_via_ts(void **state)
@@ -401,6 +435,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_synq_overflow_cookie),
+		cmocka_unit_test(test_cookie_small_peer_mss),
 		cmocka_unit_test(test_cookie_keeps_ws_sack_via_ts),
 		cmocka_unit_test(test_cookie_expires),
 		cmocka_unit_test(test_cookie_auto_window),
