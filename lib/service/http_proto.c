@@ -1133,25 +1133,6 @@ ptg_http_session_idle(const struct ptg_http_session *s)
 
 /* ---- ARGS -------------------------------------------------------------- */
 
-static int
-parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (len == 0 || len > 19)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (!is_digit((uint8_t)s[i]))
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* The defaults of every ARGS key; portgate's --http-* options set them
  * (ptg_service_http_defaults_set()) before any instance is made. */
 static struct ptg_http_config http_defaults = {
@@ -1202,11 +1183,12 @@ ptg_service_http_defaults_set(const struct ptg_service_http_defaults *d)
 	return 0;
 }
 
-/* One KEY=N item of the http ARGS. */
+/* One KEY=N item of the http ARGS (ptg_service_args_each()). */
 static int
-parse_item(const char *key, size_t klen, const char *val, size_t vlen,
-	   struct ptg_http_config *cfg)
+parse_item(void *arg, const char *key, size_t klen, const char *val,
+	   size_t vlen)
 {
+	struct ptg_http_config *cfg = arg;
 	static const struct {
 		const char *key;
 		uint64_t min, max;
@@ -1238,8 +1220,8 @@ parse_item(const char *key, size_t klen, const char *val, size_t vlen,
 		if (strlen(keys[i].key) != klen ||
 		    memcmp(keys[i].key, key, klen) != 0)
 			continue;
-		if (parse_u64(val, vlen, keys[i].max, &v) < 0 ||
-		    v < keys[i].min)
+		if (ptg_service_parse_u64(val, vlen, keys[i].min,
+					  keys[i].max, &v) < 0)
 			return -EINVAL;
 		if (keys[i].u32)
 			*(uint32_t *)((char *)cfg + keys[i].off) = (uint32_t)v;
@@ -1254,25 +1236,11 @@ parse_item(const char *key, size_t klen, const char *val, size_t vlen,
 int
 ptg_http_parse_args(const char *args, struct ptg_http_config *cfg)
 {
-	const char *p = args, *end, *eq;
 	int rc;
 
 	ptg_http_config_default(cfg);
 	if (args == NULL)
 		return 0;
-	for (;;) {
-		end = strchr(p, ',');
-		if (end == NULL)
-			end = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(end - p));
-		if (eq == NULL)
-			return -EINVAL; /* also the empty item */
-		rc = parse_item(p, (size_t)(eq - p), eq + 1,
-				(size_t)(end - eq - 1), cfg);
-		if (rc < 0)
-			return rc;
-		if (*end == '\0')
-			return ptg_service_common_done(&cfg->ka);
-		p = end + 1;
-	}
+	rc = ptg_service_args_each(args, parse_item, cfg);
+	return rc < 0 ? rc : ptg_service_common_done(&cfg->ka);
 }

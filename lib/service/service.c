@@ -355,10 +355,9 @@ ptg_service_keepalive_init(struct ptg_service_keepalive *ka)
 	ka->probes = 0;
 }
 
-/* Decimal digits only, @p min..@p max. */
-static int
-parse_num(const char *s, size_t len, uint64_t min, uint64_t max,
-	  uint64_t *out)
+int
+ptg_service_parse_u64(const char *s, size_t len, uint64_t min, uint64_t max,
+		      uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -393,12 +392,12 @@ ptg_service_common_item(const char *key, size_t klen, const char *val,
 	    !key_is(key, klen, "tcp_keepcnt"))
 		return -ENOENT;
 	if (key_is(key, klen, "tcp_keepcnt")) {
-		if (parse_num(val, vlen, 1, PTG_SERVICE_KEEPCNT_MAX, &v) < 0)
+		if (ptg_service_parse_u64(val, vlen, 1, PTG_SERVICE_KEEPCNT_MAX, &v) < 0)
 			return -EINVAL;
 		ka->probes = (uint32_t)v;
 		return 0;
 	}
-	if (parse_num(val, vlen, 1, PTG_SERVICE_KEEP_MS_MAX, &v) < 0)
+	if (ptg_service_parse_u64(val, vlen, 1, PTG_SERVICE_KEEP_MS_MAX, &v) < 0)
 		return -EINVAL;
 	if (key_is(key, klen, "tcp_keepalive"))
 		ka->idle_ms = v;
@@ -416,29 +415,47 @@ ptg_service_common_done(const struct ptg_service_keepalive *ka)
 }
 
 int
-ptg_service_common_args(const char *args, struct ptg_service_keepalive *ka)
+ptg_service_args_each(const char *args, ptg_service_arg_fn fn, void *arg)
 {
 	const char *p = args, *end, *eq;
 	int rc;
 
-	ptg_service_keepalive_init(ka);
-	if (args == NULL)
-		return 0;
 	for (;;) {
 		end = strchr(p, ',');
 		if (end == NULL)
 			end = p + strlen(p);
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (eq == NULL)
-			return -EINVAL;
-		rc = ptg_service_common_item(p, (size_t)(eq - p), eq + 1,
-					     (size_t)(end - eq - 1), ka);
+			return -EINVAL; /* also the empty item */
+		rc = fn(arg, p, (size_t)(eq - p), eq + 1,
+			(size_t)(end - eq - 1));
 		if (rc < 0)
-			return rc == -ENOENT ? -EINVAL : rc;
+			return rc;
 		if (*end == '\0')
-			return ptg_service_common_done(ka);
+			return 0;
 		p = end + 1;
 	}
+}
+
+static int
+common_arg(void *ka, const char *key, size_t klen, const char *val,
+	   size_t vlen)
+{
+	int rc = ptg_service_common_item(key, klen, val, vlen, ka);
+
+	return rc == -ENOENT ? -EINVAL : rc;
+}
+
+int
+ptg_service_common_args(const char *args, struct ptg_service_keepalive *ka)
+{
+	int rc;
+
+	ptg_service_keepalive_init(ka);
+	if (args == NULL)
+		return 0;
+	rc = ptg_service_args_each(args, common_arg, ka);
+	return rc < 0 ? rc : ptg_service_common_done(ka);
 }
 
 void

@@ -51,6 +51,24 @@ struct ptg_service_keepalive {
 /** Start @p ka with nothing asked. */
 void ptg_service_keepalive_init(struct ptg_service_keepalive *ka);
 
+/** Decimal digits only (at most 19), @p min..@p max.
+ *  @return 0 and *out, or -EINVAL. */
+int ptg_service_parse_u64(const char *s, size_t len, uint64_t min,
+			  uint64_t max, uint64_t *out);
+
+/** Called by ptg_service_args_each() for each KEY=VALUE item (neither
+ *  NUL-terminated); a negative return stops the walk. */
+typedef int (*ptg_service_arg_fn)(void *arg, const char *key, size_t klen,
+				  const char *val, size_t vlen);
+
+/**
+ * Walk ARGS "KEY=VALUE,KEY=VALUE,...", calling @p fn for each item.
+ * @return 0 after the last one; -EINVAL for an empty item or one without
+ *         '='; or what @p fn returned to stop.
+ */
+int ptg_service_args_each(const char *args, ptg_service_arg_fn fn,
+			  void *arg);
+
 /**
  * One KEY=VALUE item of ARGS, if it is a key every built-in takes.
  * @return 0 taken; -ENOENT not such a key; -EINVAL bad value.

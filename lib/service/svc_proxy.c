@@ -50,6 +50,7 @@
 #include "proxy_priv.h"
 #include "ptg_service.h"
 #include "ptg_tcp.h"
+#include "service_priv.h"
 
 #define MS_NS UINT64_C(1000000)
 
@@ -62,22 +63,17 @@ errf(char *err, size_t errlen, const char *fmt, const char *item)
 		snprintf(err, errlen, fmt, item);
 }
 
-/* Decimal digits only, no sign, no leading zero, min..max. */
+/* Decimal digits only, no sign, no leading zero (an octet "010" is read
+ * neither as octal nor as ten), min..max. */
 static int
 parse_uint(const char *s, size_t len, uint32_t min, uint32_t max,
 	   uint32_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	uint64_t v;
 
-	if (len == 0 || len > 10 || (s[0] == '0' && len > 1))
+	if (len > 1 && s[0] == '0')
 		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v < min || v > max)
+	if (ptg_service_parse_u64(s, len, min, max, &v) < 0)
 		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;
