@@ -56,6 +56,10 @@ enum opt_id {
 	OPT_HTTP_SEND_TIMEOUT_MS,
 	OPT_HTTP_MAX_BODY,
 	OPT_ARP_TIMEOUT_MS,
+	OPT_TIME_WAIT_MAX,
+	OPT_ACCEPT_TIMEOUT_MS,
+	OPT_FIRST_DATA_TIMEOUT_MS,
+	OPT_KEEPALIVE_MS,
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +75,12 @@ static const struct option long_opts[] = {
 	{ "linger-ms", required_argument, NULL, OPT_LINGER_MS },
 	{ "time-wait-ms", required_argument, NULL, OPT_TIME_WAIT_MS },
 	{ "rto-min-ms", required_argument, NULL, OPT_RTO_MIN_MS },
+	{ "time-wait-max", required_argument, NULL, OPT_TIME_WAIT_MAX },
+	{ "accept-timeout-ms", required_argument, NULL,
+	  OPT_ACCEPT_TIMEOUT_MS },
+	{ "first-data-timeout-ms", required_argument, NULL,
+	  OPT_FIRST_DATA_TIMEOUT_MS },
+	{ "keepalive-ms", required_argument, NULL, OPT_KEEPALIVE_MS },
 	{ "cc", required_argument, NULL, OPT_CC },
 	{ "syncookies", required_argument, NULL, OPT_SYNCOOKIES },
 	{ "backlog", required_argument, NULL, OPT_BACKLOG },
@@ -107,6 +117,10 @@ static const struct ptg_port_ini_key config_schema[] = {
 	{ "portgate", "linger_ms", 0 },
 	{ "portgate", "time_wait_ms", 0 },
 	{ "portgate", "rto_min_ms", 0 },
+	{ "portgate", "time_wait_max", 0 },
+	{ "portgate", "accept_timeout_ms", 0 },
+	{ "portgate", "first_data_timeout_ms", 0 },
+	{ "portgate", "keepalive_ms", 0 },
 	{ "portgate", "cc", 0 },
 	{ "portgate", "syncookies", 0 },
 	{ "portgate", "backlog", 0 },
@@ -190,6 +204,21 @@ portgate_usage(FILE *f, const char *prog)
 "  --backlog N            accept queue bound per listener\n"
 "  --max-conns N          connection table size per worker (also the\n"
 "                         http service's conns= default)\n"
+"  --time-wait-max N      TIME-WAIT records per worker (64 bytes each,\n"
+"                         beside the table); past it the oldest is\n"
+"                         recycled, tcp.timewait_recycled (default:\n"
+"                         --max-conns)\n"
+"  --accept-timeout-ms N  reset a connection its service has not taken\n"
+"                         from the accept queue within N ms,\n"
+"                         tcp.acceptq_timeout (default 0: off)\n"
+"  --first-data-timeout-ms N\n"
+"                         reset a passive connection whose peer sends\n"
+"                         nothing within N ms of the handshake,\n"
+"                         tcp.first_data_timeout (default 0: off)\n"
+"  --keepalive-ms N       TCP keepalive on every connection: first probe\n"
+"                         after N ms idle, then every 75 s, reset after\n"
+"                         9 unanswered (default 0: off; a service's\n"
+"                         tcp_keepalive= ARGS override it)\n"
 "HTTP (defaults of the http service's ARGS; 0 turns a timeout off; a\n"
 "connection that times out is reset and counted, svc_PORT_http.timeout_*):\n"
 "  --http-header-timeout-ms N\n"
@@ -491,6 +520,34 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 			return -EINVAL;
 		}
 		o->have_time_wait = 1;
+		return 0;
+	case OPT_TIME_WAIT_MAX:
+		if (parse_u32(val, 1, 1u << 24, &o->time_wait_max) < 0) {
+			fail_msg(where, "'%s' is not a number in 1..16777216",
+				 val);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_ACCEPT_TIMEOUT_MS:
+		if (parse_u32(val, 0, 86400000, &o->accept_timeout_ms) < 0) {
+			fail_msg(where, "'%s' is not a number in 0..86400000",
+				 val);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_FIRST_DATA_TIMEOUT_MS:
+		if (parse_u32(val, 0, 86400000, &o->first_data_ms) < 0) {
+			fail_msg(where, "'%s' is not a number in 0..86400000",
+				 val);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_KEEPALIVE_MS:
+		if (parse_u32(val, 0, 86400000, &o->keepalive_ms) < 0) {
+			fail_msg(where, "'%s' is not a number in 0..86400000",
+				 val);
+			return -EINVAL;
+		}
 		return 0;
 	case OPT_RTO_MIN_MS:
 		if (parse_u32(val, 1, 60000, &o->rto_min_ms) < 0) {
@@ -835,10 +892,7 @@ portgate_opts_bind_services(const struct portgate_opts *o)
 			fprintf(stderr, "portgate: --service %s: %s\n",
 				o->services[i], rc == -EINVAL ?
 				"rejected: bad PORT:NAME[:ARGS] or ARGS the "
-				"service does not accept" : rc == -ENOTSUP ?
-				"tcp_keepalive, tcp_keepintvl, tcp_keepcnt: "
-				"this build's TCP engine cannot set a "
-				"connection's keepalive" : strerror(-rc));
+				"service does not accept" : strerror(-rc));
 			return rc == -ENOMEM ? PORTGATE_EXIT_FAIL :
 					       PORTGATE_EXIT_USAGE;
 		}
@@ -863,4 +917,9 @@ portgate_opts_tcp_config(const struct portgate_opts *o,
 		cfg->cc = o->cc;
 	if (o->have_syncookies)
 		cfg->syncookies = o->syncookies;
+	if (o->time_wait_max != 0)
+		cfg->time_wait_max = o->time_wait_max;
+	cfg->accept_timeout_ns = (uint64_t)o->accept_timeout_ms * 1000000ull;
+	cfg->first_data_ns = (uint64_t)o->first_data_ms * 1000000ull;
+	cfg->keepalive_idle_ns = (uint64_t)o->keepalive_ms * 1000000ull;
 }

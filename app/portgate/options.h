@@ -47,6 +47,10 @@ struct portgate_opts {
 	int have_backlog;
 	uint32_t max_conns;
 	int have_max_conns;
+	uint32_t time_wait_max;        /* 0: the engine's (max_conns) */
+	uint32_t accept_timeout_ms;    /* 0: off */
+	uint32_t first_data_ms;        /* 0: off */
+	uint32_t keepalive_ms;         /* 0: off */
 	char cc[16];                   /* "" : engine default */
 	enum ptg_tcp_syncookies syncookies;
 	int have_syncookies;

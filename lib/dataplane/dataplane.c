@@ -263,6 +263,12 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 		scfg.stray_arg = w;
 	}
 	scfg.tcp = cfg->tcp;
+	/* The workers share one frame pool: each engine's queue budget is
+	 * its share of the half that the engines' default leaves them, so
+	 * that all of them together still leave the RX rings their half. */
+	if (scfg.tcp.mem_bufs == 0)
+		scfg.tcp.mem_bufs = RTE_MAX(cfg->mp->size / 2 / cfg->nb_workers,
+					    1u);
 	scfg.mp = cfg->mp;
 	scfg.socket = socket;
 	w->stack = ptg_stack_create(&scfg);

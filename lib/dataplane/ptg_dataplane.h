@@ -297,7 +297,10 @@ void ptg_dataplane_capture_fini(void);
  * re-point them at @p dp):
  *   /portgate/stats          every counter summed: {"net": {...},
  *                            "tcp": {...}, "worker": {...}, "port": {...}}
- *   /portgate/worker,ID      the counters of worker ID
+ *   /portgate/worker,ID      the counters of worker ID, its connections
+ *                            and lcore, its engine's mbufs_held,
+ *                            mbufs_budget, mem_pressure, and the shared
+ *                            pool's pool_in_use, pool_free
  *   /portgate/info           mode, workers, their lcores, connections,
  *                            mbufs of the pool and mbufs_in_use, and
  *                            the engines' connection memory (ptg_tcp_mem():

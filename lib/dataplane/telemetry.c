@@ -118,8 +118,9 @@ static int
 tel_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct ptg_dataplane_totals t;
+	struct ptg_tcp_mem_info mem;
 	unsigned long id;
-	unsigned int conns, lcore;
+	unsigned int conns, lcore, pool_free, pool_size;
 	char *end;
 	int rc;
 
@@ -138,11 +139,24 @@ tel_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	dp_worker_add_totals(tel_dp->workers[id], &t);
 	conns = ptg_dataplane_worker_conns(tel_dp, (unsigned int)id);
 	lcore = tel_dp->workers[id]->lcore;
+	/* Read while the worker runs: each figure is one word, so it is a
+	 * value the worker had, not a consistent snapshot of all. */
+	ptg_tcp_mem_info(tel_dp->workers[id]->tcp, &mem);
+	pool_free = rte_mempool_avail_count(tel_dp->cfg.mp);
+	pool_size = tel_dp->cfg.mp->size;
 	rte_spinlock_unlock(&tel_lock);
 	rc = tel_totals(&t, d);
 	if (rc == 0) {
 		rte_tel_data_add_dict_u64(d, "connections", conns);
 		rte_tel_data_add_dict_int(d, "lcore", (int)lcore);
+		/* this worker's engine: mbufs its queues pin, its budget */
+		rte_tel_data_add_dict_u64(d, "mbufs_held", mem.bufs_held);
+		rte_tel_data_add_dict_u64(d, "mbufs_budget", mem.bufs_max);
+		rte_tel_data_add_dict_int(d, "mem_pressure", mem.pressure);
+		/* the frame pool the workers share */
+		rte_tel_data_add_dict_u64(d, "pool_free", pool_free);
+		rte_tel_data_add_dict_u64(d, "pool_in_use",
+					  pool_size - pool_free);
 	}
 	return rc;
 }

@@ -676,7 +676,12 @@ tcp_conn_input(struct ptg_conn *c, struct tcp_seg *seg)
 	uint32_t skip = 0, len;
 
 	c->last_rx_ns = tcp->now;
-	c->keep_probes = 0;
+	if (unlikely(c->keep_probes != 0)) {
+		/* A probe was answered: the next one is an idle interval
+		 * from now, not the probe interval the timer waits for. */
+		c->keep_probes = 0;
+		tcp_keep_arm(c, tcp->now + (uint64_t)c->keep_idle_ms * 1000000ULL);
+	}
 	/* RFC 2883 4 rule 1: a D-SACK block reports the latest segment. */
 	c->flags &= ~(TF_DSACK | TF_TX_HELD);
 

@@ -74,6 +74,13 @@ expect_usage_error "--http-max-body over 2^60-1" "--http-max-body" \
 expect_usage_error "--arp-timeout-ms 0" "--arp-timeout-ms" --arp-timeout-ms 0
 expect_usage_error "bad --arp-timeout-ms" "--arp-timeout-ms" \
 	--arp-timeout-ms 2m
+expect_usage_error "--time-wait-max 0" "--time-wait-max" --time-wait-max 0
+expect_usage_error "--accept-timeout-ms over a day" "--accept-timeout-ms" \
+	--accept-timeout-ms 86400001
+expect_usage_error "bad --first-data-timeout-ms" "--first-data-timeout-ms" \
+	--first-data-timeout-ms 1s
+expect_usage_error "negative --keepalive-ms" "--keepalive-ms" \
+	--keepalive-ms -1
 # tcp_keepalive=0 is refused by every build (bad value, or no support)
 expect_usage_error "bad tcp_keepalive ARGS" "--service" \
 	--service 7:echo:tcp_keepalive=0

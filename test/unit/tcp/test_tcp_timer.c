@@ -645,6 +645,51 @@ test_rearm_while_firing(void **state)
 	tt_free(t);
 }
 
+static void
+tweak_slow_probes(struct ptg_tcp_config *cfg)
+{
+	cfg->keepalive_idle_ns = PTG_TEST_S(2);
+	cfg->keepalive_intvl_ns = PTG_TEST_S(30);
+	cfg->keepalive_probes = 3;
+}
+
+/* RFC 1122 4.2.3.6: a probe the peer answers proves the connection alive;
+ * the next probe is an idle interval after that answer, not the probe
+ * interval the timer was waiting for (which would leave a connection
+ * that goes idle again unprobed for 30 s here). */
+static void
+test_keepalive_answered_rearms_idle(void **state)
+{
+	struct tt *t = tt_new(tweak_slow_probes);
+	struct ptg_test_pkt p;
+	uint64_t answered;
+
+	(void)state;
+	tt_open(t, 100, NULL);
+	tt_advance(t, PTG_TEST_S(2) + PTG_TEST_MS(100));
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);                   /* probe 1 */
+	assert_int_equal(TT_STAT(t, keepalive_probes), 1);
+	tt_none(t);
+	tt_rx(t, &(struct ptg_test_tcp){ .seq = 101, .ack = p.seq + 1,
+					 .flags = ACK });
+	answered = t->env->now;
+	tt_none(t);
+	assert_true(tcp_conn_of(t->rec.conn)->t_deadline[TT_KEEP] <=
+		    answered + PTG_TEST_S(2));
+	tt_advance(t, PTG_TEST_S(2) - PTG_TEST_MS(100));
+	tt_none(t);
+	tt_advance(t, PTG_TEST_MS(200));
+	tt_pop(t, &p);
+	assert_int_equal(p.tcp_flags, ACK);                   /* probe 2 */
+	assert_int_equal(TT_STAT(t, keepalive_probes), 2);
+	assert_int_equal(TT_STAT(t, conn_timeout), 0);
+	assert_int_equal(ptg_conn_state(t->rec.conn), PTG_TCPS_ESTABLISHED);
+	ptg_abort(t->rec.conn);
+	tt_skip(t);
+	tt_free(t);
+}
+
 /* ---- limits on connections that would live forever (keep_limits()) ---- */
 
 static void
@@ -825,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_many_in_one_slot),
 		cmocka_unit_test(test_cancel_while_firing),
 		cmocka_unit_test(test_rearm_while_firing),
+		cmocka_unit_test(test_keepalive_answered_rearms_idle),
 		cmocka_unit_test(test_accept_queue_timeout),
 		cmocka_unit_test(test_first_data_timeout),
 		cmocka_unit_test(test_fin_wait2_after_shutdown),
