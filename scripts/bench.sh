@@ -11,15 +11,22 @@
 #       core, server on the other,
 #   (c) the link's raw rate: dpdk-testpmd txonly -> rxonly over the same
 #       kind of vhost link, 64-byte and 1514-byte frames,
+#   (d) SCALE: portgate's CPS and RPS with 1 worker and with 2 workers
+#       (rtc mode, a queue pair each), portgate-gen with as many, and the
+#       ratio; every run must end with no error and no RST either way,
 # then prints one row per metric (CPS, RPS, RPS-1000, BULK, P99, MEM/CONN):
-# metric, portgate, Linux, ratio, link limit, fraction of the link; and
-# writes the same as JSON and a PNG chart (gnuplot).
+# metric, portgate, Linux, ratio, link limit, fraction of the link, and
+# the SCALE section; writes the same as JSON ("rows", "scale") and a PNG
+# chart (gnuplot).
 #
-#   scripts/bench.sh [--seconds N] [--out DIR]
+#   scripts/bench.sh [--seconds N] [--out DIR] [--only scale]
+#
+# --only scale: (d) alone: its section, and bench.json with "scale".
 #
 # main -> ptg_install_deps (+ gnuplot) -> ptg_build -> hugepages
 #      -> link_rate() -> pg_run() per metric -> linux_run() per metric
-#      -> pg_hold() / linux_hold() -> report (table, JSON, PNG) -> cleanup
+#      -> pg_hold() / linux_hold() -> scale_run() -> report (table, JSON,
+#      PNG) -> report_scale() -> cleanup
 #
 # Environment: BENCH_SECONDS (3: seconds per measurement), BENCH_CONC (64:
 # connections of CPS and BULK... see below), BENCH_HOLD (1000000: idle
@@ -51,15 +58,20 @@ LINUX_PORT=7007
 ID="$(ptg_rand4)"
 PIDS=()
 HP_ORIG=""
+ONLY=""
 
 usage() {
-	sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
 	case "$1" in
 	--seconds) BENCH_SECONDS="$2"; shift 2 ;;
 	--out) BENCH_OUT="$2"; shift 2 ;;
+	--only)
+		[[ "${2:-}" == scale ]] ||
+			{ echo "bench: --only: '${2:-}': only 'scale' runs alone" >&2; exit 2; }
+		ONLY="$2"; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -196,21 +208,22 @@ EOF
 
 # pg_run NAME "GEN OPTIONS" ["PORTGATE OPTIONS"]: one measurement; the
 # gen's --json lands in OUT/pg-NAME.json, portgate's exit report in
-# OUT/pg-NAME.portgate.log. Returns the gen's exit status.
+# OUT/pg-NAME.portgate.log. Returns the gen's exit status. PG_GEN_CORES
+# and PG_PG_CORES, if set, replace each one's "-l CPU" (several workers).
 pg_run() {
 	local name="$1" gopts="$2" popts="${3:-}" sock="/tmp/ptg-bench-$ID-$1.sock"
 	local glog="$BENCH_OUT/pg-$name.gen.log" plog="$BENCH_OUT/pg-$name.portgate.log"
 	local gpid ppid rc
 	rm -f "$sock" "$BENCH_OUT/pg-$name.json"
 	# shellcheck disable=SC2086 # option lists
-	PTG_VHOST_SOCK="$sock" bg "$glog" "$(ptg_gen_bin)" -l "$CPU_C" \
+	PTG_VHOST_SOCK="$sock" bg "$glog" "$(ptg_gen_bin)" ${PG_GEN_CORES:--l $CPU_C} \
 		--file-prefix "ptg-bench-$ID-gen" $PTG_EAL_MEM -- \
 		--profile "$PTG_ROOT/drivers-config/vhost.ini" \
 		--addr "$GEN_ADDR/24" --json "$BENCH_OUT/pg-$name.json" $gopts
 	gpid=$BG_PID
 	for ((i = 0; i < 100; i++)); do [[ -S "$sock" ]] && break; sleep 0.1; done
 	# shellcheck disable=SC2086
-	PTG_VHOST_SOCK="$sock" bg "$plog" "$(ptg_portgate_bin)" -l "$CPU_S" \
+	PTG_VHOST_SOCK="$sock" bg "$plog" "$(ptg_portgate_bin)" ${PG_PG_CORES:--l $CPU_S} \
 		--file-prefix "ptg-bench-$ID-pg" $PTG_EAL_MEM -- \
 		--profile "$PTG_ROOT/drivers-config/virtio-user.ini" \
 		--addr "$PG_ADDR/24" $popts
@@ -313,6 +326,33 @@ linux_hold_count() {
 }
 
 # ---------------------------------------------------------------------------
+# (d) SCALE: portgate at 1 and at 2 workers, the gen with as many
+# ---------------------------------------------------------------------------
+
+# scale_run: CPS and RPS with 1 worker each side, then 2. Portgate runs
+# rtc mode (a virtio queue pair per worker, no I/O lcore); at 2, each
+# side's two lcores are spread over the two CPUs, and both sides steer
+# and hand each other's strays over (lib/dataplane). With only two CPUs
+# the 2 + 2 busy-polling workers share them: the ratio then says what
+# the machine allows, not what the design does.
+scale_run() {
+	local n gc pc dst="--dst $PG_ADDR:7 --duration $BENCH_SECONDS --req-size $REQ --quiet"
+	for n in 1 2; do
+		if ((n == 1)); then
+			gc="-l $CPU_C" pc="-l $CPU_S"
+		else
+			gc="--lcores 0@$CPU_C,1@$CPU_S" pc="--lcores 0@$CPU_S,1@$CPU_C"
+		fi
+		PG_GEN_CORES="$gc" PG_PG_CORES="$pc" pg_run "scale-cps-$n" \
+			"$dst --mode cps --concurrency $BENCH_CONC --workers $n" \
+			"--workers $n --mode rtc"
+		PG_GEN_CORES="$gc" PG_PG_CORES="$pc" pg_run "scale-rps-$n" \
+			"$dst --mode rps --concurrency 100 --workers $n" \
+			"--workers $n --mode rtc"
+	done
+}
+
+# ---------------------------------------------------------------------------
 # main
 # ---------------------------------------------------------------------------
 
@@ -324,7 +364,7 @@ main() {
 	ptg_install_deps "${PTG_BENCH_DEBS[@]}"
 	ptg_build
 	ptg_hugepages
-	hugepages_for_hold
+	[[ "$ONLY" == scale ]] || hugepages_for_hold
 	PTG_EAL_MEM="$(ptg_eal_mem_flags)"
 	[[ -z "$PTG_EAL_MEM" ]] ||
 		ptg_die "no free hugepages: virtio-user needs them (EAL would use $PTG_EAL_MEM)"
@@ -333,6 +373,12 @@ main() {
 	rm -f "$BENCH_OUT"/*.json "$BENCH_OUT"/*.log "$BENCH_OUT"/*.txt \
 		"$BENCH_OUT"/*.mem "$BENCH_OUT"/*.info "$BENCH_OUT"/*.slab
 	ptg_log "clients on CPU $CPU_C, servers on CPU $CPU_S; $s s per measurement; results in $BENCH_OUT"
+
+	if [[ "$ONLY" == scale ]]; then
+		scale_run
+		report_scale
+		return
+	fi
 
 	# (c) the link
 	link_rate 64 64
@@ -376,7 +422,13 @@ main() {
 	linux_run p99 "$lc --mode rps --concurrency 100 --rate $rps_lx"
 	stop_pid "$SRV_PID"
 
-	report
+	# (d) SCALE
+	scale_run
+
+	local rc=0
+	report || rc=1
+	report_scale || rc=1
+	return "$rc"
 }
 
 # ---------------------------------------------------------------------------
@@ -630,6 +682,123 @@ plot "$BENCH_OUT/bench.dat" using 2:xtic(1) title "ratio", \
      "" using 0:3 axes x1y2 with points pt 7 ps 2 title "fraction of link"
 EOF
 	return "$rc"
+}
+
+# The SCALE section: CPS and RPS at 1 and 2 workers, their ratio, and
+# whether the traffic was clean (no error, no RST either way, every stray
+# the gen handed accounted, every gen worker busy); merged into
+# OUT/bench.json as "scale".
+report_scale() {
+	python3 - "$BENCH_OUT" "$(nproc)" "$BENCH_SECONDS" <<'EOF'
+import datetime, json, os, re, sys
+
+out, ncpu, secs = sys.argv[1:4]
+
+def load(name):
+    try:
+        return json.load(open(os.path.join(out, name + ".json")))
+    except (OSError, ValueError):
+        return None
+
+def exit_stats(name):
+    """portgate's exit report: 'portgate: stat GROUP.NAME=V'."""
+    st = {}
+    try:
+        for line in open(os.path.join(out, "pg-%s.portgate.log" % name)):
+            m = re.match(r"portgate: stat (\S+)=(\d+)", line)
+            if m:
+                st[m.group(1)] = int(m.group(2))
+    except OSError:
+        pass
+    return st
+
+def point(metric, key, n):
+    name = "scale-%s-%d" % (metric, n)
+    j, st = load("pg-" + name), exit_stats(name)
+    if j is None:
+        return {"workers": n, "value": None, "ok": False, "clean": False}
+    steer = j.get("steering", {})
+    tcp = j.get("tcp", {})
+    p = {
+        "workers": n, "value": j[key], "ok": bool(j.get("ok")),
+        "errors": j.get("errors_total"),
+        "gen_rst_rx": tcp.get("conn_reset_rx"),
+        "gen_rst_no_conn": tcp.get("rst_no_listener"),
+        "portgate_rst_rx": st.get("tcp.conn_reset_rx", 0),
+        "gen_per_worker": [w.get("connections_completed" if metric == "cps"
+                                 else "requests")
+                           for w in j.get("workers_detail", [])],
+        "gen_strays_handed": steer.get("strays_handed", 0),
+        "gen_strays_received": steer.get("strays_received", 0),
+        "gen_strays_dropped": steer.get("strays_dropped", 0),
+        "portgate_strays_handed": st.get("worker.steer_out", 0) +
+                                  st.get("worker.drop_steer_ring_full", 0),
+        "portgate_strays_received": st.get("worker.steer_in", 0),
+    }
+    p["clean"] = bool(p["ok"] and p["errors"] == 0 and not p["gen_rst_rx"]
+                      and not p["gen_rst_no_conn"] and not p["portgate_rst_rx"]
+                      and p["gen_strays_handed"] == p["gen_strays_received"]
+                      + p["gen_strays_dropped"]
+                      and all(x for x in p["gen_per_worker"]))
+    return p
+
+rows = []
+for metric, key, unit in (("CPS", "conn_per_s", "conn/s"),
+                          ("RPS", "req_per_s", "req/s")):
+    one, two = point(metric.lower(), key, 1), point(metric.lower(), key, 2)
+    rows.append({"metric": metric, "unit": unit, "w1": one, "w2": two,
+                 "ratio": two["value"] / one["value"]
+                          if one["value"] and two["value"] else None})
+
+def num(v):
+    return "n/a" if v is None else "{:,.0f}".format(v)
+
+try:
+    load_avg = open("/proc/loadavg").read().split()[0]
+except OSError:
+    load_avg = "?"
+stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+print()
+print("SCALE, %s, %s vCPUs, load average %s: portgate at 1 and 2 workers "
+      "(rtc mode), portgate-gen with as many, %s s per point" %
+      (stamp, ncpu, load_avg, secs))
+hdr = ("metric", "1 worker", "2 workers", "ratio", "traffic at 2 workers")
+table = []
+for r in rows:
+    t = r["w2"]
+    traffic = ("clean: 0 errors, 0 RSTs; strays handed: gen %d, portgate %d"
+               % (t["gen_strays_handed"], t["portgate_strays_handed"])
+               if t["clean"] else "NOT CLEAN (see pg-scale-*.gen.log)")
+    if not r["w1"]["clean"]:
+        traffic += "; 1-worker run NOT CLEAN"
+    table.append((r["metric"], num(r["w1"]["value"]), num(r["w2"]["value"]),
+                  "%.2fx" % r["ratio"] if r["ratio"] else "n/a", traffic))
+w = [max(len(str(x[i])) for x in table + [hdr]) for i in range(len(hdr))]
+line = "  ".join(h.ljust(w[i]) for i, h in enumerate(hdr))
+print(line)
+print("-" * len(line))
+for t in table:
+    print("  ".join(str(x).ljust(w[i]) for i, x in enumerate(t)))
+if int(ncpu) < 4:
+    print("NOTE: %s CPUs for 2 + 2 busy-polling workers: they share the "
+          "CPUs, so the ratio shows this machine, not how portgate scales."
+          % ncpu)
+
+path = os.path.join(out, "bench.json")
+try:
+    res = json.load(open(path))
+except (OSError, ValueError):
+    res = {"date": stamp, "vcpus": int(ncpu), "seconds": int(secs)}
+res["scale"] = {"date": stamp, "vcpus": int(ncpu), "load_average": load_avg,
+                "seconds": int(secs), "portgate_mode": "rtc", "rows": rows}
+json.dump(res, open(path, "w"), indent=2)
+print("results: %s (\"scale\")" % path)
+bad = [r["metric"] for r in rows if not (r["w1"]["clean"] and r["w2"]["clean"])]
+if bad:
+    print("WARNING: SCALE runs with errors, RSTs or missing results: "
+          + ", ".join(bad))
+sys.exit(1 if bad else 0)
+EOF
 }
 
 main "$@"

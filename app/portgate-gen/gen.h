@@ -22,6 +22,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "ptg_dataplane.h"
 #include "ptg_net.h"
 #include "ptg_stack.h"
 #include "ptg_tcp.h"
@@ -176,11 +177,11 @@ struct gen_worker {
 	uint32_t *waitq;               /* sessions waiting for a token (FIFO) */
 	uint32_t waitq_head, waitq_n;
 
-	/* Source tuples: address index, port cursor; ports are spread over
-	 * workers by stride (or by the RSS queue they hash to). */
+	/* Source tuples: address index, port cursor. With several workers,
+	 * a worker takes the tuples that steer to it (g->steer); alone, it
+	 * takes them all. */
 	uint32_t src_n, src_i;
 	uint32_t port_cur;
-	uint8_t *port_ok;              /* RSS: 65536 flags; NULL: stride */
 
 	/* Rate: a token bucket, tokens in 1/1e9 units. */
 	uint64_t rate;                 /* this worker's share, per second */
@@ -208,7 +209,16 @@ struct gen_worker {
 	uint16_t flood_port;
 	uint32_t flood_seq;
 
+	/* Our end of the hand-off between workers (g->steer_on): segments
+	 * of our flows that reached another worker come through our ring,
+	 * so do copies of the ARP replies it saw. */
+	struct ptg_dataplane_handoff ho;
+
 	struct gen_counters cnt __rte_cache_aligned;
+	/* The hand-off's counters (steer_out, steer_in, drop_steer_*,
+	 * arp_fwd_*), written by this worker (drop_steer_unread: by the
+	 * main lcore, once every worker is done). */
+	struct ptg_dataplane_stats ho_stats;
 	struct gen_hist hist;
 } __rte_cache_aligned;
 
@@ -222,12 +232,15 @@ struct gen {
 	struct rte_ether_addr mac;
 	uint16_t mtu;
 	struct rte_mempool *mp;
-	/* RSS of the port (rss_on): replies to a tuple reach the queue
-	 * reta[hash % reta_size]; workers pick tuples that hash to theirs. */
-	uint8_t rss_on;
-	uint8_t rss_key[64];
-	uint16_t reta_size;
-	uint16_t reta[512];
+	/* Steering over several workers (steer_on), as portgate's own
+	 * (ptg_dataplane_steer_setup()): each worker opens from tuples whose
+	 * replies steer to it; the port's RSS is programmed with the same
+	 * key and table where it has one (rx_hash_trusted), and a worker
+	 * hands what reaches it of another's flows to that one's ring. */
+	uint8_t steer_on;
+	uint8_t rx_hash_trusted;
+	struct ptg_steer steer;
+	struct rte_ring **rings;       /* hand-off ring of each worker */
 	uint32_t nb_ready;             /* workers with the next hop resolved */
 	volatile uint32_t stop_requests; /* SIGINT/SIGTERM so far */
 	uint64_t start_ns;             /* traffic began (all workers ready) */

@@ -9,7 +9,8 @@
  *   -> ptg_port_profile_load() / _check_workers()         } started yet
  *      / _check_device()                                  }
  *   -> rte_eal_init() -> ptg_dataplane_clock_init() -> pick lcores
- *   -> ptg_port_open() -> rss_setup() -> ptg_port_wait_link()
+ *   -> ptg_port_open() -> steer_setup() (several workers:
+ *      ptg_dataplane_steer_setup(), hand-off rings) -> ptg_port_wait_link()
  *   -> gen_worker_init() per worker (a stack each: lib/stack)
  *   -> rte_eal_remote_launch(gen_worker_loop) / on the main lcore
  *      (live line each second: gen_main_tick() -> gen_report_live())
@@ -29,6 +30,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_ring.h>
 
 #include "ptg_dataplane.h"
 #include "ptg_port.h"
@@ -154,56 +156,65 @@ http_setup(struct gen *g)
 	}
 }
 
-/* With RSS, learn the key and the redirection table: workers pick source
- * tuples whose replies hash to their own queue. */
+/*
+ * Several workers: steer as portgate does (lib/dataplane). The port's RSS
+ * (when it has one) gets our key and table; each worker opens from the
+ * tuples that steer to it and hands what reaches it of another's flows
+ * to that one's ring (a vhost-user or virtio link, say, whose peer picks
+ * the queue of every reply).
+ */
 static int
-rss_setup(struct gen *g, const struct ptg_port *port, char *err,
-	  size_t errlen)
+steer_setup(struct gen *g, struct ptg_port *port, const uint8_t *drawn,
+	    char *err, size_t errlen)
 {
-	struct rte_eth_rss_reta_entry64 reta[512 / RTE_ETH_RETA_GROUP_SIZE];
-	struct rte_eth_rss_conf conf;
-	struct rte_eth_dev_info info;
-	const char *drv = ptg_port_driver(port);
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
+	int rc;
+
+	if (g->nb_workers < 2)
+		return 0;
+	rc = ptg_dataplane_steer_setup(port, (ptg_port_features(port) &
+					      PTG_PORT_F_RSS) != 0, drawn,
+				       (uint16_t)g->nb_workers, &g->steer,
+				       &g->rx_hash_trusted, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		fprintf(stderr, "portgate-gen: warning: %s\n", err);
+	g->rings = calloc(g->nb_workers, sizeof(*g->rings));
+	if (g->rings == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < g->nb_workers; i++) {
+		snprintf(name, sizeof(name), "gen_handoff_%u", i);
+		g->rings[i] = ptg_dataplane_handoff_ring(name,
+							 ptg_port_socket(port));
+		if (g->rings[i] == NULL) {
+			snprintf(err, errlen, "worker %u: hand-off ring: %s", i,
+				 rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
+	g->steer_on = 1;
+	return 0;
+}
+
+/* Free the hand-off rings; what is left in one (segments handed to a
+ * worker after it finished) counts as its drop_steer_unread. */
+static void
+rings_free(struct gen *g)
+{
 	unsigned int i;
 
-	if (!(ptg_port_features(port) & PTG_PORT_F_RSS)) {
-		if (g->nb_workers > 1 && strcmp(drv, "net_vhost") != 0 &&
-		    strcmp(drv, "net_virtio_user") != 0) {
-			snprintf(err, errlen, "--workers %u: %s (%s) has no RSS; "
-				 "replies would reach the wrong worker (one "
-				 "worker, or a port with RSS or a vhost/virtio "
-				 "link, whose queue pairs keep flows apart)",
-				 g->nb_workers, ptg_port_name(port), drv);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (rte_eth_dev_info_get(g->port_id, &info) != 0 ||
-	    info.reta_size == 0 || info.reta_size > 512 ||
-	    info.hash_key_size > sizeof(g->rss_key)) {
-		snprintf(err, errlen, "%s: cannot read its RSS set-up",
-			 ptg_port_name(port));
-		return -EINVAL;
-	}
-	memset(&conf, 0, sizeof(conf));
-	conf.rss_key = g->rss_key;
-	conf.rss_key_len = info.hash_key_size ? info.hash_key_size : 40;
-	memset(reta, 0, sizeof(reta));
-	for (i = 0; i < info.reta_size / RTE_ETH_RETA_GROUP_SIZE; i++)
-		reta[i].mask = UINT64_MAX;
-	if (rte_eth_dev_rss_hash_conf_get(g->port_id, &conf) != 0 ||
-	    rte_eth_dev_rss_reta_query(g->port_id, reta,
-				       info.reta_size) != 0) {
-		snprintf(err, errlen, "%s: cannot read its RSS key and table",
-			 ptg_port_name(port));
-		return -EINVAL;
-	}
-	g->reta_size = info.reta_size;
-	for (i = 0; i < info.reta_size; i++)
-		g->reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE]
-			.reta[i % RTE_ETH_RETA_GROUP_SIZE];
-	g->rss_on = 1;
-	return 0;
+	if (g->rings == NULL)
+		return;
+	for (i = 0; i < g->nb_workers; i++)
+		ptg_dataplane_handoff_ring_free(g->rings[i],
+			g->w != NULL && g->w[i] != NULL ?
+			&g->w[i]->ho_stats : NULL);
+	free(g->rings);
+	g->rings = NULL;
 }
 
 static void
@@ -236,6 +247,7 @@ main(int argc, char **argv)
 	unsigned int *lcores = NULL, i;
 	char **eal_argv = NULL, **user_eal, **app_argv;
 	char *prof_argv[PROFILE_EAL_ARGS];
+	uint8_t steer_key[PTG_STEER_KEY_LEN];
 	char err[1024], desc[512] = "";
 	int user_eal_argc, app_argc, prof_argc, eal_argc, rc;
 	int status = GEN_EXIT_FAIL, eal_up = 0;
@@ -316,9 +328,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	/* A fresh symmetric RSS key each start, as portgate's. */
+	ptg_steer_key_random(steer_key);
 	memset(&pparams, 0, sizeof(pparams));
 	pparams.nb_queues = (uint16_t)opts.workers;
 	pparams.nb_mbufs = opts.mbufs;
+	pparams.rss_word = (uint16_t)(steer_key[0] << 8 | steer_key[1]);
 	port = ptg_port_open(&profile, &pparams, err, sizeof(err));
 	if (port == NULL) {
 		fprintf(stderr, "portgate-gen: %s\n", err);
@@ -334,9 +349,8 @@ main(int argc, char **argv)
 	ptg_port_mac(port, &gen.mac);
 	gen.mtu = ptg_port_mtu(port);
 	gen.mp = ptg_port_mempool(port);
-	if (rss_setup(&gen, port, err, sizeof(err)) < 0) {
+	if (steer_setup(&gen, port, steer_key, err, sizeof(err)) < 0) {
 		fprintf(stderr, "portgate-gen: %s\n", err);
-		status = GEN_EXIT_USAGE;
 		goto out;
 	}
 	rc = ptg_port_wait_link(port, stop_requested, err, sizeof(err));
@@ -413,11 +427,13 @@ main(int argc, char **argv)
 		sleep_ms(5);
 	}
 	rte_eal_mp_wait_lcore();
+	rings_free(&gen);
 	if (gen.failed && gen.fail_msg[0] != '\0')
 		fprintf(stderr, "portgate-gen: %s\n", gen.fail_msg);
 	status = gen_report_final(&gen, desc);
 
 out:
+	rings_free(&gen);
 	if (gen.w != NULL) {
 		for (i = 0; i < opts.workers; i++) {
 			gen_worker_fini(gen.w[i]);

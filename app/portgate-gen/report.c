@@ -5,6 +5,7 @@
  *
  *   gen_main_tick() -> gen_report_live() -> gen_counters_sum()
  *   main() -> gen_report_final() -> merge histograms -> print -> json
+ *             (counters, latency, steering hand-off, per worker, stacks)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +39,36 @@ gen_counters_sum(const struct gen *g, struct gen_counters *sum)
 		for (k = 0; k < GEN_ERR_NB; k++)
 			sum->errors[k] += c->errors[k];
 	}
+}
+
+/* The hand-off between workers, one worker's or all of them. */
+struct steer_sum {
+	uint64_t handed;        /* strays given to their owner's ring */
+	uint64_t received;      /* taken from our ring */
+	uint64_t ring_full;     /* not handed: the owner's ring was full */
+	uint64_t unread;        /* left in a ring when the run ended */
+	uint64_t arp_shared, arp_received;
+};
+
+static void
+steer_add(struct steer_sum *s, const struct ptg_dataplane_stats *st)
+{
+	s->handed += st->steer_out + st->drop_steer_ring_full;
+	s->received += st->steer_in;
+	s->ring_full += st->drop_steer_ring_full;
+	s->unread += st->drop_steer_unread;
+	s->arp_shared += st->arp_fwd_tx;
+	s->arp_received += st->arp_fwd_rx;
+}
+
+static void
+steer_sum(const struct gen *g, struct steer_sum *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < g->nb_workers; i++)
+		steer_add(s, &g->w[i]->ho_stats);
 }
 
 /* " refused 3 reset 1" for the kinds that are not zero. */
@@ -116,6 +147,115 @@ json_hist(FILE *f, const struct gen_hist *h)
 		gen_hist_percentile(h, 99.9) / 1e3, h->max / 1e3);
 }
 
+/* The counters of every worker's stack, summed. */
+static void
+stack_stats_sum(const struct gen *g, uint64_t net[PTG_NET_NB_STATS],
+		uint64_t tcp[PTG_TCP_NB_STATS])
+{
+	unsigned int i, k;
+
+	memset(net, 0, sizeof(uint64_t) * PTG_NET_NB_STATS);
+	memset(tcp, 0, sizeof(uint64_t) * PTG_TCP_NB_STATS);
+	for (i = 0; i < g->nb_workers; i++) {
+		const struct gen_worker *w = g->w[i];
+		const uint64_t *n, *t;
+
+		if (w->stack == NULL)
+			continue;
+		n = (const uint64_t *)ptg_net_stats(w->net);
+		t = (const uint64_t *)ptg_tcp_stats(w->tcp);
+		for (k = 0; k < PTG_NET_NB_STATS; k++)
+			net[k] += n[k];
+		for (k = 0; k < PTG_TCP_NB_STATS; k++)
+			tcp[k] += t[k];
+	}
+}
+
+/* Every non-zero counter of the workers' stacks, as portgate prints its
+ * own: "portgate-gen: stat tcp.retransmits=3". */
+static void
+print_stack_stats(const struct gen *g)
+{
+	uint64_t net[PTG_NET_NB_STATS], tcp[PTG_TCP_NB_STATS];
+	unsigned int k;
+
+	stack_stats_sum(g, net, tcp);
+	for (k = 0; k < PTG_NET_NB_STATS; k++)
+		if (net[k] != 0)
+			printf("portgate-gen: stat net.%s=%" PRIu64 "\n",
+			       ptg_net_stat_name(k), net[k]);
+	for (k = 0; k < PTG_TCP_NB_STATS; k++)
+		if (tcp[k] != 0)
+			printf("portgate-gen: stat tcp.%s=%" PRIu64 "\n",
+			       ptg_tcp_stat_name(k), tcp[k]);
+}
+
+/* "steering": the hand-off between workers; strays_handed ==
+ * strays_received + strays_dropped once the run is over. */
+static void
+json_steering(FILE *f, const struct gen *g)
+{
+	struct steer_sum s;
+
+	steer_sum(g, &s);
+	fprintf(f, "  \"steering\": {\"on\": %s, \"rx_hash_trusted\": %s, "
+		"\"strays_handed\": %" PRIu64 ", \"strays_received\": %"
+		PRIu64 ", \"strays_dropped\": %" PRIu64 ", "
+		"\"strays_ring_full\": %" PRIu64 ", \"strays_unread\": %"
+		PRIu64 ", \"arp_shared\": %" PRIu64 ", \"arp_received\": %"
+		PRIu64 "},\n", g->steer_on ? "true" : "false",
+		g->rx_hash_trusted ? "true" : "false", s.handed, s.received,
+		s.ring_full + s.unread, s.ring_full, s.unread, s.arp_shared,
+		s.arp_received);
+}
+
+/* "workers": what each worker did. */
+static void
+json_workers(FILE *f, const struct gen *g)
+{
+	unsigned int i;
+
+	fprintf(f, "  \"workers_detail\": [");
+	for (i = 0; i < g->nb_workers; i++) {
+		const struct gen_worker *w = g->w[i];
+		struct steer_sum s;
+
+		memset(&s, 0, sizeof(s));
+		steer_add(&s, &w->ho_stats);
+		fprintf(f, "%s\n    {\"worker\": %u, \"lcore\": %u, "
+			"\"connections_opened\": %" PRIu64 ", "
+			"\"connections_established\": %" PRIu64 ", "
+			"\"connections_completed\": %" PRIu64 ", "
+			"\"requests\": %" PRIu64 ", \"errors_total\": %"
+			PRIu64 ", \"strays_handed\": %" PRIu64 ", "
+			"\"strays_received\": %" PRIu64 "}", i ? "," : "",
+			i, w->lcore, w->cnt.conn_opened,
+			w->cnt.conn_established, w->cnt.conn_done,
+			w->cnt.requests, gen_errors_total(&w->cnt), s.handed,
+			s.received);
+	}
+	fprintf(f, "\n  ],\n");
+}
+
+/* "net", "tcp": every counter of the workers' stacks, summed. */
+static void
+json_stack(FILE *f, const struct gen *g)
+{
+	uint64_t net[PTG_NET_NB_STATS], tcp[PTG_TCP_NB_STATS];
+	unsigned int k;
+
+	stack_stats_sum(g, net, tcp);
+	fprintf(f, "  \"net\": {");
+	for (k = 0; k < PTG_NET_NB_STATS; k++)
+		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "",
+			ptg_net_stat_name(k), net[k]);
+	fprintf(f, "},\n  \"tcp\": {");
+	for (k = 0; k < PTG_TCP_NB_STATS; k++)
+		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "",
+			ptg_tcp_stat_name(k), tcp[k]);
+	fprintf(f, "}");
+}
+
 static int
 write_json(const struct gen *g, const struct gen_counters *c,
 	   const struct gen_hist *h, uint64_t elapsed, int ok,
@@ -166,46 +306,17 @@ write_json(const struct gen *g, const struct gen_counters *c,
 	for (k = 0; k < GEN_ERR_NB; k++)
 		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "",
 			gen_error_names[k], c->errors[k]);
-	fprintf(f, "}\n}\n");
+	fprintf(f, "},\n");
+	json_steering(f, g);
+	json_workers(f, g);
+	json_stack(f, g);
+	fprintf(f, "\n}\n");
 	if (fclose(f) != 0) {
 		fprintf(stderr, "portgate-gen: --json %s: %s\n", o->json,
 			strerror(errno));
 		return -EIO;
 	}
 	return 0;
-}
-
-/* Every non-zero counter of the workers' stacks, as portgate prints its
- * own: "portgate-gen: stat tcp.retransmits=3". */
-static void
-print_stack_stats(const struct gen *g)
-{
-	uint64_t net[PTG_NET_NB_STATS], tcp[PTG_TCP_NB_STATS];
-	unsigned int i, k;
-
-	memset(net, 0, sizeof(net));
-	memset(tcp, 0, sizeof(tcp));
-	for (i = 0; i < g->nb_workers; i++) {
-		const struct gen_worker *w = g->w[i];
-		const uint64_t *n, *t;
-
-		if (w->stack == NULL)
-			continue;
-		n = (const uint64_t *)ptg_net_stats(w->net);
-		t = (const uint64_t *)ptg_tcp_stats(w->tcp);
-		for (k = 0; k < PTG_NET_NB_STATS; k++)
-			net[k] += n[k];
-		for (k = 0; k < PTG_TCP_NB_STATS; k++)
-			tcp[k] += t[k];
-	}
-	for (k = 0; k < PTG_NET_NB_STATS; k++)
-		if (net[k] != 0)
-			printf("portgate-gen: stat net.%s=%" PRIu64 "\n",
-			       ptg_net_stat_name(k), net[k]);
-	for (k = 0; k < PTG_TCP_NB_STATS; k++)
-		if (tcp[k] != 0)
-			printf("portgate-gen: stat tcp.%s=%" PRIu64 "\n",
-			       ptg_tcp_stat_name(k), tcp[k]);
 }
 
 int
@@ -272,6 +383,17 @@ gen_report_final(struct gen *g, const char *port_desc)
 		       gen_hist_percentile(&h, 99) / 1e3,
 		       gen_hist_percentile(&h, 99.9) / 1e3, h.max / 1e3,
 		       gen_hist_mean(&h) / 1e3);
+	if (g->steer_on) {
+		struct steer_sum st;
+
+		steer_sum(g, &st);
+		printf("portgate-gen: steering workers=%u strays handed=%" PRIu64
+		       " received=%" PRIu64 " dropped=%" PRIu64 " (ring full %"
+		       PRIu64 ", unread %" PRIu64 ") arp shared=%" PRIu64 "\n",
+		       g->nb_workers, st.handed, st.received,
+		       st.ring_full + st.unread, st.ring_full, st.unread,
+		       st.arp_shared);
+	}
 	format_errors(&c, list, sizeof(list), "=");
 	printf("portgate-gen: errors total=%" PRIu64 "%s\n", errs, list);
 	if (g->failed)

@@ -7,8 +7,12 @@
  *   resolve:  rx -> ptg_stack_rx() -> ptg_net_resolve(dst) until known
  *             (or --wait-s passes: "no ARP reply"), then wait for the
  *             other workers (g->go)
- *   run:      rx burst -> [syn-flood: gen_flood_rx_filter()]
- *             -> ptg_stack_rx() -> ptg_stack_poll()
+ *   run:      [steering: ptg_dataplane_handoff_drain(): our flows'
+ *             segments other workers got] -> rx burst
+ *             -> [steering: ptg_dataplane_handoff_arp(): ARP replies to all]
+ *             -> [syn-flood: gen_flood_rx_filter()]
+ *             -> ptg_stack_rx() (another worker's flow: to its ring,
+ *                ptg_dataplane_handoff_stray()) -> ptg_stack_poll()
  *             -> produce(): open connections (cps, hold: one token each;
  *                rps, http, bulk: fill the slots), requests waiting for
  *                a token (rps, http with --rate), SYNs (syn-flood)
@@ -17,6 +21,8 @@
  *                --drain-ms passes (what is left counts as timeouts)
  *             -> ptg_stack_flush() -> tx_burst()
  *             -> gen_main_tick() on the main lcore (live line)
+ *   linger:   (several workers) rx -> ptg_stack_rx() until every worker
+ *             is done: the others' replies may reach our queue only
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +36,6 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
-#include <rte_thash.h>
 
 #include "ptg_dataplane.h"
 #include "gen.h"
@@ -84,20 +89,16 @@ worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
 
 /* ---- tuples ---------------------------------------------------------------- */
 
-/* The RX queue the port's RSS puts replies to this tuple on. */
-static uint16_t
-tuple_queue(const struct gen *g, uint32_t src, uint16_t sport)
+/* Whether the replies to a connection from @p src:@p sport steer to
+ * worker @p w (the key is symmetric: either direction hashes alike). */
+static int
+tuple_ours(const struct gen_worker *w, uint32_t src, uint16_t sport)
 {
-	struct rte_ipv4_tuple t;
-	uint32_t h;
+	const struct gen *g = w->g;
+	uint32_t h = ptg_steer_hash(&g->steer, w->o->dst,
+				    rte_cpu_to_be_32(src), w->o->dport, sport);
 
-	memset(&t, 0, sizeof(t));
-	t.src_addr = rte_be_to_cpu_32(g->o->dst);
-	t.dst_addr = src;
-	t.sport = g->o->dport;
-	t.dport = sport;
-	h = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, g->rss_key);
-	return g->reta[h % g->reta_size];
+	return ptg_steer_worker(&g->steer, h) == w->index;
 }
 
 /* Next candidate (address, port) of this worker: the addresses in turn,
@@ -107,7 +108,7 @@ static void
 tuple_next(struct gen_worker *w, uint32_t *src, uint16_t *port)
 {
 	const struct gen_opts *o = w->o;
-	uint32_t stride = w->g->rss_on ? 1 : w->g->nb_workers;
+	uint32_t stride = w->g->steer_on ? 1 : w->g->nb_workers;
 
 	*src = o->src_lo + w->src_i;
 	*port = (uint16_t)w->port_cur;
@@ -116,7 +117,7 @@ tuple_next(struct gen_worker *w, uint32_t *src, uint16_t *port)
 	w->src_i = 0;
 	w->port_cur += stride;
 	if (w->port_cur > o->sport_hi)
-		w->port_cur = o->sport_lo + (w->g->rss_on ? 0 : w->index);
+		w->port_cur = o->sport_lo + (w->g->steer_on ? 0 : w->index);
 }
 
 int
@@ -132,7 +133,7 @@ gen_open_one(struct gen_worker *w, uint64_t now)
 		return -ENOSPC;
 	for (tries = 0; tries < TUPLE_TRIES; tries++) {
 		tuple_next(w, &src, &port);
-		if (w->g->rss_on && tuple_queue(w->g, src, port) != w->queue_id)
+		if (w->g->steer_on && !tuple_ours(w, src, port))
 			continue;
 		c = ptg_connect_from(w->tcp, rte_cpu_to_be_32(src), w->o->dst,
 				     w->o->dport, port, &gen_client_ops, w, now);
@@ -263,7 +264,7 @@ gen_worker_init(struct gen_worker *w, char *err, size_t errlen)
 	if (o->count != 0 && w->quota == 0)
 		w->quota = 1;
 	w->src_n = o->src_hi - o->src_lo + 1;
-	w->port_cur = o->sport_lo + (g->rss_on ? 0 : w->index);
+	w->port_cur = o->sport_lo + (g->steer_on ? 0 : w->index);
 
 	ptg_stack_config_default(&sc);
 	/* ARP retries and aging: once a millisecond, not every loop. */
@@ -294,6 +295,20 @@ gen_worker_init(struct gen_worker *w, char *err, size_t errlen)
 		sc.tcp.rto_min_ns = (uint64_t)o->rto_min_ms * 1000000ull;
 	if (sc.tcp.rto_initial_ns < sc.tcp.rto_min_ns)
 		sc.tcp.rto_initial_ns = sc.tcp.rto_min_ns;
+	if (g->steer_on) {
+		/* Whatever queue a reply reaches, its flow's owner gets it,
+		 * as in portgate's own workers (lib/dataplane). */
+		w->ho.rings = g->rings;
+		w->ho.nb_workers = (uint16_t)W;
+		w->ho.self = (uint16_t)w->index;
+		w->ho.mp = g->mp;
+		w->ho.stats = &w->ho_stats;
+		sc.steer = &g->steer;
+		sc.worker = (uint16_t)w->index;
+		sc.steer_use_rx_hash = g->rx_hash_trusted;
+		sc.stray = ptg_dataplane_handoff_stray;
+		sc.stray_arg = &w->ho;
+	}
 	sc.mp = g->mp;
 	sc.socket = (int)rte_lcore_to_socket_id(w->lcore);
 	w->stack = ptg_stack_create(&sc);
@@ -305,6 +320,7 @@ gen_worker_init(struct gen_worker *w, char *err, size_t errlen)
 	}
 	w->net = ptg_stack_net(w->stack);
 	w->tcp = ptg_stack_tcp(w->stack);
+	w->ho.net = w->net;
 	w->mp = g->mp;
 	w->port_id = g->port_id;
 	w->queue_id = (uint16_t)w->index;
@@ -377,6 +393,12 @@ rx(struct gen_worker *w, uint64_t now)
 	uint16_t n, i, k;
 
 	w->now = now;
+	/* What the other workers handed over: as many bursts as we read. */
+	if (w->g->steer_on)
+		for (b = 0; b < RX_BURSTS; b++)
+			if (ptg_dataplane_handoff_drain(&w->ho, w->stack,
+							now) < RX_BURST)
+				break;
 	for (b = 0; b < RX_BURSTS; b++) {
 		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, RX_BURST);
 		if (n == 0)
@@ -388,6 +410,10 @@ rx(struct gen_worker *w, uint64_t now)
 			w->now = now;
 		}
 		total += n;
+		/* The reply to our ARP request may reach another worker;
+		 * every worker learns from every reply. */
+		if (w->g->steer_on)
+			ptg_dataplane_handoff_arp(&w->ho, pkts, n);
 		if (w->o->mode == GEN_MODE_SYNFLOOD) {
 			for (i = 0, k = 0; i < n; i++)
 				if (!gen_flood_rx_filter(w, pkts[i]))
@@ -630,6 +656,37 @@ drain_expire(struct gen_worker *w)
 		w->cnt.errors[GEN_ERR_timeout] += left - 1;
 }
 
+static int
+workers_done(const struct gen *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nb_workers; i++)
+		if (!__atomic_load_n(&g->w[i]->done, __ATOMIC_ACQUIRE))
+			return 0;
+	return 1;
+}
+
+/*
+ * Done, but the others may not be: the replies to their connections can
+ * reach our queue (the peer picks it), and only we read it. Keep reading
+ * and handing them over, and answering for our own flows, until every
+ * worker is done.
+ */
+static void
+linger(struct gen_worker *w)
+{
+	while (!workers_done(w->g)) {
+		uint64_t now = gen_now();
+
+		rx(w, now);
+		ptg_stack_poll(w->stack, now);
+		ptg_stack_flush(w->stack);
+		if (w->is_main)
+			gen_main_tick(w->g, now);
+	}
+}
+
 int
 gen_worker_loop(void *arg)
 {
@@ -686,5 +743,7 @@ gen_worker_loop(void *arg)
 	ptg_stack_poll(w->stack, gen_now());
 	ptg_stack_flush(w->stack);
 	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	if (g->steer_on)
+		linger(w);
 	return 0;
 }

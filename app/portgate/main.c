@@ -141,40 +141,19 @@ steer_setup(struct ptg_port *port, enum ptg_dataplane_mode mode,
 	    const uint8_t *drawn, uint16_t workers,
 	    struct ptg_dataplane_config *dcfg)
 {
-	uint8_t key[PTG_PORT_RSS_KEY_MAX], k40[PTG_STEER_KEY_LEN];
-	unsigned int len = 0;
-	uint16_t reta_size = 0;
+	char msg[256];
 	int rc;
 
-	if (mode == PTG_DATAPLANE_RTC) {
-		len = ptg_port_rss_key(port, key);
-		reta_size = ptg_port_reta_size(port);
-	}
-	/* The IPv4 4-tuple hash reads the key's first 16 bytes. */
-	if (len >= 16 && reta_size > 0 && reta_size <= PTG_STEER_RETA_MAX &&
-	    rte_is_power_of_2(reta_size)) {
-		memset(k40, 0, sizeof(k40));
-		memcpy(k40, key, RTE_MIN(len, (unsigned int)sizeof(k40)));
-	} else {
-		memcpy(k40, drawn, sizeof(k40));
-		reta_size = 0;
-	}
-	if (ptg_steer_init(&dcfg->steer, k40, reta_size, workers) != 0) {
-		fprintf(stderr, "portgate: steering table of %u entries "
-			"refused\n", reta_size);
+	rc = ptg_dataplane_steer_setup(port, mode == PTG_DATAPLANE_RTC, drawn,
+				       workers, &dcfg->steer,
+				       &dcfg->rx_hash_trusted, msg,
+				       sizeof(msg));
+	if (rc < 0) {
+		fprintf(stderr, "portgate: %s\n", msg);
 		return -1;
 	}
-	if (reta_size == 0)
-		return 0;
-	rc = ptg_port_set_reta(port, dcfg->steer.reta, reta_size);
-	if (rc != 0) {
-		fprintf(stderr, "portgate: warning: the port's RSS table "
-			"cannot be programmed (%s): workers hand each other "
-			"the segments RSS puts on the wrong queue\n",
-			strerror(-rc));
-		return 0;
-	}
-	dcfg->rx_hash_trusted = 1;
+	if (rc > 0)
+		fprintf(stderr, "portgate: warning: %s\n", msg);
 	return 0;
 }
 

@@ -230,6 +230,12 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 			rc = -rte_errno;
 			goto fail;
 		}
+		dp->in_rings[index] = w->in_ring;
+		w->ho.rings = dp->in_rings;
+		w->ho.nb_workers = cfg->nb_workers;
+		w->ho.self = index;
+		w->ho.mp = cfg->mp;
+		w->ho.stats = &w->stats;
 	}
 	if (cfg->mode == PTG_DATAPLANE_PIPELINE) {
 		w->rx_ring = ring_make("rx", w, dp->cfg.ring_size,
@@ -259,8 +265,8 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 		/* The I/O lcore's hash, or the NIC's RSS with our key. */
 		scfg.steer_use_rx_hash = cfg->mode == PTG_DATAPLANE_PIPELINE ||
 					 cfg->rx_hash_trusted;
-		scfg.stray = dp_worker_handoff;
-		scfg.stray_arg = w;
+		scfg.stray = ptg_dataplane_handoff_stray;
+		scfg.stray_arg = &w->ho;
 	}
 	scfg.tcp = cfg->tcp;
 	/* The workers share one frame pool: each engine's queue budget is
@@ -284,6 +290,7 @@ worker_create(struct ptg_dataplane *dp, uint16_t index, char *err,
 	}
 	w->net = ptg_stack_net(w->stack);
 	w->tcp = ptg_stack_tcp(w->stack);
+	w->ho.net = w->net;
 	rc = worker_services(w, err, errlen);
 	if (rc != 0)
 		goto fail;
@@ -320,7 +327,8 @@ ptg_dataplane_create(const struct ptg_dataplane_config *cfg, char *err,
 	dp->cfg = *cfg;
 	dp->lcores = calloc(cfg->nb_workers, sizeof(*dp->lcores));
 	dp->workers = calloc(cfg->nb_workers, sizeof(*dp->workers));
-	if (dp->lcores == NULL || dp->workers == NULL)
+	dp->in_rings = calloc(cfg->nb_workers, sizeof(*dp->in_rings));
+	if (dp->lcores == NULL || dp->workers == NULL || dp->in_rings == NULL)
 		goto nomem;
 	memcpy(dp->lcores, cfg->lcores, cfg->nb_workers * sizeof(*dp->lcores));
 	dp->cfg.lcores = dp->lcores;
@@ -430,6 +438,7 @@ ptg_dataplane_free(struct ptg_dataplane *dp)
 		worker_free(dp->workers[i]);
 	rte_free(dp->io);
 	free(dp->workers);
+	free(dp->in_rings);
 	free(dp->lcores);
 	free(dp);
 }

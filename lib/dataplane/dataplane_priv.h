@@ -127,6 +127,7 @@ struct dp_worker {
 	struct rte_ring *in_ring;   /* from other workers: ARP replies they
 				       saw, segments of our flows (MP/SC);
 				       NULL with one worker */
+	struct ptg_dataplane_handoff ho; /* our end of the hand-off */
 	struct rte_ring *rx_ring;   /* pipeline: from the I/O lcore (SP/SC) */
 	struct rte_ring *tx_ring;   /* pipeline: to the I/O lcore (SP/SC) */
 	struct rte_mempool *mp;
@@ -160,6 +161,7 @@ struct ptg_dataplane {
 	struct ptg_dataplane_config cfg; /* cfg.lcores points to lcores */
 	unsigned int *lcores;
 	struct dp_worker **workers;
+	struct rte_ring **in_rings; /* every worker's in_ring, by index */
 	uint16_t nb_workers;
 	struct dp_io *io;           /* pipeline mode only */
 	int port_socket;            /* NUMA node of the port (rings) */
@@ -172,7 +174,6 @@ struct ptg_dataplane {
 int dp_worker_loop(void *arg);
 uint16_t dp_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n);
 uint16_t dp_worker_tx_ring(void *arg, struct rte_mbuf **pkts, uint16_t n);
-void dp_worker_handoff(void *arg, struct rte_mbuf *m, uint16_t owner);
 /* Answer a pending /portgate/conns request, a step at a time (conns.c). */
 void dp_conns_step(struct dp_worker *w);
 /* Is a /portgate/conns request waiting for worker @p w? */

@@ -41,7 +41,10 @@
 
 #include <rte_mempool.h>
 
+#include <rte_ring.h>
+
 #include "ptg_net.h"
+#include "ptg_stack.h"
 #include "ptg_steer.h"
 #include "ptg_tcp.h"
 
@@ -75,14 +78,18 @@ uint64_t ptg_dataplane_clock_ns(void);
  *  stall_1ms, stall_10ms, stall_100ms count loops that began that long
  *  or longer after the one before: the lcore was off the CPU (preempted,
  *  or an idle sleep that overslept) while its RX ring filled and its
- *  peers' timers ran. */
+ *  peers' timers ran. steer_out: segments of another worker's flow
+ *  handed to it; steer_in: such segments taken from the others;
+ *  drop_steer_ring_full: not handed, the owner's ring was full;
+ *  drop_steer_unread: left in a worker's ring when it was freed. */
 #define PTG_DATAPLANE_STATS(X) \
 	X(loops) X(rx_bursts) X(rx_pkts) X(idle_polls) X(idle_sleeps) \
 	X(tx_calls) X(tx_pkts) X(tx_retries) X(drop_tx_full) \
 	X(arp_fwd_tx) X(arp_fwd_rx) X(drop_arp_fwd_nombuf) \
 	X(drop_arp_fwd_ring_full) X(stop_forced_conns) \
 	X(ring_rx) X(steer_in) X(steer_out) X(drop_steer_ring_full) \
-	X(drop_tx_ring_full) X(stall_1ms) X(stall_10ms) X(stall_100ms)
+	X(drop_tx_ring_full) X(stall_1ms) X(stall_10ms) X(stall_100ms) \
+	X(drop_steer_unread)
 
 /** Counters of one worker loop. */
 struct ptg_dataplane_stats {
@@ -316,6 +323,75 @@ void ptg_dataplane_capture_fini(void);
  * @return 0, or the error of rte_telemetry_register_cmd().
  */
 int ptg_dataplane_telemetry_register(struct ptg_dataplane *dp);
+
+/* ------------------------------------------------------------------ */
+/* Steering and hand-off, for worker loops of one's own                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What the dataplane's workers do to keep every flow on its owner, for
+ * applications that run their own loops over lib/stack, one stack per
+ * worker lcore and RX/TX queue (portgate-gen): a ptg_steer programmed
+ * into the port's RSS where it can be, ports that steer back to the
+ * opening worker (ptg_stack_config.steer), and an MP/SC ring per worker
+ * through which the others hand it the segments of its flows and copies
+ * of the ARP replies they saw.
+ */
+
+struct ptg_port;
+
+/**
+ * Set up @p s for @p workers workers over @p port. With @p use_rss and a
+ * port whose RSS is on: the key in force on the port (drawn at open from
+ * ptg_port_params.rss_word) and a redirection table of the port's size,
+ * programmed into the port, so that the device and the workers agree on
+ * every flow's owner (*@p rx_hash_trusted = 1). Otherwise: the key
+ * @p drawn and the default table; the workers hand each other what the
+ * device puts on the wrong queue.
+ * @return 0; 1 when the port's table could not be programmed (a warning
+ *         in @p err: the hand-off does the work); -EINVAL (@p err).
+ */
+int ptg_dataplane_steer_setup(struct ptg_port *port, int use_rss,
+			      const uint8_t drawn[PTG_STEER_KEY_LEN],
+			      uint16_t workers, struct ptg_steer *s,
+			      uint8_t *rx_hash_trusted, char *err,
+			      size_t errlen);
+
+/** One worker's end of the hand-off between workers. */
+struct ptg_dataplane_handoff {
+	struct rte_ring *const *rings; /**< every worker's ring, by index */
+	uint16_t nb_workers;
+	uint16_t self;                 /**< this worker's index */
+	struct rte_mempool *mp;        /**< for the ARP copies */
+	struct ptg_net *net;           /**< this worker's (ARP checks) */
+	/** Counts steer_out, drop_steer_ring_full (handing), steer_in,
+	 *  arp_fwd_rx (draining), arp_fwd_tx, drop_arp_fwd_nombuf,
+	 *  drop_arp_fwd_ring_full (ARP copies). */
+	struct ptg_dataplane_stats *stats;
+};
+
+/** A worker's hand-off ring (MP/SC, 1024 frames), or NULL (rte_errno). */
+struct rte_ring *ptg_dataplane_handoff_ring(const char *name, int socket);
+
+/** Free a hand-off ring, counting each frame never read in
+ *  @p st->drop_steer_unread (@p st may be NULL). Accepts NULL. */
+void ptg_dataplane_handoff_ring_free(struct rte_ring *r,
+				     struct ptg_dataplane_stats *st);
+
+/** ptg_stack_config.stray with stray_arg a struct ptg_dataplane_handoff:
+ *  @p m to worker @p owner's ring (full: freed, counted). */
+void ptg_dataplane_handoff_stray(void *arg, struct rte_mbuf *m,
+				 uint16_t owner);
+
+/** Copy every ARP reply of @p pkts that ptg_net_arp_reply_shareable()
+ *  passes to every other worker (the originals stay in @p pkts). */
+void ptg_dataplane_handoff_arp(const struct ptg_dataplane_handoff *h,
+			       struct rte_mbuf **pkts, uint16_t n);
+
+/** Feed what the others handed this worker (a burst) to @p stack.
+ *  @return frames taken. */
+unsigned int ptg_dataplane_handoff_drain(const struct ptg_dataplane_handoff *h,
+					 struct ptg_stack *stack, uint64_t now);
 
 #pragma GCC visibility pop
 

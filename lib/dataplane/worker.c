@@ -8,10 +8,11 @@
  *   -> stop_check() -> ptg_tcp_stop()       once a stop is requested
  *   -> svc_poll() -> ops->poll(now)          service timeouts
  *   -> rte_eth_rx_burst() (rtc) | rx ring from the I/O lcore (pipeline)
- *   -> in_ring_drain() -> ptg_stack_rx()   ARP replies other workers saw,
- *                                          segments of our flows
- *   -> arp_fanout() (rtc) -> ptg_stack_rx() -> strays to their owners
- *                                              (dp_worker_handoff())
+ *   -> ptg_dataplane_handoff_drain() -> ptg_stack_rx()   ARP replies
+ *                                  other workers saw, segments of our flows
+ *   -> ptg_dataplane_handoff_arp() (rtc) -> ptg_stack_rx() -> strays to
+ *                          their owners (ptg_dataplane_handoff_stray(),
+ *                          handoff.c)
  *   -> ptg_stack_poll()                     ARP and TCP timers, accepts
  *   -> ptg_stack_flush() -> dp_worker_tx() -> rte_eth_tx_burst() (rtc)
  *                        | dp_worker_tx_ring() -> the I/O lcore (pipeline)
@@ -67,82 +68,6 @@ dp_worker_tx_ring(void *arg, struct rte_mbuf **pkts, uint16_t n)
 		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 	}
 	return (uint16_t)sent;
-}
-
-/* A segment of another worker's flow (ptg_stack_rx()'s stray callback):
- * to its owner's hand-off ring, never treated as unknown here. */
-void
-dp_worker_handoff(void *arg, struct rte_mbuf *m, uint16_t owner)
-{
-	struct dp_worker *w = arg;
-	struct dp_worker *o = w->dp->workers[owner];
-
-	if (unlikely(rte_ring_mp_enqueue(o->in_ring, m) != 0)) {
-		w->stats.drop_steer_ring_full++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	w->stats.steer_out++;
-}
-
-/* Copy each ARP reply that passes ptg_net_arp_reply_shareable() to every
- * other worker: the reply to a request one worker sent may arrive on any
- * queue (RSS does not hash ARP). */
-static void
-arp_fanout(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct ptg_dataplane *dp = w->dp;
-	uint16_t i, j;
-
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		/* Anything else, a bad reply included, stays here (and the
-		 * stack counts why a bad one is dropped). */
-		if (!ptg_net_arp_reply_shareable(w->net, m))
-			continue;
-		for (j = 0; j < dp->nb_workers; j++) {
-			struct dp_worker *o = dp->workers[j];
-			struct rte_mbuf *c;
-
-			if (o == w)
-				continue;
-			c = rte_pktmbuf_copy(m, w->mp, 0, UINT32_MAX);
-			if (c == NULL) {
-				w->stats.drop_arp_fwd_nombuf++;
-				continue;
-			}
-			if (rte_ring_mp_enqueue(o->in_ring, c) != 0) {
-				rte_pktmbuf_free(c);
-				w->stats.drop_arp_fwd_ring_full++;
-				continue;
-			}
-			w->stats.arp_fwd_tx++;
-		}
-	}
-}
-
-/* What other workers handed over: ARP replies and our flows' segments. */
-static void
-in_ring_drain(struct dp_worker *w, uint64_t now)
-{
-	struct rte_mbuf *pkts[DP_RX_BURST];
-	unsigned int n;
-
-	n = rte_ring_sc_dequeue_burst(w->in_ring, (void **)pkts, DP_RX_BURST,
-				      NULL);
-	if (n == 0)
-		return;
-	for (unsigned int i = 0; i < n; i++) {
-		const struct rte_ether_hdr *eth =
-			rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
-
-		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
-			w->stats.arp_fwd_rx++;
-		else
-			w->stats.steer_in++;
-	}
-	ptg_stack_rx(w->stack, pkts, (uint16_t)n, now);
 }
 
 void
@@ -260,13 +185,13 @@ dp_worker_loop(void *arg)
 					     DP_RX_BURST);
 		}
 		if (w->in_ring != NULL)
-			in_ring_drain(w, now);
+			ptg_dataplane_handoff_drain(&w->ho, w->stack, now);
 		if (n > 0) {
 			w->stats.rx_bursts++;
 			w->stats.rx_pkts += n;
 			/* The I/O lcore shares ARP replies in pipeline mode. */
 			if (w->in_ring != NULL && !pipeline)
-				arp_fanout(w, pkts, n);
+				ptg_dataplane_handoff_arp(&w->ho, pkts, n);
 			ptg_stack_rx(w->stack, pkts, n, now);
 			idle = 0;
 		} else {

@@ -105,7 +105,9 @@ gt_init() {
 # (vhost side) starts first, then portgate (virtio-user); DURING, if given,
 # is called with the gen's PID while it runs. Sets GT_GEN_RC, GT_GEN_LOG,
 # GT_GEN_JSON, GT_PG_LOG, GT_PG_PREFIX; portgate is stopped (SIGTERM)
-# once the gen exits, and must exit 0 with its counters.
+# once the gen exits, and must exit 0 with its counters. GT_GEN_CORES and
+# GT_PG_CORES, if set, replace each one's "-l CPU" (several lcores:
+# "--lcores 0@A,1@B").
 gt_run() {
 	local gopts="$1" popts="${2:-}" during="${3:-}" i gpid rc
 	GT_RUNS=$((GT_RUNS + 1))
@@ -117,7 +119,7 @@ gt_run() {
 	echo "# run $GT_RUNS: portgate-gen -- $gopts | portgate -- $popts"
 	# shellcheck disable=SC2086 # option lists
 	PTG_VHOST_SOCK="$GT_SOCK" timeout -k 5 "${GT_GEN_TIMEOUT:-60}" \
-		"$GEN" -l "$GT_CPU_GEN" --file-prefix "$GT_PREFIX-gen" \
+		"$GEN" ${GT_GEN_CORES:--l $GT_CPU_GEN} --file-prefix "$GT_PREFIX-gen" \
 		--log-level notice $PTG_EAL_MEM -- \
 		--profile "$GT_DIR/../../drivers-config/vhost.ini" \
 		--addr "$GT_GEN_ADDR/24" --json "$GT_GEN_JSON" --wait-s 20 \
@@ -132,7 +134,7 @@ gt_run() {
 	done
 	if [[ "${GT_NO_PORTGATE:-0}" != 1 ]]; then
 		# shellcheck disable=SC2086
-		PTG_VHOST_SOCK="$GT_SOCK" "$PORTGATE" -l "$GT_CPU_PG" \
+		PTG_VHOST_SOCK="$GT_SOCK" "$PORTGATE" ${GT_PG_CORES:--l $GT_CPU_PG} \
 			--file-prefix "$GT_PG_PREFIX" --log-level notice \
 			$PTG_EAL_MEM -- \
 			--profile "$GT_DIR/../../drivers-config/virtio-user.ini" \
@@ -174,13 +176,14 @@ gt_expect_rc() {
 	((GT_GEN_RC == $1)) || gt_fail "portgate-gen exited with status $GT_GEN_RC, expected $1"
 }
 
-# gt_gen_json KEY[.SUB]: a value of the gen's --json summary.
+# gt_gen_json KEY[.SUB]: a value of the gen's --json summary (a number
+# picks an element of a list: workers_detail.1.requests).
 gt_gen_json() {
 	"$GT_PY" - "$GT_GEN_JSON" "$1" <<'PYEOF' || gt_fail "no '$1' in the gen's JSON"
 import json, sys
 v = json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."):
-    v = v[k]
+    v = v[int(k)] if isinstance(v, list) else v[k]
 print(str(v).lower() if isinstance(v, bool) else v)
 PYEOF
 }

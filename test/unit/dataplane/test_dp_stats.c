@@ -378,9 +378,9 @@ test_stat_names(void **state)
 	(void)state;
 	assert_string_equal(ptg_dataplane_stat_name(0), "loops");
 	assert_string_equal(ptg_dataplane_stat_name(PTG_DATAPLANE_NB_STATS - 1),
-			    "stall_100ms");
+			    "drop_steer_unread");
 	assert_null(ptg_dataplane_stat_name(PTG_DATAPLANE_NB_STATS));
-	assert_int_equal(PTG_DATAPLANE_NB_STATS, 22);
+	assert_int_equal(PTG_DATAPLANE_NB_STATS, 23);
 }
 
 int
