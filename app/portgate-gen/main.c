@@ -5,7 +5,7 @@
  *   portgate-gen [EAL options] -- --addr IP/PREFIX --dst IP:PORT [options]
  *
  * main()
- *   -> split_args() -> gen_opts_parse()                  } exit 2, nothing
+ *   -> app_split_args() -> gen_opts_parse()                  } exit 2, nothing
  *   -> ptg_port_profile_load() / _check_workers()         } started yet
  *      / _check_device()                                  }
  *   -> rte_eal_init() -> ptg_dataplane_clock_init() -> pick lcores
@@ -34,6 +34,7 @@
 
 #include "ptg_dataplane.h"
 #include "ptg_port.h"
+#include "app_util.h"
 #include "gen.h"
 
 #define PROFILE_EAL_ARGS 32
@@ -98,40 +99,6 @@ gen_main_tick(struct gen *g, uint64_t now)
 			g->peak_active = g->last.active;
 		g->last_print_ns = now;
 	}
-}
-
-static void
-split_args(int argc, char **argv, int *eal_argc, char ***eal_argv,
-	   int *app_argc, char ***app_argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			break;
-	if (i == argc) {
-		*eal_argc = 0;
-		*eal_argv = argv + 1;
-		*app_argc = argc;
-		*app_argv = argv;
-		return;
-	}
-	*eal_argc = i - 1;
-	*eal_argv = argv + 1;
-	argv[i] = argv[0];
-	*app_argc = argc - i;
-	*app_argv = argv + i;
-}
-
-static int
-has_arg(int argc, char **argv, const char *opt)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], opt) == 0)
-			return 1;
-	return 0;
 }
 
 /* The request every http connection repeats, and what its answer is. */
@@ -253,8 +220,8 @@ main(int argc, char **argv)
 	int status = GEN_EXIT_FAIL, eal_up = 0;
 	const char *prog = argv[0];
 
-	split_args(argc, argv, &user_eal_argc, &user_eal, &app_argc,
-		   &app_argv);
+	app_split_args(argc, argv, &user_eal_argc, &user_eal, &app_argc,
+		       &app_argv);
 	rc = gen_opts_parse(&opts, app_argc, app_argv);
 	if (rc >= 0)
 		return rc;
@@ -278,7 +245,7 @@ main(int argc, char **argv)
 		return GEN_EXIT_USAGE;
 	}
 	prof_argc = ptg_port_profile_eal_args(&profile, opts.workers,
-		!has_arg(user_eal_argc, user_eal, "--no-pci"),
+		!app_has_arg(user_eal_argc, user_eal, "--no-pci"),
 		profile_buf, sizeof(profile_buf), prof_argv,
 		PROFILE_EAL_ARGS);
 	if (prof_argc < 0) {

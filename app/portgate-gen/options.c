@@ -21,6 +21,7 @@
 #include <rte_lcore.h>
 #include <rte_string_fns.h>
 
+#include "app_util.h"
 #include "gen.h"
 
 enum opt_id {
@@ -202,33 +203,6 @@ fail_msg(const char *where, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, min, max, &v) < 0)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 /* N with an optional k, M or G (powers of 1024). */
 static int
 parse_size(const char *s, uint64_t *out)
@@ -255,7 +229,7 @@ parse_size(const char *s, uint64_t *out)
 	}
 	if (mult != 1)
 		buf[n - 1] = '\0';
-	if (parse_u64(buf, 0, UINT64_MAX / mult, &v) < 0)
+	if (app_parse_u64(buf, 0, UINT64_MAX / mult, &v) < 0)
 		return -EINVAL;
 	*out = v * mult;
 	return 0;
@@ -323,7 +297,7 @@ apply(struct gen_opts *o, int id, const char *val, const char *where)
 		memcpy(ip, val, colon - val);
 		ip[colon - val] = '\0';
 		if (ptg_net_parse_ipv4(ip, &o->dst) < 0 || o->dst == 0 ||
-		    parse_u32(colon + 1, 1, 65535, &port) < 0)
+		    app_parse_u32(colon + 1, 1, 65535, &port) < 0)
 			goto bad_dst;
 		o->dport = (uint16_t)port;
 		return 0;
@@ -366,8 +340,8 @@ bad_dst:
 			goto bad_sport;
 		memcpy(buf, val, dash - val);
 		buf[dash - val] = '\0';
-		if (parse_u32(buf, 1, 65535, &lo) < 0 ||
-		    parse_u32(dash + 1, 1, 65535, &hi) < 0 || hi < lo)
+		if (app_parse_u32(buf, 1, 65535, &lo) < 0 ||
+		    app_parse_u32(dash + 1, 1, 65535, &hi) < 0 || hi < lo)
 			goto bad_sport;
 		o->sport_lo = (uint16_t)lo;
 		o->sport_hi = (uint16_t)hi;
@@ -377,14 +351,14 @@ bad_sport:
 		return -EINVAL;
 	}
 	case OPT_CONCURRENCY:
-		if (parse_u32(val, 1, 1u << 24, &o->concurrency) < 0) {
+		if (app_parse_u32(val, 1, 1u << 24, &o->concurrency) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..%u", val,
 				 1u << 24);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_RATE:
-		if (parse_u64(val, 0, 1000000000ull, &o->rate) < 0) {
+		if (app_parse_u64(val, 0, 1000000000ull, &o->rate) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..1000000000 "
 				 "(0: unlimited)", val);
 			return -EINVAL;
@@ -392,7 +366,7 @@ bad_sport:
 		return 0;
 	case OPT_REQ_SIZE:
 	case OPT_RESP_SIZE:
-		if (parse_u32(val, id == OPT_REQ_SIZE ? 1 : 0, 1u << 20,
+		if (app_parse_u32(val, id == OPT_REQ_SIZE ? 1 : 0, 1u << 20,
 			      &v) < 0) {
 			fail_msg(where, "'%s' is not a number of bytes in "
 				 "%u..%u", val, id == OPT_REQ_SIZE ? 1 : 0,
@@ -407,7 +381,7 @@ bad_sport:
 		}
 		return 0;
 	case OPT_PIPELINE:
-		if (parse_u32(val, 1, GEN_PIPELINE_MAX, &o->pipeline) < 0) {
+		if (app_parse_u32(val, 1, GEN_PIPELINE_MAX, &o->pipeline) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..%d", val,
 				 GEN_PIPELINE_MAX);
 			return -EINVAL;
@@ -461,26 +435,26 @@ bad_sport:
 		o->duration_s = d;
 		return 0;
 	case OPT_COUNT:
-		if (parse_u64(val, 1, UINT64_MAX / 2, &o->count) < 0) {
+		if (app_parse_u64(val, 1, UINT64_MAX / 2, &o->count) < 0) {
 			fail_msg(where, "'%s' is not a positive number", val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_DRAIN_MS:
-		if (parse_u32(val, 0, 600000, &o->drain_ms) < 0) {
+		if (app_parse_u32(val, 0, 600000, &o->drain_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..600000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_WAIT_S:
-		if (parse_u32(val, 1, 3600, &o->wait_s) < 0) {
+		if (app_parse_u32(val, 1, 3600, &o->wait_s) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..3600", val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_WORKERS:
-		if (parse_u32(val, 1, GEN_MAX_WORKERS, &v) < 0) {
+		if (app_parse_u32(val, 1, GEN_MAX_WORKERS, &v) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..%d", val,
 				 GEN_MAX_WORKERS);
 			return -EINVAL;
@@ -497,28 +471,28 @@ bad_sport:
 			PATH_MAX);
 		return 0;
 	case OPT_MBUFS:
-		if (parse_u32(val, 1024, 1u << 24, &o->mbufs) < 0) {
+		if (app_parse_u32(val, 1024, 1u << 24, &o->mbufs) < 0) {
 			fail_msg(where, "'%s' is not a number in 1024..%u",
 				 val, 1u << 24);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_MAX_CONNS:
-		if (parse_u32(val, 8, 1u << 24, &o->max_conns) < 0) {
+		if (app_parse_u32(val, 8, 1u << 24, &o->max_conns) < 0) {
 			fail_msg(where, "'%s' is not a number in 8..%u", val,
 				 1u << 24);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_TIME_WAIT_MS:
-		if (parse_u32(val, 0, 600000, &o->time_wait_ms) < 0) {
+		if (app_parse_u32(val, 0, 600000, &o->time_wait_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..600000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_RTO_MIN_MS:
-		if (parse_u32(val, 1, 60000, &o->rto_min_ms) < 0) {
+		if (app_parse_u32(val, 1, 60000, &o->rto_min_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..60000",
 				 val);
 			return -EINVAL;

@@ -5,7 +5,7 @@
  *   portgate [EAL options] -- --addr IP/PREFIX [app options]
  *
  * main()
- *   -> split_args()                         EAL part / app part at "--"
+ *   -> app_split_args()                     EAL part / app part at "--"
  *   -> portgate_opts_parse()                options + --config   } nothing
  *   -> eal_named_devices() / pci_bound_to_dpdk()                 } started
  *      (no --profile and EAL has devices: eal_device_profile() after EAL)
@@ -40,6 +40,7 @@
 #include "ptg_port.h"
 #include "ptg_service.h"
 #include "ptg_tcp.h"
+#include "app_util.h"
 #include "options.h"
 
 /* Room for the profile's EAL arguments. */
@@ -237,43 +238,6 @@ print_counters(const struct ptg_dataplane *dp)
 	fflush(stdout);
 }
 
-/* Split at the first "--": EAL options before, app options after. With
- * no "--", everything is an app option. */
-static void
-split_args(int argc, char **argv, int *eal_argc, char ***eal_argv,
-	   int *app_argc, char ***app_argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			break;
-	if (i == argc) {
-		*eal_argc = 0;
-		*eal_argv = argv + 1;
-		*app_argc = argc;
-		*app_argv = argv;
-		return;
-	}
-	*eal_argc = i - 1;
-	*eal_argv = argv + 1;
-	/* argv[i] ("--") becomes the app's argv[0]. */
-	argv[i] = argv[0];
-	*app_argc = argc - i;
-	*app_argv = argv + i;
-}
-
-static int
-has_arg(int argc, char **argv, const char *opt)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], opt) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The devices the EAL options name, as EAL's getopt reads them:
  * "--vdev DEV", "--vdev=DEV", "-a DEV", "-aDEV", "--allow DEV",
@@ -412,8 +376,8 @@ main(int argc, char **argv)
 	int status = PORTGATE_EXIT_FAIL, eal_up = 0;
 	const char *prog = argv[0];
 
-	split_args(argc, argv, &user_eal_argc, &user_eal, &app_argc,
-		   &app_argv);
+	app_split_args(argc, argv, &user_eal_argc, &user_eal, &app_argc,
+		       &app_argv);
 	rc = portgate_opts_parse(&opts, app_argc, app_argv);
 	if (rc >= 0)
 		return rc;
@@ -436,7 +400,7 @@ main(int argc, char **argv)
 	}
 	if (opts.profile[0] == '\0')
 		eal_devices = nb_named == 1 ||
-			(!has_arg(user_eal_argc, user_eal, "--no-pci") &&
+			(!app_has_arg(user_eal_argc, user_eal, "--no-pci") &&
 			 pci_bound_to_dpdk() > 0);
 	else if (nb_named > 0)
 		fprintf(stderr, "portgate: warning: the EAL options name %s "
@@ -460,7 +424,7 @@ main(int argc, char **argv)
 		rc = ptg_port_profile_check_device(&profile, err,
 						   sizeof(err));
 	if (rc == 0 && profile.is_pci &&
-	    has_arg(user_eal_argc, user_eal, "--no-pci")) {
+	    app_has_arg(user_eal_argc, user_eal, "--no-pci")) {
 		snprintf(err, sizeof(err), "%s:%u: the profile names PCI "
 			 "device %s, but --no-pci was given to EAL",
 			 profile.source, profile.line.device,
@@ -480,7 +444,7 @@ main(int argc, char **argv)
 	}
 	prof_argc = ptg_port_profile_eal_args(&profile,
 		queues_wanted(&opts, &profile),
-		!has_arg(user_eal_argc, user_eal, "--no-pci"),
+		!app_has_arg(user_eal_argc, user_eal, "--no-pci"),
 		profile_buf, sizeof(profile_buf), prof_argv,
 		PROFILE_EAL_ARGS);
 	if (prof_argc < 0) {

@@ -28,6 +28,7 @@
 #include "ptg_net.h"
 #include "ptg_port.h"
 #include "ptg_service.h"
+#include "app_util.h"
 #include "options.h"
 
 enum opt_id {
@@ -277,47 +278,15 @@ fail_msg(const char *where, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int
-parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
-		return -EINVAL;
-	*out = (uint64_t)v;
-	return 0;
-}
-
 /* A timeout in ms: 0 (off) .. one day. */
 static int
 apply_timeout_ms(const char *val, const char *where, uint64_t *out)
 {
-	if (parse_u64(val, 86400000, out) < 0) {
+	if (app_parse_u64(val, 0, 86400000, out) < 0) {
 		fail_msg(where, "'%s' is not a number of ms in 0..86400000 "
 			 "(0: off)", val);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-static int
-parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -EINVAL;
-	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -336,7 +305,7 @@ check_service(const char *spec, const char *where, uint32_t *port)
 	}
 	memcpy(num, spec, c1 - spec);
 	num[c1 - spec] = '\0';
-	if (parse_u32(num, 1, 65535, port) < 0) {
+	if (app_parse_u32(num, 1, 65535, port) < 0) {
 		fail_msg(where, "'%s': port '%s' is not in 1..65535", spec,
 			 num);
 		return -EINVAL;
@@ -465,7 +434,7 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		o->have_mode = 1;
 		return 0;
 	case OPT_WORKERS:
-		if (parse_u32(val, 1, RTE_MAX_LCORE - 1, &v) < 0) {
+		if (app_parse_u32(val, 1, RTE_MAX_LCORE - 1, &v) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..%d", val,
 				 RTE_MAX_LCORE - 1);
 			return -EINVAL;
@@ -489,32 +458,32 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		strlcpy(o->profile_where, where, sizeof(o->profile_where));
 		return 0;
 	case OPT_IDLE_SLEEP_US:
-		if (parse_u32(val, 0, 1000000, &o->idle_sleep_us) < 0)
+		if (app_parse_u32(val, 0, 1000000, &o->idle_sleep_us) < 0)
 			goto range;
 		return 0;
 	case OPT_MBUFS:
-		if (parse_u32(val, 1024, 1u << 24, &o->mbufs) < 0) {
+		if (app_parse_u32(val, 1024, 1u << 24, &o->mbufs) < 0) {
 			fail_msg(where, "'%s' is not a number in 1024..%u",
 				 val, 1u << 24);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_TX_DRAIN_US:
-		if (parse_u32(val, 1, 100000, &o->tx_drain_us) < 0) {
+		if (app_parse_u32(val, 1, 100000, &o->tx_drain_us) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..100000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_LINGER_MS:
-		if (parse_u32(val, 0, 600000, &o->linger_ms) < 0) {
+		if (app_parse_u32(val, 0, 600000, &o->linger_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..600000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_TIME_WAIT_MS:
-		if (parse_u32(val, 0, 600000, &o->time_wait_ms) < 0) {
+		if (app_parse_u32(val, 0, 600000, &o->time_wait_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..600000",
 				 val);
 			return -EINVAL;
@@ -522,35 +491,35 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		o->have_time_wait = 1;
 		return 0;
 	case OPT_TIME_WAIT_MAX:
-		if (parse_u32(val, 1, 1u << 24, &o->time_wait_max) < 0) {
+		if (app_parse_u32(val, 1, 1u << 24, &o->time_wait_max) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..16777216",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_ACCEPT_TIMEOUT_MS:
-		if (parse_u32(val, 0, 86400000, &o->accept_timeout_ms) < 0) {
+		if (app_parse_u32(val, 0, 86400000, &o->accept_timeout_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..86400000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_FIRST_DATA_TIMEOUT_MS:
-		if (parse_u32(val, 0, 86400000, &o->first_data_ms) < 0) {
+		if (app_parse_u32(val, 0, 86400000, &o->first_data_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..86400000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_KEEPALIVE_MS:
-		if (parse_u32(val, 0, 86400000, &o->keepalive_ms) < 0) {
+		if (app_parse_u32(val, 0, 86400000, &o->keepalive_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 0..86400000",
 				 val);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_RTO_MIN_MS:
-		if (parse_u32(val, 1, 60000, &o->rto_min_ms) < 0) {
+		if (app_parse_u32(val, 1, 60000, &o->rto_min_ms) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..60000",
 				 val);
 			return -EINVAL;
@@ -579,7 +548,7 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		o->have_syncookies = 1;
 		return 0;
 	case OPT_BACKLOG:
-		if (parse_u32(val, 1, 65535, &o->backlog) < 0) {
+		if (app_parse_u32(val, 1, 65535, &o->backlog) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..65535",
 				 val);
 			return -EINVAL;
@@ -587,7 +556,7 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		o->have_backlog = 1;
 		return 0;
 	case OPT_MAX_CONNS:
-		if (parse_u32(val, 1, 1u << 24, &o->max_conns) < 0) {
+		if (app_parse_u32(val, 1, 1u << 24, &o->max_conns) < 0) {
 			fail_msg(where, "'%s' is not a number in 1..%u", val,
 				 1u << 24);
 			return -EINVAL;
@@ -595,7 +564,7 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 		o->have_max_conns = 1;
 		return 0;
 	case OPT_ARP_TIMEOUT_MS:
-		if (parse_u32(val, 1, 86400000, &o->arp_timeout_ms) < 0) {
+		if (app_parse_u32(val, 1, 86400000, &o->arp_timeout_ms) < 0) {
 			fail_msg(where, "'%s' is not a number of ms in "
 				 "1..86400000", val);
 			return -EINVAL;
@@ -611,7 +580,7 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 	case OPT_HTTP_SEND_TIMEOUT_MS:
 		return apply_timeout_ms(val, where, &o->http.send_timeout_ms);
 	case OPT_HTTP_MAX_BODY:
-		if (parse_u64(val, (UINT64_C(1) << 60) - 1,
+		if (app_parse_u64(val, 0, (UINT64_C(1) << 60) - 1,
 			      &o->http.max_body) < 0) {
 			fail_msg(where, "'%s' is not a number of bytes in "
 				 "0..%" PRIu64 " (0: no limit)", val,
