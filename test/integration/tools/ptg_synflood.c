@@ -147,7 +147,7 @@ put32(uint8_t *p, uint32_t v)
  * 20-byte TCP header). Returns the frame length.
  */
 static size_t
-build_frame(const struct flood *f, uint8_t *fr, uint32_t src_ip,
+build_frame(struct flood *f, uint8_t *fr, uint32_t src_ip,
 	    uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags,
 	    size_t opt_len, size_t data_len)
 {
@@ -162,7 +162,7 @@ build_frame(const struct flood *f, uint8_t *fr, uint32_t src_ip,
 	ip[0] = 0x45;
 	ip[1] = 0;
 	put16(ip + 2, (uint16_t)(20 + tcp_len));
-	put16(ip + 4, (uint16_t)rnd((struct flood *)f));
+	put16(ip + 4, (uint16_t)rnd(f)); /* IP ID */
 	put16(ip + 6, 0x4000); /* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_TCP;
