@@ -52,7 +52,7 @@ INJECTOR="${2:-}"
 NCONN=4
 PORT0=41000
 SIZE=$((8 << 20))
-PACE_MS=90   # 128 chunks of 64 KB: each transfer lasts 11.5 s at least
+PACE_MS=150  # 128 chunks of 64 KB: each transfer lasts 19 s at least
 RST_STEP=65536
 RSTS=$((NCONN * (1 << 32) / RST_STEP)) # a full sweep per connection
 MIXED=60000  # SYN, ACK, data: a third each
@@ -76,9 +76,9 @@ tcp_it_snap "$PTG_IT_TMP/s.0"
 pids=() tuples=()
 for ((i = 1; i <= NCONN; i++)); do
 	head -c "$SIZE" /dev/urandom >"$PTG_IT_TMP/in.$i"
-	tcp_it_client 60 echo "$ADDR" 7 --in "$PTG_IT_TMP/in.$i" \
+	tcp_it_client 80 echo "$ADDR" 7 --in "$PTG_IT_TMP/in.$i" \
 		--out "$PTG_IT_TMP/out.$i" --bind-port $((PORT0 + i)) \
-		--pace-ms "$PACE_MS" --timeout 20 --total 50 \
+		--pace-ms "$PACE_MS" --timeout 20 --total 70 \
 		>"$PTG_IT_TMP/client.$i" 2>&1 &
 	pids+=($!)
 	ptg_cleanup_push "kill $!"
@@ -98,7 +98,7 @@ inject() {
 	shift
 	tcp_it_snap "$PTG_IT_TMP/$name.0"
 	tcp_it_ns 30 "$INJECTOR" inject --iface "$INNER" --dst-mac "$MAC" \
-		--dst-ip "$ADDR" --dport 7 "${tuples[@]}" --seconds 8 \
+		--dst-ip "$ADDR" --dport 7 "${tuples[@]}" --seconds 15 \
 		--seed "$RANDOM" "$@" >"$PTG_IT_TMP/$name.out" 2>&1 ||
 		ptg_it_fail "injector ($name): $(cat "$PTG_IT_TMP/$name.out")"
 	sleep 0.3 # portgate drains its RX ring
