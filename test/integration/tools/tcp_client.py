@@ -6,9 +6,12 @@ main() -> cmd_echo | cmd_chargen | cmd_refused | cmd_http | cmd_pipeline |
           cmd_bytes_check
 
     tcp_client.py echo HOST PORT --in FILE --out FILE [--sndbuf N]
+            [--bind-port N] [--pace-ms MS]
         Send FILE while reading concurrently, shut the write side down after
         the last byte, read until EOF into --out. The caller compares the
-        sha256 of both files.
+        sha256 of both files. --bind-port: from this source port (a 4-tuple
+        known in advance); --pace-ms: sleep MS after each 64 KB sent (a
+        transfer that lasts).
     tcp_client.py chargen HOST PORT --bytes N [--end shutdown|close]
         Read N bytes and check them against the RFC 864 pattern; then either
         shut our side down and read (still checking) until the server's FIN,
@@ -76,8 +79,11 @@ def http_bytes(n):
     return body[:n]
 
 
-def connect(host, port, timeout, sndbuf=0):
+def connect(host, port, timeout, sndbuf=0, bind_port=0):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if bind_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("", bind_port))
     if sndbuf:
         # Before connect, so that the window scale fits; Linux doubles it.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
@@ -94,7 +100,8 @@ def connect(host, port, timeout, sndbuf=0):
 
 def cmd_echo(args):
     size = os.path.getsize(args.infile)
-    sock = connect(args.host, args.port, args.timeout, args.sndbuf)
+    sock = connect(args.host, args.port, args.timeout, args.sndbuf,
+                   args.bind_port)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     err = []
     sent = [0]
@@ -108,6 +115,8 @@ def cmd_echo(args):
                         break
                     sock.sendall(chunk)
                     sent[0] += len(chunk)
+                    if args.pace_ms:
+                        time.sleep(args.pace_ms / 1000.0)
             sock.shutdown(socket.SHUT_WR)
         except OSError as exc:
             err.append(f"send after {sent[0]} bytes: {exc}")
@@ -493,6 +502,10 @@ def main():
     p.add_argument("--out", dest="outfile", required=True)
     p.add_argument("--sndbuf", type=int, default=0,
                    help="SO_SNDBUF: bounds what is in flight")
+    p.add_argument("--bind-port", type=int, default=0,
+                   help="source port to connect from")
+    p.add_argument("--pace-ms", type=float, default=0,
+                   help="sleep after each 64 KB sent")
     p.set_defaults(fn=cmd_echo)
 
     p = sub.add_parser("echo-many")
