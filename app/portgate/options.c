@@ -61,6 +61,7 @@ enum opt_id {
 	OPT_ACCEPT_TIMEOUT_MS,
 	OPT_FIRST_DATA_TIMEOUT_MS,
 	OPT_KEEPALIVE_MS,
+	OPT_TX_ZEROCOPY_MIN,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
 	{ "time-wait-ms", required_argument, NULL, OPT_TIME_WAIT_MS },
 	{ "rto-min-ms", required_argument, NULL, OPT_RTO_MIN_MS },
 	{ "time-wait-max", required_argument, NULL, OPT_TIME_WAIT_MAX },
+	{ "tx-zerocopy-min", required_argument, NULL, OPT_TX_ZEROCOPY_MIN },
 	{ "accept-timeout-ms", required_argument, NULL,
 	  OPT_ACCEPT_TIMEOUT_MS },
 	{ "first-data-timeout-ms", required_argument, NULL,
@@ -119,6 +121,7 @@ static const struct ptg_port_ini_key config_schema[] = {
 	{ "portgate", "time_wait_ms", 0 },
 	{ "portgate", "rto_min_ms", 0 },
 	{ "portgate", "time_wait_max", 0 },
+	{ "portgate", "tx_zerocopy_min", 0 },
 	{ "portgate", "accept_timeout_ms", 0 },
 	{ "portgate", "first_data_timeout_ms", 0 },
 	{ "portgate", "keepalive_ms", 0 },
@@ -209,6 +212,10 @@ portgate_usage(FILE *f, const char *prog)
 "                         beside the table); past it the oldest is\n"
 "                         recycled, tcp.timewait_recycled (default:\n"
 "                         --max-conns)\n"
+"  --tx-zerocopy-min N    send segments with at least N payload bytes\n"
+"                         from the send queue's buffers, not a copy,\n"
+"                         where the port sends chained mbufs (0: never,\n"
+"                         the default)\n"
 "  --accept-timeout-ms N  reset a connection its service has not taken\n"
 "                         from the accept queue within N ms,\n"
 "                         tcp.acceptq_timeout (default 0: off)\n"
@@ -489,6 +496,13 @@ apply(struct portgate_opts *o, int id, const char *val, const char *where,
 			return -EINVAL;
 		}
 		o->have_time_wait = 1;
+		return 0;
+	case OPT_TX_ZEROCOPY_MIN:
+		if (app_parse_u32(val, 0, 65535, &o->tx_zerocopy_min) < 0) {
+			fail_msg(where, "'%s' is not a number in 0..65535",
+				 val);
+			return -EINVAL;
+		}
 		return 0;
 	case OPT_TIME_WAIT_MAX:
 		if (app_parse_u32(val, 1, 1u << 24, &o->time_wait_max) < 0) {
@@ -888,6 +902,7 @@ portgate_opts_tcp_config(const struct portgate_opts *o,
 		cfg->syncookies = o->syncookies;
 	if (o->time_wait_max != 0)
 		cfg->time_wait_max = o->time_wait_max;
+	cfg->tx_zerocopy_min = o->tx_zerocopy_min;
 	cfg->accept_timeout_ns = (uint64_t)o->accept_timeout_ms * 1000000ull;
 	cfg->first_data_ns = (uint64_t)o->first_data_ms * 1000000ull;
 	cfg->keepalive_idle_ns = (uint64_t)o->keepalive_ms * 1000000ull;

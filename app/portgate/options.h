@@ -48,6 +48,7 @@ struct portgate_opts {
 	uint32_t max_conns;
 	int have_max_conns;
 	uint32_t time_wait_max;        /* 0: the engine's (max_conns) */
+	uint32_t tx_zerocopy_min;      /* 0: payload always copied */
 	uint32_t accept_timeout_ms;    /* 0: off */
 	uint32_t first_data_ms;        /* 0: off */
 	uint32_t keepalive_ms;         /* 0: off */

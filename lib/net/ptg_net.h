@@ -44,6 +44,7 @@ extern "C" {
 #define PTG_NET_OFF_RX_L4_CKSUM   (1u << 1) /**< trust RX TCP cksum flags */
 #define PTG_NET_OFF_TX_IPV4_CKSUM (1u << 2) /**< NIC fills IPv4 header cksum */
 #define PTG_NET_OFF_TX_TCP_CKSUM  (1u << 3) /**< NIC fills TCP cksum */
+#define PTG_NET_OFF_TX_MULTI_SEGS (1u << 4) /**< port sends chained mbufs */
 
 /**
  * Every counter of the layer. Each drop reason has its own counter; the

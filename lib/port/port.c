@@ -73,6 +73,7 @@ port_pick_offloads(uint32_t wanted, uint64_t rx_capa, uint64_t tx_capa)
 	if (tx_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
 		o.tx |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 		o.features |= PTG_PORT_F_MULTI_SEGS;
+		o.net |= PTG_NET_OFF_TX_MULTI_SEGS;
 	}
 	return o;
 }

@@ -113,6 +113,13 @@ struct ptg_tcp_config {
 	/** A passive connection whose peer sent nothing (no data, no FIN)
 	 *  this long after the handshake is reset; 0: never. */
 	uint64_t first_data_ns;
+	/** Segments with at least this many payload bytes are sent without
+	 *  copying them: a header mbuf chained to indirect mbufs attached
+	 *  to the send queue's buffers (retransmissions too). Only when the
+	 *  port sends chained mbufs (PTG_NET_OFF_TX_MULTI_SEGS); otherwise,
+	 *  and below the threshold, the payload is copied behind the
+	 *  headers. 0: never (the default, see the README's figures). */
+	uint32_t tx_zerocopy_min;
 };
 
 /** Fill @p cfg with defaults. */

@@ -4,10 +4,22 @@
  * kept until acknowledged) and the receive queue (in-order bytes a service
  * has not consumed yet). An idle connection holds no mbuf at all.
  *
- *   ptg_send() -> tcp_bufq_append()        tcp_output() -> tcp_bufq_copy()
- *   ACK        -> tcp_bufq_drop()          tcp_input()  -> tcp_bufq_append_mbuf()
+ *   ptg_send() -> tcp_sndq_append()        tcp_output() -> tcp_bufq_copy()
+ *   ACK        -> tcp_bufq_drop()                       | tcp_bufq_attach()
+ *                                          tcp_input()  -> tcp_bufq_append()
+ *                                                       | tcp_bufq_append_mbuf()
  *                                          (small payloads copied into the tail)
  *   ptg_recv_peek() -> bufq_read()         (receive queue, nothing consumed)
+ *
+ * Zero-copy output (tcp_bufq_attach()) attaches indirect mbufs to the
+ * send queue's buffers, so a send-queue mbuf may have a reference count
+ * above one while a segment is in flight. Its bytes never change once
+ * queued, and the queue only ever writes past data_len, which no
+ * attached range covers: the send queue keeps appending to a shared tail
+ * (tcp_sndq_room()). The receive queue may hold mbufs that are not ours
+ * alone (indirect ones from a PMD or a peer engine) and appends only to
+ * a tail it owns outright (tcp_mbuf_room()). Freeing drops one reference;
+ * the buffer goes back to the pool with the last one.
  */
 #include <string.h>
 
@@ -56,9 +68,10 @@ link_tail(struct ptg_tcp *tcp, struct tcp_bufq *q, struct rte_mbuf *m)
 	tcp->bufs_held++;
 }
 
-uint32_t
-tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
-		uint32_t len)
+/* Inlined in each of the two below, so @shared_tail costs no branch. */
+static __rte_always_inline uint32_t
+bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
+	    uint32_t len, int shared_tail)
 {
 	const uint8_t *p = data;
 	uint32_t done = 0;
@@ -67,7 +80,8 @@ tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
 		struct rte_mbuf *m = q->tail;
 		uint32_t room, n;
 
-		room = m != NULL ? tcp_mbuf_room(m) : 0;
+		room = m == NULL ? 0 : shared_tail ? tcp_sndq_room(m) :
+						     tcp_mbuf_room(m);
 		if (room == 0) {
 			m = rte_pktmbuf_alloc(tcp->mp);
 			if (m == NULL)
@@ -86,6 +100,20 @@ tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
 	}
 	q->bytes += done;
 	return done;
+}
+
+uint32_t
+tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
+		uint32_t len)
+{
+	return bufq_append(tcp, q, data, len, 0);
+}
+
+uint32_t
+tcp_sndq_append(struct ptg_tcp *tcp, struct tcp_bufq *q, const void *data,
+		uint32_t len)
+{
+	return bufq_append(tcp, q, data, len, 1);
 }
 
 /* Queue a received payload. One small enough for the free room of the
@@ -171,6 +199,44 @@ tcp_bufq_copy(const struct tcp_bufq *q, uint32_t off, uint32_t len,
 			m = m->next;
 			off = 0;
 		}
+	}
+	return len == 0 ? 0 : -1;
+}
+
+/* Chain @len bytes at @off behind @dst without copying them: one indirect
+ * mbuf from @mp per send-queue buffer the range touches, each attached to
+ * that buffer (one more reference) and trimmed to its part of the range.
+ * On failure the caller frees @dst, which detaches what was chained. */
+int
+tcp_bufq_attach(const struct tcp_bufq *q, uint32_t off, uint32_t len,
+		struct rte_mbuf *dst, struct rte_mempool *mp)
+{
+	struct rte_mbuf *m = q->head;
+	struct rte_mbuf *last = rte_pktmbuf_lastseg(dst);
+
+	off += q->head_off;
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (len > 0 && m != NULL) {
+		uint16_t n = (uint16_t)RTE_MIN(len, (uint32_t)m->data_len - off);
+		struct rte_mbuf *mi = rte_pktmbuf_alloc(mp);
+
+		if (unlikely(mi == NULL))
+			return -1;
+		PTG_ASSERT(RTE_MBUF_DIRECT(m));
+		rte_pktmbuf_attach(mi, m);
+		mi->data_off = (uint16_t)(m->data_off + off);
+		mi->data_len = n;
+		mi->pkt_len = n;
+		last->next = mi;
+		last = mi;
+		dst->nb_segs++;
+		dst->pkt_len += n;
+		len -= n;
+		off = 0;
+		m = m->next;
 	}
 	return len == 0 ? 0 : -1;
 }

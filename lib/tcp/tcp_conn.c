@@ -183,6 +183,11 @@ ptg_tcp_create(struct ptg_net *net, const struct ptg_tcp_config *cfg,
 	if (tcp->cfg.time_wait_max == 0)
 		tcp->cfg.time_wait_max = cfg->max_conns;
 	mem_init(tcp);
+	/* Zero-copy segments are chains: only where the port sends them. */
+	tcp->tx_zc_min = cfg->tx_zerocopy_min != 0 &&
+			 (ptg_net_config(net)->offloads &
+			  PTG_NET_OFF_TX_MULTI_SEGS) ?
+			 cfg->tx_zerocopy_min : UINT32_MAX;
 	TAILQ_INIT(&tcp->deadq);
 	TAILQ_INIT(&tcp->ready);
 	TAILQ_INIT(&tcp->dead_listeners);

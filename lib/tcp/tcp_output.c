@@ -6,10 +6,14 @@
  *        -> ptg_net_ip_output() -> tx batch
  *   tcp_input() -> tcp_respond_rst() | tcp_send_cookie_synack()  (stateless)
  *
- * Payload is copied from the send queue into a fresh mbuf behind the headers:
- * one memcpy of at most one MSS per segment, which keeps the send queue free
- * of reference counts and lets any PMD send it (no multi-segment TX needed
- * for MTU-sized frames).
+ * Payload is copied from the send queue into a fresh mbuf behind the headers
+ * (tcp_bufq_copy()): one memcpy of at most one MSS per segment, which lets
+ * any PMD send it (no multi-segment TX needed for MTU-sized frames). With
+ * cfg.tx_zerocopy_min set and a port that sends chained mbufs, a segment
+ * with at least that much payload is a header mbuf chained to indirect
+ * mbufs attached to the send queue's buffers instead (tcp_bufq_attach()):
+ * no copy, but one more mbuf per buffer touched and an atomic reference
+ * count update on attach and on free (see the README for what it measured).
  */
 #include <errno.h>
 #include <string.h>
@@ -234,8 +238,13 @@ send_seg(struct ptg_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	}
 	if (len > 0) {
 		uint32_t off = seq - c->snd_seq0;
+		int rc;
 
-		if (tcp_bufq_copy(&c->sndq, off, len, m, tcp->mp) != 0) {
+		if (len >= tcp->tx_zc_min)
+			rc = tcp_bufq_attach(&c->sndq, off, len, m, tcp->mp);
+		else
+			rc = tcp_bufq_copy(&c->sndq, off, len, m, tcp->mp);
+		if (unlikely(rc != 0)) {
 			rte_pktmbuf_free(m);
 			TCP_STAT(tcp, drop_nombuf);
 			return -ENOBUFS;

@@ -406,6 +406,8 @@ struct ptg_tcp {
 	uint32_t bufs_pressure;
 	uint32_t bufs_pressure_at;    /* bufs_pressure, or 0 when pool_low */
 	uint8_t buf_shift;            /* log2 of a buffer's payload room */
+	uint32_t tx_zc_min;           /* payload sent zero-copy from this
+					 size (UINT32_MAX: never) */
 	uint8_t pool_low;             /* the frame pool ran low (poll) */
 	uint8_t in_pressure;          /* last poll found pressure */
 	uint64_t pool_check_tick;
@@ -557,6 +559,10 @@ uint32_t tcp_bufq_append(struct ptg_tcp *tcp, struct tcp_bufq *q,
 void tcp_bufq_append_mbuf(struct ptg_tcp *tcp, struct tcp_bufq *q,
 			  struct rte_mbuf *m);
 void tcp_bufq_drop(struct ptg_tcp *tcp, struct tcp_bufq *q, uint32_t len);
+uint32_t tcp_sndq_append(struct ptg_tcp *tcp, struct tcp_bufq *q,
+			 const void *data, uint32_t len);
+int tcp_bufq_attach(const struct tcp_bufq *q, uint32_t off, uint32_t len,
+		    struct rte_mbuf *dst, struct rte_mempool *mp);
 int tcp_bufq_copy(const struct tcp_bufq *q, uint32_t off, uint32_t len,
 		  struct rte_mbuf *dst, struct rte_mempool *mp);
 
@@ -697,6 +703,15 @@ static inline int tcp_mem_over(const struct ptg_tcp *tcp)
 static inline uint32_t tcp_mbuf_room(const struct rte_mbuf *m)
 {
 	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)
+		return 0;
+	return rte_pktmbuf_tailroom(m);
+}
+
+/* Free room of a send-queue buffer: it may be shared with segments in
+ * flight (tcp_bufq_attach()), which cover only bytes below data_len. */
+static inline uint32_t tcp_sndq_room(const struct rte_mbuf *m)
+{
+	if (!RTE_MBUF_DIRECT(m))
 		return 0;
 	return rte_pktmbuf_tailroom(m);
 }

@@ -5,7 +5,7 @@
  *
  *   ptg_connect() -> ptg_connect_from() -> tcp_conn_alloc() -> SYN-SENT
  *                 -> tcp_send_syn()
- *   ptg_send()     -> tcp_bufq_append() -> tcp_output()
+ *   ptg_send()     -> tcp_sndq_append() -> tcp_output()
  *   ptg_shutdown() -> FIN-WAIT-1 | LAST-ACK -> tcp_output()
  *   ptg_close()    -> detach -> ptg_shutdown() (or ptg_abort() with
  *                     unread data, RFC 2525 2.17)
@@ -187,7 +187,7 @@ ptg_send(struct ptg_conn *h, const void *data, size_t len)
 	n = (uint32_t)RTE_MIN(space, len);
 	if (unlikely(n < len) && c->sndq.bytes + n < tcp->cfg.sndbuf)
 		TCP_STAT(tcp, snd_mem_limited); /* the budget, not sndbuf */
-	n = tcp_bufq_append(tcp, &c->sndq, data, n);
+	n = tcp_sndq_append(tcp, &c->sndq, data, n);
 	if (n < len)
 		c->flags |= TF_WANT_WRITABLE;
 	if (n == 0 && len > 0 && space > 0 && tcp_flight(c) == 0)
@@ -209,7 +209,7 @@ tcp_send_space(const struct ptg_conn *c)
 		 * the last buffer, and one buffer for a connection with
 		 * nothing queued, which no ACK would otherwise wake up. */
 		uint32_t room = c->sndq.tail != NULL ?
-				tcp_mbuf_room(c->sndq.tail) :
+				tcp_sndq_room(c->sndq.tail) :
 				1u << tcp->buf_shift;
 
 		space = RTE_MIN(space, room);

@@ -58,6 +58,7 @@
 
 #define MSG_LEN 64u                    /* request and response size */
 #define SERVER_PORT 8080
+#define RESP_PAD_MAX 65536u           /* --resp-pad bound */
 #define RESP_XOR UINT64_C(0x5a5aa5a5c3c33c3c)
 #define SEC_NS UINT64_C(1000000000)
 #define MS_NS UINT64_C(1000000)
@@ -95,6 +96,9 @@ struct options {
 	uint16_t burst;                /* frames per ptg_stack_rx() call */
 	uint32_t mbufs;                /* per net mempool */
 	int csum_offload;
+	uint32_t zerocopy_min;         /* tcp.tx_zerocopy_min, chained TX */
+	uint32_t resp_pad;             /* bytes the server sends before
+					  each response */
 	enum close_style close_style;
 };
 
@@ -138,6 +142,7 @@ struct slot {
 	struct bench *b;
 	struct ptg_conn *c;
 	uint64_t id;                   /* id of the request in flight */
+	uint32_t pad_left;             /* padding still to skip */
 	uint32_t fill;
 	uint8_t state;
 	uint8_t want_close;
@@ -196,6 +201,7 @@ struct bench {
 };
 
 static uint8_t req_tmpl[MSG_LEN], resp_tmpl[MSG_LEN];
+static uint8_t resp_pad[RESP_PAD_MAX];
 
 /* ------------------------------------------------------------------------
  * Messages
@@ -358,6 +364,9 @@ srv_answer(struct bench *b, struct ptg_conn *c, const uint8_t *req)
 	}
 	b->st.srv_req_ok++;
 	msg_make(resp, resp_tmpl, id ^ RESP_XOR);
+	if (b->opt->resp_pad > 0 &&
+	    ptg_send(c, resp_pad, b->opt->resp_pad) != (ssize_t)b->opt->resp_pad)
+		b->st.srv_send_short++;
 	n = ptg_send(c, resp, MSG_LEN);
 	if (n != (ssize_t)MSG_LEN)
 		b->st.srv_send_short++;
@@ -449,6 +458,7 @@ cli_send_request(struct slot *s)
 
 	s->id = ++b->next_id;
 	s->fill = 0;
+	s->pad_left = b->opt->resp_pad;
 	s->state = SLOT_WAITING;
 	msg_make(req, req_tmpl, s->id);
 	b->st.req_sent++;
@@ -533,6 +543,14 @@ cli_on_data(struct ptg_conn *c, const void *data, size_t len)
 		if (s->state != SLOT_WAITING) {
 			b->st.unexpected_data++;
 			return len;
+		}
+		if (s->pad_left > 0) {
+			uint32_t k = (uint32_t)RTE_MIN(left, (size_t)s->pad_left);
+
+			s->pad_left -= k;
+			p += k;
+			left -= k;
+			continue;
 		}
 		if (s->fill == 0 && left >= MSG_LEN) {
 			cli_response(s, p);
@@ -646,6 +664,9 @@ side_create(struct side *sd, const char *name, const struct rte_ether_addr *mac,
 				  PTG_NET_OFF_RX_L4_CKSUM |
 				  PTG_NET_OFF_TX_IPV4_CKSUM |
 				  PTG_NET_OFF_TX_TCP_CKSUM;
+	if (opt->zerocopy_min != 0)
+		sc.net.offloads |= PTG_NET_OFF_TX_MULTI_SEGS;
+	sc.tcp.tx_zerocopy_min = opt->zerocopy_min;
 	sc.net.tx = wire_tx;
 	sc.net.tx_arg = peer_in;
 	sc.tcp.max_conns = opt->max_conns;
@@ -1035,6 +1056,7 @@ check_invariants(struct bench *b)
 	uint64_t conns = b->mode == MODE_LIFECYCLE ? b->target :
 			 RTE_MIN(b->target, (uint64_t)b->opt->conns);
 	uint64_t reqs = b->target;
+	const uint64_t resp_len = MSG_LEN + b->opt->resp_pad;
 	const struct side *sides[2] = { &b->cli, &b->srv };
 
 	/* Application level: every byte accounted for. */
@@ -1046,7 +1068,7 @@ check_invariants(struct bench *b)
 	EXPECT_EQ(b, "server request bytes", st->srv_req_bytes, reqs * MSG_LEN);
 	EXPECT_EQ(b, "responses ok", st->resp_ok, reqs);
 	EXPECT_EQ(b, "responses bad", st->resp_bad, 0);
-	EXPECT_EQ(b, "response bytes", st->resp_bytes, reqs * MSG_LEN);
+	EXPECT_EQ(b, "response bytes", st->resp_bytes, reqs * resp_len);
 	EXPECT_EQ(b, "short sends (client)", st->send_short, 0);
 	EXPECT_EQ(b, "short sends (server)", st->srv_send_short, 0);
 	EXPECT_EQ(b, "unexpected data", st->unexpected_data, 0);
@@ -1080,9 +1102,9 @@ check_invariants(struct bench *b)
 	EXPECT_EQ(b, "server rx_bytes", tcp_stat(b->srv.tcp, "rx_bytes"),
 		  reqs * MSG_LEN);
 	EXPECT_EQ(b, "server tx_bytes", tcp_stat(b->srv.tcp, "tx_bytes"),
-		  reqs * MSG_LEN);
+		  reqs * resp_len);
 	EXPECT_EQ(b, "client rx_bytes", tcp_stat(b->cli.tcp, "rx_bytes"),
-		  reqs * MSG_LEN);
+		  reqs * resp_len);
 	/* The client closes first, so it alone holds TIME-WAIT. */
 	EXPECT_EQ(b, "client timewait_expired",
 		  tcp_stat(b->cli.tcp, "timewait_expired"), conns);
@@ -1253,6 +1275,11 @@ usage(const char *prog)
 	       "  --burst N           frames per ptg_stack_rx() (32)\n"
 	       "  --mbufs N           mbufs per side (8191)\n"
 	       "  --csum-offload      pretend the NIC does IPv4/TCP checksums\n"
+	       "  --zerocopy-min N    pretend the NIC sends chained mbufs and\n"
+	       "                      send payloads of N bytes and more from\n"
+	       "                      the send queue's buffers (0: copy) (0)\n"
+	       "  --resp-pad N        the server sends N more bytes before\n"
+	       "                      each response (bulk-like answers) (0)\n"
 	       "  --close loop|callback|shutdown  how the client ends a\n"
 	       "                      connection after its last response:\n"
 	       "                      ptg_close() from the loop once on_data\n"
@@ -1281,7 +1308,7 @@ static int
 parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_MODE = 256, O_CONNS, O_CONNECTIONS, O_REQUESTS, O_MSL,
-	       O_MAXC, O_CLOCK, O_BURST, O_MBUFS, O_OFFLOAD, O_CLOSE, O_HELP };
+	       O_MAXC, O_CLOCK, O_BURST, O_MBUFS, O_OFFLOAD, O_CLOSE, O_ZC, O_PAD, O_HELP };
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "conns", required_argument, NULL, O_CONNS },
@@ -1293,6 +1320,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "burst", required_argument, NULL, O_BURST },
 		{ "mbufs", required_argument, NULL, O_MBUFS },
 		{ "csum-offload", no_argument, NULL, O_OFFLOAD },
+		{ "zerocopy-min", required_argument, NULL, O_ZC },
+		{ "resp-pad", required_argument, NULL, O_PAD },
 		{ "close", required_argument, NULL, O_CLOSE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -1368,6 +1397,18 @@ parse_options(int argc, char **argv, struct options *o)
 				o->mbufs = (uint32_t)v;
 			else
 				bad = "--mbufs";
+			break;
+		case O_PAD:
+			if (parse_u64(a, 0, RESP_PAD_MAX, &v) != 0)
+				bad = "--resp-pad";
+			else
+				o->resp_pad = (uint32_t)v;
+			break;
+		case O_ZC:
+			if (parse_u64(a, 0, 65535, &v) != 0)
+				bad = "--zerocopy-min";
+			else
+				o->zerocopy_min = (uint32_t)v;
 			break;
 		case O_OFFLOAD:
 			o->csum_offload = 1;

@@ -75,6 +75,8 @@ expect_usage_error "--arp-timeout-ms 0" "--arp-timeout-ms" --arp-timeout-ms 0
 expect_usage_error "bad --arp-timeout-ms" "--arp-timeout-ms" \
 	--arp-timeout-ms 2m
 expect_usage_error "--time-wait-max 0" "--time-wait-max" --time-wait-max 0
+expect_usage_error "--tx-zerocopy-min over 65535" "--tx-zerocopy-min" \
+	--tx-zerocopy-min 65536
 expect_usage_error "--accept-timeout-ms over a day" "--accept-timeout-ms" \
 	--accept-timeout-ms 86400001
 expect_usage_error "bad --first-data-timeout-ms" "--first-data-timeout-ms" \

@@ -42,8 +42,9 @@
 #define TX_CKSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
 #define TX_ALL (TX_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO | \
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
-#define NET_ALL (PTG_NET_OFF_RX_IPV4_CKSUM | PTG_NET_OFF_RX_L4_CKSUM | \
-		 PTG_NET_OFF_TX_IPV4_CKSUM | PTG_NET_OFF_TX_TCP_CKSUM)
+#define NET_CKSUM (PTG_NET_OFF_RX_IPV4_CKSUM | PTG_NET_OFF_RX_L4_CKSUM | \
+		   PTG_NET_OFF_TX_IPV4_CKSUM | PTG_NET_OFF_TX_TCP_CKSUM)
+#define NET_ALL (NET_CKSUM | PTG_NET_OFF_TX_MULTI_SEGS)
 #define WANT_ALL (PTG_PORT_WANT_RX_CKSUM | PTG_PORT_WANT_TX_CKSUM | \
 		  PTG_PORT_WANT_TSO)
 
@@ -106,7 +107,7 @@ test_offloads_reported_but_unwanted_are_off(void **state)
 	(void)state;
 	/* only chained mbufs are taken without being asked for */
 	assert_offloads(port_pick_offloads(0, UINT64_MAX, UINT64_MAX), 0,
-			RTE_ETH_TX_OFFLOAD_MULTI_SEGS, 0,
+			RTE_ETH_TX_OFFLOAD_MULTI_SEGS, PTG_NET_OFF_TX_MULTI_SEGS,
 			PTG_PORT_F_MULTI_SEGS);
 }
 
@@ -178,8 +179,8 @@ test_offloads_tso_needs_tx_tcp_checksum(void **state)
 	(void)state;
 	/* TSO wanted, TX checksum not wanted: no TSO */
 	assert_offloads(port_pick_offloads(PTG_PORT_WANT_TSO, 0, TX_ALL),
-			0, RTE_ETH_TX_OFFLOAD_MULTI_SEGS, 0,
-			PTG_PORT_F_MULTI_SEGS);
+			0, RTE_ETH_TX_OFFLOAD_MULTI_SEGS,
+			PTG_NET_OFF_TX_MULTI_SEGS, PTG_PORT_F_MULTI_SEGS);
 	/* TSO reported without the TCP checksum under it: no TSO */
 	assert_offloads(port_pick_offloads(WANT_ALL, 0,
 			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | tso),
@@ -203,11 +204,11 @@ test_offloads_multi_segs_when_reported(void **state)
 	(void)state;
 	assert_offloads(port_pick_offloads(0, 0,
 					   RTE_ETH_TX_OFFLOAD_MULTI_SEGS), 0,
-			RTE_ETH_TX_OFFLOAD_MULTI_SEGS, 0,
+			RTE_ETH_TX_OFFLOAD_MULTI_SEGS, PTG_NET_OFF_TX_MULTI_SEGS,
 			PTG_PORT_F_MULTI_SEGS);
 	assert_offloads(port_pick_offloads(WANT_ALL, RX_CKSUM,
 			TX_ALL & ~RTE_ETH_TX_OFFLOAD_MULTI_SEGS), RX_CKSUM,
-			TX_ALL & ~RTE_ETH_TX_OFFLOAD_MULTI_SEGS, NET_ALL,
+			TX_ALL & ~RTE_ETH_TX_OFFLOAD_MULTI_SEGS, NET_CKSUM,
 			PTG_PORT_F_TSO);
 }
 
@@ -677,7 +678,8 @@ test_open_ring(void **state)
 
 	/* checksums wanted (the default) but not reported: software;
 	 * chained mbufs reported: on */
-	assert_int_equal(ptg_port_net_offloads(v->port), 0);
+	assert_int_equal(ptg_port_net_offloads(v->port),
+			 PTG_NET_OFF_TX_MULTI_SEGS);
 	assert_int_equal(ptg_port_features(v->port), PTG_PORT_F_MULTI_SEGS);
 	assert_int_equal(rte_eth_dev_conf_get(id, &conf), 0);
 	assert_true(conf.rxmode.offloads == 0);
@@ -1008,7 +1010,8 @@ test_open_tap_tso_and_partial_wishes(void **state)
 	(void)state;
 	vport_open_ok(v, 1);
 	assert_int_equal(ptg_port_net_offloads(v->port),
-			 PTG_NET_OFF_TX_IPV4_CKSUM | PTG_NET_OFF_TX_TCP_CKSUM);
+			 PTG_NET_OFF_TX_IPV4_CKSUM | PTG_NET_OFF_TX_TCP_CKSUM |
+			 PTG_NET_OFF_TX_MULTI_SEGS);
 	assert_int_equal(ptg_port_features(v->port),
 			 PTG_PORT_F_TSO | PTG_PORT_F_MULTI_SEGS);
 	assert_int_equal(rte_eth_dev_conf_get(ptg_port_id(v->port), &conf), 0);
