@@ -96,12 +96,17 @@ virtio_bridge() {
 	[[ -n "${TP_PID:-}" ]] && ptg_it_kill_pid "$TP_PID" "$PTG_IT_PREFIX-tp"
 	rm -f "$PTG_VHOST_SOCK"
 	# testpmd's main lcore on the peer CPU, its forwarding lcore with it.
+	# Its default mbuf pool is sized for every lcore and the largest rings
+	# (about 600 MB of hugepages); 16384 mbufs (two full rings for each of
+	# 4 queues both ways) keep it inside its -m 256, so that it and
+	# portgate fit the 1 GB the test command reserves with room to spare.
 	setsid ip netns exec "$NS" dpdk-testpmd \
 		--lcores "0@${TCP_IT_PEER_CPUS:-0},1@${TCP_IT_PEER_CPUS:-0}" \
 		--no-pci --file-prefix "$PTG_IT_PREFIX-tp" -m 256 \
 		--vdev "net_vhost0,iface=$PTG_VHOST_SOCK,queues=$q" \
 		--vdev "net_tap0,iface=tptap0" -- --rxq="$q" --txq="$q" \
 		--forward-mode=io --nb-cores=1 --no-lsc-interrupt \
+		--total-num-mbufs=16384 \
 		--stats-period 3600 >"$PTG_IT_TMP/testpmd.log" 2>&1 </dev/null &
 	TP_PID=$!
 	ptg_cleanup_push "ptg_it_kill_pid $TP_PID $PTG_IT_PREFIX-tp"
