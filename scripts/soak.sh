@@ -53,6 +53,8 @@
 #     connections, so a malloc leak of 64 bytes per connection (glibc's
 #     smallest chunk is 32) passes the bound; the longer the run, the
 #     smaller the leak it catches;
+#   - no more keepalive probes than the client RSTs the relay lost can
+#     explain (see KA below);
 #   - portgate exits 0 on SIGTERM with its counters printed.
 # Prints a summary (also in summary.txt) and, with gnuplot, soak.png.
 #
@@ -240,7 +242,19 @@ sample() {
 # ---- run ----------------------------------------------------------------------
 
 topology
-TCP_IT_TIME_WAIT_MS="$SOAK_TIME_WAIT_MS" tcp_it_start
+# The impaired clients use echo and http on ports of their own (1007,
+# 1080) with TCP keepalive: a client's RST that the relay loses leaves
+# portgate's side of an idle connection open (RFC 9293 3.5.1: a
+# half-open connection shows only when we send) until a probe (RFC 9293
+# 3.8.4) draws a RST from the client's kernel. The clean clients' 7 and
+# 80 have no keepalive: a connection left behind there stays and fails
+# the drain check. Probes are checked below: no more than the lost RSTs
+# can explain.
+KA="tcp_keepalive=5000,tcp_keepintvl=1000,tcp_keepcnt=5"
+KA_CNT=5
+TCP_IT_TIME_WAIT_MS="$SOAK_TIME_WAIT_MS" tcp_it_start \
+	--service 7:echo --service 80:http \
+	--service "1007:echo:$KA" --service "1080:http:$KA"
 ip netns exec "$NSI" ping -n -c 10 -i 0.2 -W 2 "$ADDR" >/dev/null 2>&1 ||
 	ptg_it_fail "portgate $ADDR does not answer ping from $NSI"
 
@@ -266,6 +280,7 @@ ptg_cleanup_push "kill -TERM $CLEAN_PID"
 timeout -k 5 $((LOAD_S + 150)) ip netns exec "$NSI" "${PIN[@]}" "${LOAD_PY[@]}" \
 	"$ADDR" --seconds "$LOAD_S" --status "$SOAK_OUT/load-impaired.json" \
 	--kinds short,keepalive,bulk,reset --bulk-max $((256 << 10)) \
+	--echo-port 1007 --http-port 1080 \
 	--timeout 30 --pace-ms "$SOAK_PACE_MS" \
 	>"$SOAK_OUT/load-impaired.log" 2>&1 &
 IMPAIRED_PID=$!
@@ -316,8 +331,22 @@ if [[ -n "$RSS_WARM" && "$S_OWN" != - ]] && ((S_OWN > RSS_MAX_AFTER)); then
 	RSS_MAX_AFTER="$S_OWN"
 fi
 
+ptg_it_counters "$PTG_IT_TMP/counters.end"
+kill -TERM "$RELAY_PID" 2>/dev/null
+wait "$RELAY_PID" 2>/dev/null
+# relay.log: "b>a ... lost_rst N" (b>a: from the impaired clients)
+LOST_RST="$(awk '$1 == "b>a" { for (i = 2; i < NF; i++)
+	if ($i == "lost_rst") print $(i + 1) }' "$SOAK_OUT/relay.log")"
+LOST_RST="${LOST_RST:-0}"
+KA_PROBES="$(awk '$1 == "tcp.keepalive_probes" { print $2 }' "$PTG_IT_TMP/counters.end")"
+KA_PROBES="${KA_PROBES:-0}"
+
 # ---- checks ---------------------------------------------------------------------
 WHY=()
+# No impaired client idles 5 s: each probe must go to a connection left
+# half-open by a lost RST.
+((KA_PROBES <= KA_CNT * LOST_RST)) ||
+	WHY+=("$KA_PROBES keepalive probes, more than $KA_CNT for each of the $LOST_RST client RSTs the relay lost: idle connections left behind")
 kinds_idle="$("$PTG_IT_PY" - "$SOAK_OUT"/load-*.json <<'EOF'
 import json, sys
 for f in sys.argv[1:]:
@@ -352,9 +381,6 @@ else
 fi
 
 # ---- summary, plot ---------------------------------------------------------------
-ptg_it_counters "$PTG_IT_TMP/counters.end"
-kill -TERM "$RELAY_PID" 2>/dev/null
-wait "$RELAY_PID" 2>/dev/null
 {
 	echo "soak: $MINUTES min of load ($LOAD_S s) against $PG_BIN, $(date -u +%FT%TZ), $(nproc) CPUs, EAL memory: ${PTG_EAL_MEM:-hugepages}"
 	echo "samples: $NSAMPLES (every $SOAK_INTERVAL s), load ended at $LOAD_END_T s, drained in $DRAIN_S s"
@@ -366,6 +392,7 @@ wait "$RELAY_PID" 2>/dev/null
 	grep -h '^soak_load: ' "$SOAK_OUT"/load-clean.log | grep -E ' ops | of CPU' | sed 's/^soak_load: /clean    /'
 	grep -h '^soak_load: ' "$SOAK_OUT"/load-impaired.log | grep -E ' ops | of CPU' | sed 's/^soak_load: /impaired /'
 	sed -n 's/^a>b /relay toward the impaired clients: /p; s/^b>a /relay toward portgate: /p' "$SOAK_OUT/relay.log"
+	echo "client RSTs the relay lost: $LOST_RST; portgate's keepalive probes: $KA_PROBES"
 	for c in tcp.retransmits tcp.conn_reset_rx tcp.rst_rx tcp.timewait_expired net.drop_arp_unresolved; do
 		tcp_it_has "$PTG_IT_TMP/counters.end" "$c" &&
 			echo "portgate $c: $(awk -v n="$c" '$1 == n { print $2 }' "$PTG_IT_TMP/counters.end")"
