@@ -102,7 +102,6 @@ LOAD_S="$(awk -v m="$MINUTES" 'BEGIN { printf "%d", m * 60 }')"
 [[ -n "$PG_BIN" ]] || PG_BIN="$(ptg_portgate_bin)"
 
 ptg_it_init "$PG_BIN"
-PTG_LOG_TAG=soak
 command -v curl >/dev/null 2>&1 || ptg_it_skip "curl not installed"
 mkdir -p "$SOAK_OUT" || ptg_it_fail "cannot create $SOAK_OUT"
 rm -f "$SOAK_OUT"/{soak.csv,soak.png,summary.txt,load-*.json,load-*.log,relay.log,portgate.log}
