@@ -16,7 +16,8 @@ Semantics follow netem's: a lost frame is dropped; with --delay-ms every
 frame waits that long, except --reorder PCT of them which go at once and so
 overtake the delayed ones; a duplicated frame goes twice. It writes "ready"
 to --ready once both sockets are bound, and on SIGTERM/SIGINT prints one
-line of counters per direction ("a>b rx N tx N lost N dup N early N").
+line of counters per direction ("a>b rx N tx N lost N dup N early N
+tx_err N lost_rst N"; lost_rst: the lost frames that were TCP RSTs).
 """
 
 import argparse
@@ -55,17 +56,26 @@ def open_if(name):
     return s
 
 
+def is_tcp_rst(frame):
+    """An Ethernet frame with IPv4 and TCP whose RST flag is set."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        return False
+    off = 14 + (frame[14] & 0x0F) * 4 + 13
+    return len(frame) > off and bool(frame[off] & 0x04)
+
+
 class Direction:
     def __init__(self, name, rx, tx):
         self.name = name
         self.rx_sock = rx
         self.tx_sock = tx
         self.rx = self.tx = self.lost = self.dup = self.early = 0
-        self.tx_err = 0
+        self.tx_err = self.lost_rst = 0
 
     def line(self):
         return (f"{self.name} rx {self.rx} tx {self.tx} lost {self.lost} "
-                f"dup {self.dup} early {self.early} tx_err {self.tx_err}")
+                f"dup {self.dup} early {self.early} tx_err {self.tx_err} "
+                f"lost_rst {self.lost_rst}")
 
 
 class Relay:
@@ -105,6 +115,8 @@ class Relay:
         a = self.args
         if a.loss > 0 and self.rng.random() * 100 < a.loss:
             d.lost += 1
+            if is_tcp_rst(frame):
+                d.lost_rst += 1
             return
         copies = 1
         if a.duplicate > 0 and self.rng.random() * 100 < a.duplicate:
