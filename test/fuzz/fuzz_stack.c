@@ -685,6 +685,15 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		TRACE("  (a connection whose SYN was not seen)\n");
 		f->s_known = false;
 		f->s_ack_known = false;
+	} else if (f->s_known && s_lt(f->s_max, seq) && frames_lost() != 0) {
+		/* Past all the followed connection sent, after frames were
+		 * lost on the way out: a gap, or a later connection on the
+		 * tuple whose SYN-ACK was lost, its ISN the clock's later
+		 * value (close enough to pass the test above). Unknown
+		 * until the next SYN. */
+		TRACE("  (past SND.MAX after lost frames: not followed)\n");
+		f->s_known = false;
+		f->s_ack_known = false;
 	}
 	lossy = frames_lost() != 0;
 	if ((flags & TCP_ACK) && f->s_ack_known && s_lt(ack, f->s_ack) &&
