@@ -26,4 +26,19 @@ int app_has_arg(int argc, char **argv, const char *opt);
 int app_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int app_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 
+/*
+ * "PROG: WHERE: message\n" on stderr: one line naming the option (or
+ * FILE:LINE) that is wrong.
+ */
+void app_fail(const char *prog, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * SIGINT and SIGTERM to @p handler, without SA_RESTART (sleeps end early
+ * and see the stop at once); SIGPIPE ignored (a vhost-user peer that
+ * goes away must not kill the process on the next message virtio-user
+ * sends, teardown included).
+ */
+void app_install_signals(void (*handler)(int));
+
 #endif /* PTG_APP_UTIL_H */

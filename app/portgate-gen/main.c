@@ -49,19 +49,6 @@ on_signal(int sig)
 	__atomic_fetch_add(&gen.stop_requests, 1, __ATOMIC_RELAXED);
 }
 
-static void
-install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int
 stop_requested(void)
 {
@@ -267,7 +254,7 @@ main(int argc, char **argv)
 		eal_argv[eal_argc++] = user_eal[i];
 	eal_argv[eal_argc] = NULL;
 
-	install_signals();
+	app_install_signals(on_signal);
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		int e = rte_errno;
 

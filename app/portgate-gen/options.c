@@ -187,21 +187,7 @@ gen_usage(FILE *f, const char *prog)
 		prog, GEN_PIPELINE_MAX);
 }
 
-static void
-fail_msg(const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-fail_msg(const char *where, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "portgate-gen: %s: ", where);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+#define fail_msg(...) app_fail("portgate-gen", __VA_ARGS__)
 
 /* N with an optional k, M or G (powers of 1024). */
 static int

@@ -55,22 +55,6 @@ on_signal(int sig)
 	ptg_dataplane_request_stop();
 }
 
-static void
-install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: sleeps end early and see the stop at once. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A vhost-user peer that goes away must not kill us on the next
-	 * message virtio-user sends (teardown included). */
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int
 stop_requested(void)
 {
@@ -473,7 +457,7 @@ bind:
 		eal_argv[eal_argc++] = user_eal[i];
 	eal_argv[eal_argc] = NULL;
 
-	install_signals();
+	app_install_signals(on_signal);
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		int e = rte_errno;
 

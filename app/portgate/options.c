@@ -269,21 +269,7 @@ portgate_usage(FILE *f, const char *prog)
 		prog);
 }
 
-static void
-fail_msg(const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-fail_msg(const char *where, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "portgate: %s: ", where);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+#define fail_msg(...) app_fail("portgate", __VA_ARGS__)
 
 /* A timeout in ms: 0 (off) .. one day. */
 static int
