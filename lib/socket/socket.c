@@ -25,43 +25,6 @@
 
 #include "socket_priv.h"
 
-/* Lock the stack and take the TCP socket behind @p fd. On failure the
- * lock is released and *err says why. */
-static struct sock *
-enter_tcp(struct ptg_socket_stack *st, int fd, int *err)
-{
-	struct sock *so;
-
-	if (st == NULL) {
-		*err = EBADF;
-		return NULL;
-	}
-	pthread_mutex_lock(&st->lock);
-	so = sock_get(st, fd);
-	if (so == NULL) {
-		*err = EBADF;
-	} else if (so->kind != SK_TCP) {
-		sock_put(so);
-		so = NULL;
-		*err = ENOTSOCK;
-	}
-	if (so == NULL)
-		pthread_mutex_unlock(&st->lock);
-	else
-		sock_engine_now(st);
-	return so;
-}
-
-static int
-leave(struct sock *so, int err)
-{
-	struct ptg_socket_stack *st = so->st;
-
-	sock_put(so);
-	pthread_mutex_unlock(&st->lock);
-	return err ? sock_fail(err) : 0;
-}
-
 static void
 fill_addr(rte_be32_t addr, uint16_t port, struct sockaddr *sa,
 	  socklen_t *len)
@@ -132,21 +95,21 @@ ptg_socket_bind(struct ptg_socket_stack *st, int fd,
 	uint16_t port;
 	int err;
 
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	err = parse_addr(addr, addrlen, &ip, &port);
 	if (err != 0)
-		return leave(so, err);
+		return sock_leave(so, err);
 	if (so->bound || so->state != SS_NEW)
-		return leave(so, EINVAL);
+		return sock_leave(so, EINVAL);
 	if (ip != htonl(INADDR_ANY) && ip != ptg_net_config(st->net)->addr)
-		return leave(so, EADDRNOTAVAIL);
+		return sock_leave(so, EADDRNOTAVAIL);
 	err = port == 0 ? sock_port_ephemeral(st, so) :
 			  sock_port_take(st, so, port);
 	if (err == 0)
 		so->laddr = ip;
-	return leave(so, err);
+	return sock_leave(so, err);
 }
 
 int
@@ -155,25 +118,25 @@ ptg_socket_listen(struct ptg_socket_stack *st, int fd, int backlog)
 	struct sock *so;
 	int err, rc;
 
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	if (so->state == SS_LISTEN)
-		return leave(so, 0); /* keeps its backlog (ptg_socket.h) */
+		return sock_leave(so, 0); /* keeps its backlog (ptg_socket.h) */
 	if (so->state != SS_NEW)
-		return leave(so, EINVAL);
+		return sock_leave(so, EINVAL);
 	if (!so->bound) {
 		err = sock_port_ephemeral(st, so);
 		if (err != 0)
-			return leave(so, EADDRINUSE);
+			return sock_leave(so, EADDRINUSE);
 	}
 	if (st->port_listen[so->lport])
-		return leave(so, EADDRINUSE);
+		return sock_leave(so, EADDRINUSE);
 	so->backlog = backlog < 1 ? 1 :
 		      backlog > SOMAXCONN ? SOMAXCONN : (uint32_t)backlog;
 	rc = ptg_tcp_listen(st->tcp, so->lport, &sock_conn_ops, so, so->backlog);
 	if (rc != 0)
-		return leave(so, -rc);
+		return sock_leave(so, -rc);
 	ptg_tcp_set_manual_accept(st->tcp, so->lport, 1);
 	if (so->rcvbuf != st->cfg.tcp.rcvbuf)
 		ptg_tcp_listen_set_rcvbuf(st->tcp, so->lport, so->rcvbuf);
@@ -182,7 +145,7 @@ ptg_socket_listen(struct ptg_socket_stack *st, int fd, int backlog)
 	so->state = SS_LISTEN;
 	so->seen_qlen = 0;
 	sock_watch(so);
-	return leave(so, 0);
+	return sock_leave(so, 0);
 }
 
 int
@@ -197,31 +160,31 @@ ptg_socket_accept4(struct ptg_socket_stack *st, int fd, struct sockaddr *addr,
 		return sock_fail(EINVAL);
 	if (addr != NULL && addrlen == NULL)
 		return sock_fail(EFAULT);
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	for (;;) {
 		if (so->closing)
-			return leave(so, EBADF);
+			return sock_leave(so, EBADF);
 		if (so->state != SS_LISTEN)
-			return leave(so, EINVAL);
+			return sock_leave(so, EINVAL);
 		if (ptg_tcp_accept_queue_len(st->tcp, so->lport) > 0)
 			break;
 		if (so->nonblock)
-			return leave(so, EAGAIN);
+			return sock_leave(so, EAGAIN);
 		sock_wait(so, NULL);
 	}
 	/* The descriptor first: without one, the connection stays queued. */
 	nso = sock_new(st, SK_TCP, !!(flags & SOCK_CLOEXEC));
 	if (nso == NULL)
-		return leave(so, errno);
+		return sock_leave(so, errno);
 	/* Making the descriptor may have dropped a socket whose own one was
 	 * closed with close(2): this very listener, possibly. */
 	c = so->closing || so->state != SS_LISTEN ? NULL :
 	    ptg_tcp_accept(st->tcp, so->lport);
 	if (c == NULL) {
 		sock_abandon(nso);
-		return leave(so, so->closing ? EBADF : ECONNABORTED);
+		return sock_leave(so, so->closing ? EBADF : ECONNABORTED);
 	}
 	so->seen_qlen = ptg_tcp_accept_queue_len(st->tcp, so->lport);
 	nso->nonblock = !!(flags & SOCK_NONBLOCK);
@@ -249,7 +212,7 @@ ptg_socket_accept4(struct ptg_socket_stack *st, int fd, struct sockaddr *addr,
 	if (addr != NULL)
 		fill_addr(nso->raddr, nso->rport, addr, addrlen);
 	nfd = nso->fd;
-	leave(so, 0);
+	sock_leave(so, 0);
 	return nfd;
 }
 
@@ -285,35 +248,35 @@ ptg_socket_connect(struct ptg_socket_stack *st, int fd,
 	uint16_t dport;
 	int err, autobound = 0;
 
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	switch (so->state) {
 	case SS_LISTEN:
-		return leave(so, EOPNOTSUPP);
+		return sock_leave(so, EOPNOTSUPP);
 	case SS_CONNECTING:
-		return leave(so, EALREADY);
+		return sock_leave(so, EALREADY);
 	case SS_CONNECTED:
-		return leave(so, EISCONN);
+		return sock_leave(so, EISCONN);
 	default:
 		break;
 	}
 	err = parse_addr(addr, addrlen, &dst, &dport);
 	if (err != 0)
-		return leave(so, err);
+		return sock_leave(so, err);
 	if (so->err != 0) {
 		/* The previous attempt failed: report it once. */
 		err = so->err;
 		so->err = 0;
-		return leave(so, err);
+		return sock_leave(so, err);
 	}
 	if (dport == 0 || dst == htonl(INADDR_ANY) ||
 	    dst == htonl(INADDR_BROADCAST))
-		return leave(so, EADDRNOTAVAIL);
+		return sock_leave(so, EADDRNOTAVAIL);
 	if (!so->bound) {
 		err = sock_port_ephemeral(st, so);
 		if (err != 0)
-			return leave(so, err);
+			return sock_leave(so, err);
 		autobound = 1;
 	}
 	c = ptg_connect(st->tcp, dst, dport, so->lport, &sock_conn_ops, so,
@@ -322,7 +285,7 @@ ptg_socket_connect(struct ptg_socket_stack *st, int fd,
 		err = connect_errno(rte_errno);
 		if (autobound)
 			sock_port_drop(so);
-		return leave(so, err);
+		return sock_leave(so, err);
 	}
 	ptg_conn_set_ctx(c, so);
 	ptg_conn_set_nodelay(c, so->nodelay);
@@ -334,16 +297,16 @@ ptg_socket_connect(struct ptg_socket_stack *st, int fd,
 	ptg_conn_endpoints(c, &so->laddr, NULL, &so->raddr, &so->rport);
 	sock_flush(st);
 	if (so->nonblock)
-		return leave(so, EINPROGRESS);
+		return sock_leave(so, EINPROGRESS);
 	while (so->state == SS_CONNECTING && !so->closing)
 		sock_wait(so, NULL);
 	if (so->closing)
-		return leave(so, EBADF);
+		return sock_leave(so, EBADF);
 	if (so->state == SS_CONNECTED)
-		return leave(so, 0);
+		return sock_leave(so, 0);
 	err = so->err ? so->err : ECONNREFUSED;
 	so->err = 0;
-	return leave(so, err);
+	return sock_leave(so, err);
 }
 
 int
@@ -354,11 +317,11 @@ ptg_socket_shutdown(struct ptg_socket_stack *st, int fd, int how)
 
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
 		return sock_fail(EINVAL);
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	if (so->state != SS_CONNECTED && so->state != SS_CONNECTING)
-		return leave(so, ENOTCONN);
+		return sock_leave(so, ENOTCONN);
 	if (how == SHUT_RD || how == SHUT_RDWR) {
 		so->rd_shut = 1;
 		if (so->conn != NULL) {
@@ -373,7 +336,7 @@ ptg_socket_shutdown(struct ptg_socket_stack *st, int fd, int how)
 	}
 	sock_flush(st);
 	sock_event(so);
-	return leave(so, 0);
+	return sock_leave(so, 0);
 }
 
 int
@@ -402,12 +365,12 @@ ptg_socket_fcntl(struct ptg_socket_stack *st, int fd, int cmd, long arg)
 	case F_SETFD:
 		rc = fcntl(fd, cmd, arg);
 		if (rc < 0)
-			return leave(so, errno);
+			return sock_leave(so, errno);
 		break;
 	default:
-		return leave(so, EINVAL);
+		return sock_leave(so, EINVAL);
 	}
-	leave(so, 0);
+	sock_leave(so, 0);
 	return rc;
 }
 
@@ -419,28 +382,28 @@ ptg_socket_ioctl(struct ptg_socket_stack *st, int fd, unsigned long req,
 	struct sock *so;
 	int err, v = 0;
 
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	if (argp == NULL)
-		return leave(so, EFAULT);
+		return sock_leave(so, EFAULT);
 	switch (req) {
 	case FIONBIO:
 		so->nonblock = *(const int *)argp != 0;
-		return leave(so, 0);
+		return sock_leave(so, 0);
 	case FIONREAD: /* == SIOCINQ */
 	case SIOCOUTQ: /* == TIOCOUTQ */
 		if (so->state == SS_LISTEN)
-			return leave(so, EINVAL);
+			return sock_leave(so, EINVAL);
 		if (so->conn != NULL) {
 			ptg_conn_info(so->conn, &info);
 			v = (int)(req == FIONREAD ? info.rcvq_bytes :
 						    info.sndq_bytes);
 		}
 		*(int *)argp = v;
-		return leave(so, 0);
+		return sock_leave(so, 0);
 	default:
-		return leave(so, ENOTTY);
+		return sock_leave(so, ENOTTY);
 	}
 }
 
@@ -453,11 +416,11 @@ ptg_socket_getsockname(struct ptg_socket_stack *st, int fd,
 
 	if (addr == NULL || addrlen == NULL)
 		return sock_fail(EFAULT);
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	fill_addr(so->laddr, so->lport, addr, addrlen);
-	return leave(so, 0);
+	return sock_leave(so, 0);
 }
 
 int
@@ -469,11 +432,11 @@ ptg_socket_getpeername(struct ptg_socket_stack *st, int fd,
 
 	if (addr == NULL || addrlen == NULL)
 		return sock_fail(EFAULT);
-	so = enter_tcp(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	if (so->state != SS_CONNECTED || so->conn_gone)
-		return leave(so, ENOTCONN);
+		return sock_leave(so, ENOTCONN);
 	fill_addr(so->raddr, so->rport, addr, addrlen);
-	return leave(so, 0);
+	return sock_leave(so, 0);
 }

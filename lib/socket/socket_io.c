@@ -102,40 +102,11 @@ iov_total(const struct iovec *iov, int iovcnt, size_t *total)
 	return 0;
 }
 
+/* sock_leave() for calls that return a count. */
 static ssize_t
 io_leave(struct sock *so, ssize_t done, int err)
 {
-	struct ptg_socket_stack *st = so->st;
-
-	sock_put(so);
-	pthread_mutex_unlock(&st->lock);
-	if (err != 0) {
-		errno = err;
-		return -1;
-	}
-	return done;
-}
-
-static struct sock *
-io_enter(struct ptg_socket_stack *st, int fd, int *err)
-{
-	struct sock *so;
-
-	if (st == NULL) {
-		*err = EBADF;
-		return NULL;
-	}
-	pthread_mutex_lock(&st->lock);
-	so = sock_get(st, fd);
-	if (so == NULL || so->kind != SK_TCP) {
-		*err = so == NULL ? EBADF : ENOTSOCK;
-		if (so != NULL)
-			sock_put(so);
-		pthread_mutex_unlock(&st->lock);
-		return NULL;
-	}
-	sock_engine_now(st);
-	return so;
+	return sock_leave(so, err) < 0 ? -1 : done;
 }
 
 /*
@@ -188,7 +159,7 @@ ptg_socket_recvmsg(struct ptg_socket_stack *st, int fd, struct msghdr *msg,
 	if (flags & ~(MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL | MSG_NOSIGNAL |
 		      MSG_CMSG_CLOEXEC))
 		return sock_fail(EOPNOTSUPP);
-	so = io_enter(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	peek = !!(flags & MSG_PEEK);
@@ -341,7 +312,7 @@ ptg_socket_sendmsg(struct ptg_socket_stack *st, int fd,
 		return sock_fail(err);
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR))
 		return sock_fail(EOPNOTSUPP);
-	so = io_enter(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	for (;;) {

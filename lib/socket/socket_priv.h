@@ -154,6 +154,8 @@ struct sock *sock_new(struct ptg_socket_stack *st, uint8_t kind, int cloexec);
 struct sock *sock_get(struct ptg_socket_stack *st, int fd);
 void sock_abandon(struct sock *so);
 void sock_put(struct sock *so);
+struct sock *sock_enter_tcp(struct ptg_socket_stack *st, int fd, int *err);
+int sock_leave(struct sock *so, int err);
 void sock_release_fd(struct sock *so);
 void sock_free(struct sock *so);
 int sock_port_take(struct ptg_socket_stack *st, struct sock *so, uint16_t port);

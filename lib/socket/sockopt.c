@@ -16,37 +16,6 @@
 
 #define SOCK_MIN_SNDBUF 2048u
 
-static struct sock *
-opt_enter(struct ptg_socket_stack *st, int fd, int *err)
-{
-	struct sock *so;
-
-	if (st == NULL) {
-		*err = EBADF;
-		return NULL;
-	}
-	pthread_mutex_lock(&st->lock);
-	so = sock_get(st, fd);
-	if (so == NULL || so->kind != SK_TCP) {
-		*err = so == NULL ? EBADF : ENOTSOCK;
-		if (so != NULL)
-			sock_put(so);
-		pthread_mutex_unlock(&st->lock);
-		return NULL;
-	}
-	return so;
-}
-
-static int
-opt_leave(struct sock *so, int err)
-{
-	struct ptg_socket_stack *st = so->st;
-
-	sock_put(so);
-	pthread_mutex_unlock(&st->lock);
-	return err ? sock_fail(err) : 0;
-}
-
 /* The MSS this engine announces (RFC 9293 3.7.1: MTU less the headers). */
 static int
 engine_mss(const struct ptg_socket_stack *st)
@@ -65,38 +34,38 @@ ptg_socket_setsockopt(struct ptg_socket_stack *st, int fd, int level,
 	struct sock *so;
 	int err, v = 0;
 
-	so = opt_enter(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	if (optval == NULL)
-		return opt_leave(so, EFAULT);
+		return sock_leave(so, EFAULT);
 	if (level == SOL_SOCKET && optname == SO_LINGER) {
 		struct linger l;
 
 		if (optlen < (socklen_t)sizeof(l))
-			return opt_leave(so, EINVAL);
+			return sock_leave(so, EINVAL);
 		memcpy(&l, optval, sizeof(l));
 		if (l.l_linger < 0)
 			l.l_linger = 0;
 		so->linger_on = l.l_onoff != 0;
 		so->linger_s = l.l_linger;
-		return opt_leave(so, 0);
+		return sock_leave(so, 0);
 	}
 	if (optlen < (socklen_t)sizeof(int))
-		return opt_leave(so, EINVAL);
+		return sock_leave(so, EINVAL);
 	memcpy(&v, optval, sizeof(v));
 	if (level == SOL_SOCKET) {
 		switch (optname) {
 		case SO_REUSEADDR:
 			so->reuseaddr = v != 0;
-			return opt_leave(so, 0);
+			return sock_leave(so, 0);
 		case SO_SNDBUF: {
 			uint32_t max = st->cfg.tcp.sndbuf;
 			uint32_t want = v < (int)SOCK_MIN_SNDBUF ?
 					SOCK_MIN_SNDBUF : (uint32_t)v;
 
 			so->sndbuf = RTE_MIN(want, max);
-			return opt_leave(so, 0);
+			return sock_leave(so, 0);
 		}
 		case SO_RCVBUF: {
 			/* The window's ceiling, up to the engine's rcvbuf
@@ -110,16 +79,16 @@ ptg_socket_setsockopt(struct ptg_socket_stack *st, int fd, int level,
 			else if (so->state == SS_LISTEN)
 				ptg_tcp_listen_set_rcvbuf(st->tcp, so->lport,
 							  so->rcvbuf);
-			return opt_leave(so, 0);
+			return sock_leave(so, 0);
 		}
 		case SO_KEEPALIVE:
 			/* Keepalive is the engine's (ptg_tcp_config): only
 			 * what it already does can be asked for. */
-			return opt_leave(so, (v != 0) ==
+			return sock_leave(so, (v != 0) ==
 					 (st->cfg.tcp.keepalive_idle_ns != 0) ?
 					 0 : ENOPROTOOPT);
 		default:
-			return opt_leave(so, ENOPROTOOPT);
+			return sock_leave(so, ENOPROTOOPT);
 		}
 	}
 	if (level == IPPROTO_TCP) {
@@ -135,18 +104,18 @@ ptg_socket_setsockopt(struct ptg_socket_stack *st, int fd, int level,
 					sock_flush(st);
 				}
 			}
-			return opt_leave(so, 0);
+			return sock_leave(so, 0);
 		case TCP_MAXSEG:
 			if (v < PTG_TCP_MSS_MIN || v > UINT16_MAX)
-				return opt_leave(so, EINVAL);
+				return sock_leave(so, EINVAL);
 			/* Only a value at or above the engine's MSS can be
 			 * honoured: it changes nothing (ptg_socket.h). */
-			return opt_leave(so, v < engine_mss(st) ? EINVAL : 0);
+			return sock_leave(so, v < engine_mss(st) ? EINVAL : 0);
 		default:
-			return opt_leave(so, ENOPROTOOPT);
+			return sock_leave(so, ENOPROTOOPT);
 		}
 	}
-	return opt_leave(so, ENOPROTOOPT);
+	return sock_leave(so, ENOPROTOOPT);
 }
 
 int
@@ -157,23 +126,23 @@ ptg_socket_getsockopt(struct ptg_socket_stack *st, int fd, int level,
 	struct sock *so;
 	int err, v;
 
-	so = opt_enter(st, fd, &err);
+	so = sock_enter_tcp(st, fd, &err);
 	if (so == NULL)
 		return sock_fail(err);
 	if (optval == NULL || optlen == NULL)
-		return opt_leave(so, EFAULT);
+		return sock_leave(so, EFAULT);
 	if (level == SOL_SOCKET && optname == SO_LINGER) {
 		struct linger l = { .l_onoff = so->linger_on,
 				    .l_linger = so->linger_s };
 
 		if (*optlen < (socklen_t)sizeof(l))
-			return opt_leave(so, EINVAL);
+			return sock_leave(so, EINVAL);
 		memcpy(optval, &l, sizeof(l));
 		*optlen = sizeof(l);
-		return opt_leave(so, 0);
+		return sock_leave(so, 0);
 	}
 	if (*optlen < (socklen_t)sizeof(int))
-		return opt_leave(so, EINVAL);
+		return sock_leave(so, EINVAL);
 	if (level == SOL_SOCKET) {
 		switch (optname) {
 		case SO_ERROR:
@@ -205,7 +174,7 @@ ptg_socket_getsockopt(struct ptg_socket_stack *st, int fd, int level,
 			v = (int)so->rcvbuf;
 			break;
 		default:
-			return opt_leave(so, ENOPROTOOPT);
+			return sock_leave(so, ENOPROTOOPT);
 		}
 	} else if (level == IPPROTO_TCP) {
 		switch (optname) {
@@ -222,12 +191,12 @@ ptg_socket_getsockopt(struct ptg_socket_stack *st, int fd, int level,
 			}
 			break;
 		default:
-			return opt_leave(so, ENOPROTOOPT);
+			return sock_leave(so, ENOPROTOOPT);
 		}
 	} else {
-		return opt_leave(so, ENOPROTOOPT);
+		return sock_leave(so, ENOPROTOOPT);
 	}
 	memcpy(optval, &v, sizeof(v));
 	*optlen = sizeof(v);
-	return opt_leave(so, 0);
+	return sock_leave(so, 0);
 }

@@ -399,6 +399,44 @@ sock_put(struct sock *so)
 		sock_finish(so);
 }
 
+/* The entry of every call on a TCP socket: lock the stack, take the
+ * socket behind @p fd and refresh the engine time. On failure the lock
+ * is released and *err says why (EBADF, or ENOTSOCK for an epoll
+ * descriptor). */
+struct sock *
+sock_enter_tcp(struct ptg_socket_stack *st, int fd, int *err)
+{
+	struct sock *so;
+
+	if (st == NULL) {
+		*err = EBADF;
+		return NULL;
+	}
+	pthread_mutex_lock(&st->lock);
+	so = sock_get(st, fd);
+	if (so == NULL || so->kind != SK_TCP) {
+		*err = so == NULL ? EBADF : ENOTSOCK;
+		if (so != NULL)
+			sock_put(so);
+		pthread_mutex_unlock(&st->lock);
+		return NULL;
+	}
+	sock_engine_now(st);
+	return so;
+}
+
+/* The exit of such a call: put @p so and unlock; 0, or -1 with errno
+ * @p err. */
+int
+sock_leave(struct sock *so, int err)
+{
+	struct ptg_socket_stack *st = so->st;
+
+	sock_put(so);
+	pthread_mutex_unlock(&st->lock);
+	return err ? sock_fail(err) : 0;
+}
+
 /* The descriptor is gone; what remains of the socket is its connection. */
 void
 sock_release_fd(struct sock *so)
