@@ -279,6 +279,27 @@ inc_find(struct flow *f, uint32_t isn)
 	return NULL;
 }
 
+/*
+ * The connection the service holds on @f that a frame at @seq with
+ * data or a FIN fits: sequence numbers from its ISN + 1 to the end of
+ * what ptg_send() took (the FIN's); the newest first, none whose ISN
+ * two incarnations shared.
+ */
+static struct inc *
+inc_fit(struct flow *f, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = f->nb_incs; i-- > 0;) {
+		struct inc *in = &f->incs[i];
+		uint32_t end = in->isn + 1 + (uint32_t)(in->sent + in->offered);
+
+		if (!in->shared && s_leq(in->isn + 1, seq) && s_leq(seq, end))
+			return in;
+	}
+	return NULL;
+}
+
 /* A connection with ISN @isn starts on @f. */
 static void
 inc_start(struct flow *f, uint32_t isn)
@@ -660,6 +681,22 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 	if (has_ts)
 		f->s_tsval = tsval;
 	slen = plen + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
+	if (!(flags & TCP_SYN) && (plen > 0 || (flags & TCP_FIN)) &&
+	    f->s_known && inc_find(f, f->s_isn) == NULL) {
+		/* The SYN-ACK followed is of no connection the service
+		 * holds, yet data or a FIN can only come from one it does.
+		 * Several SYN-ACKs with other ISNs can be out on one tuple
+		 * (SYN cookies for SYNs with other options, a SYN-queue
+		 * entry's and a cookie's) and the peer's ACK completes any
+		 * of them: follow the one this frame fits. */
+		in = inc_fit(f, seq);
+		if (in != NULL && in->isn != f->s_isn) {
+			TRACE("  (of the connection with ISN %u)\n", in->isn);
+			f->s_isn = in->isn;
+			f->s_max = in->isn + 1;
+			f->s_ack_known = false;
+		}
+	}
 	if (flags & TCP_SYN) {
 		struct inc *old = inc_find(f, seq);
 
