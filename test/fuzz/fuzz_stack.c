@@ -690,7 +690,7 @@ check_tx_tcp(const uint8_t *ip, uint32_t iplen)
 		 * entry's and a cookie's) and the peer's ACK completes any
 		 * of them: follow the one this frame fits. */
 		in = inc_fit(f, seq);
-		if (in != NULL && in->isn != f->s_isn) {
+		if (in != NULL) {
 			TRACE("  (of the connection with ISN %u)\n", in->isn);
 			f->s_isn = in->isn;
 			f->s_max = in->isn + 1;
