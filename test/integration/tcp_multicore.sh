@@ -246,8 +246,11 @@ run_case() {
 	arp="$(tcp_it_delta "$c0" "$c1" worker.arp_fwd_tx)"
 	echo "# $tag: segments handed between workers: $sout sent, $sin received," \
 		"$d dropped (ring full); ARP reply copies: $arp"
-	((sin + d == sout)) ||
-		ptg_it_fail "$tag: $sout handed over, $sin arrived, $d dropped"
+	# steer_out counts only segments the owner's ring took; a full ring
+	# is drop_steer_ring_full instead (freed there, a loss TCP recovers
+	# from). Every segment a ring took must have been taken out of it.
+	((sin == sout)) ||
+		ptg_it_fail "$tag: $sout handed over, $sin arrived ($d more dropped, ring full)"
 	if [[ "$mode" == rtc ]]; then
 		((sout > 0)) ||
 			ptg_it_fail "$tag: the kernel put no segment on a wrong worker (nothing tested)"
