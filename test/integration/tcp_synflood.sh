@@ -104,17 +104,14 @@ others() {
 	"$PTG_IT_PY" - "$PTG_IT_DIR" "$PTG_IT_PREFIX" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[1])
-import json
 import re
 import ptg_telemetry as t
 sock = t.connect(t.socket_path(sys.argv[2]), 5)
 off, top = 0, 0
 try:
-    # The greeting comes once a session; t.query() reads one per call.
-    max_len = int(json.loads(sock.recv(16384).decode())["max_output_len"])
+    max_len = t.greet(sock)
     while True:
-        sock.send(f"/portgate/conns,{off}".encode())
-        p = json.loads(sock.recv(max_len).decode())["/portgate/conns"]
+        p = t.ask(sock, f"/portgate/conns,{off}", max_len)["/portgate/conns"]
         for row in p["conns"].values():
             if row["state"] == "SYN-RECEIVED":
                 continue
