@@ -47,24 +47,14 @@ def connect(path, wait_s):
             time.sleep(0.1)
 
 
-def greet(sock):
-    """Read the greeting the server sends once per session; returns its
-    max_output_len."""
+def query(sock, command):
     greeting = json.loads(sock.recv(16384).decode())
-    return int(greeting.get("max_output_len", 16384))
-
-
-def ask(sock, command, max_len):
-    """One command of a session greet() opened; returns the reply."""
+    max_len = int(greeting.get("max_output_len", 16384))
     sock.send(command.encode())
     reply = sock.recv(max_len)
     if not reply:
         raise SystemExit("ptg_telemetry: connection closed by the server")
     return json.loads(reply.decode())
-
-
-def query(sock, command):
-    return ask(sock, command, greet(sock))
 
 
 def flatten(value, path, name, out):

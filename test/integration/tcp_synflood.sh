@@ -95,39 +95,24 @@ synq() {
 	"$PTG_IT_PY" "$PTG_IT_DIR/ptg_telemetry.py" --wait 5 "$PTG_IT_PREFIX" \
 		/portgate/listeners | awk '$1 ~ /\.synq$/ { s += $2 } END { print s + 0 }'
 }
-# others: the connections not in SYN-RECEIVED, one line each ("STATE
-# LOCAL REMOTE rto_ms R retrans N timers T"), paging /portgate/conns
-# in one telemetry session; the last line is "next_timer_ms M": the
-# latest of their armed timers (retransmission, TIME-WAIT, FIN-WAIT-2)
-# to fire, 0 when none is armed.
-others() {
-	"$PTG_IT_PY" - "$PTG_IT_DIR" "$PTG_IT_PREFIX" <<'PY'
-import sys
-sys.path.insert(0, sys.argv[1])
-import re
-import ptg_telemetry as t
-sock = t.connect(t.socket_path(sys.argv[2]), 5)
-off, top = 0, 0
-try:
-    max_len = t.greet(sock)
-    while True:
-        p = t.ask(sock, f"/portgate/conns,{off}", max_len)["/portgate/conns"]
-        for row in p["conns"].values():
-            if row["state"] == "SYN-RECEIVED":
-                continue
-            for ms in re.findall(r",(\d+)ms", row["timers"]):
-                top = max(top, int(ms))
-            print(row["state"], row["local"], row["remote"], "rto_ms",
-                  row["rto_ms"], "retrans", row["retrans"], "timers",
-                  row["timers"])
-        if "next" not in p:
-            break
-        off = p["next"]
-finally:
-    sock.close()
-print("next_timer_ms", top)
-PY
-}
+# others: the connections not in SYN-RECEIVED, as portgate-top --conns
+# lists them (ss -tan-like rows, every page of /portgate/conns); the
+# last line is "next_timer_ms M": the latest of their armed timers
+# (retransmission, TIME-WAIT, FIN-WAIT-2) to fire, 0 when none is armed.
+others() (
+	set -o pipefail
+	timeout 30 "$PTG_IT_PY" "$PTG_ROOT/scripts/portgate-top" \
+		--file-prefix "$PTG_IT_PREFIX" --once --interval 0.1 --conns | awk '
+		$1 == "state" && $2 == "w" { rows = 1; next }
+		rows && $1 != "SYN-RECEIVED" {
+			print
+			for (s = $0; match(s, /,[0-9]+ms/); s = substr(s, RSTART + RLENGTH)) {
+				ms = substr(s, RSTART + 1, RLENGTH - 3) + 0
+				if (ms > top) top = ms
+			}
+		}
+		END { print "next_timer_ms", top + 0 }'
+)
 # cpu_ticks: portgate's utime + stime (clock ticks).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PTG_IT_PID/stat"; }
 
